@@ -1,0 +1,317 @@
+/*
+ * gsched.c - the command line: `gsched run`, `gsched list`, help.
+ *
+ * Exit status (DESIGN.md): 0 the run completed (or stopped at a limit it
+ * was given), 1 the run found a violation or a deadlock, 2 bad usage or
+ * bad input, with a message naming the flag or the file and the place.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sc.h"
+#include "sim.h"
+#include "tr.h"
+
+static const char usage_main[] =
+	"gsched - the Go runtime's goroutine scheduler (GMP), in C, under a microscope\n"
+	"\n"
+	"usage: gsched <command> [arguments]\n"
+	"\n"
+	"commands:\n"
+	"  run SCENARIO     run a scenario in the deterministic simulator, print a summary\n"
+	"                   and optionally log every scheduler transition to SQLite\n"
+	"  list scenarios   one line per bundled scenario\n"
+	"  help [COMMAND]   this text, or a command's\n"
+	"\n"
+	"SCENARIO is the name of a bundled scenario (see `gsched list scenarios`) or the\n"
+	"path of a scenario file (docs/scenarios.md).  Exit status: 0 ok, 1 the run found a\n"
+	"deadlock or a violation, 2 bad usage or bad input.\n";
+
+static const char usage_run[] =
+	"usage: gsched run SCENARIO [options]\n"
+	"\n"
+	"Runs SCENARIO in the simulator: every M is a virtual thread with its own\n"
+	"virtual clock, and every platform operation of the scheduler (atomic, lock,\n"
+	"note, context switch) is a point where the seeded strategy may switch threads.\n"
+	"Prints a summary; the same scenario, seed and options give the same trace hash.\n"
+	"\n"
+	"options:\n"
+	"  --seed N          seed of the run's PRNG streams (strategy, each M's fastrand,\n"
+	"                    the workload); default 1\n"
+	"  --db FILE         write the run and every event to the SQLite database FILE\n"
+	"                    (created if missing; a new run is appended otherwise)\n"
+	"  --window NS|inf   eligible window: 0 (default) runs threads in strict virtual-\n"
+	"                    time order with ties broken by the seed; NS lets threads up to\n"
+	"                    NS ahead of the earliest run; inf interleaves freely\n"
+	"  --strategy NAME   how the next thread is chosen among the eligible: random\n"
+	"                    (a seeded random walk; the only strategy so far)\n"
+	"  --backend NAME    sim (the only backend so far)\n"
+	"  --max-steps N     stop after N yield points (default: no limit)\n"
+	"  --max-time DUR    stop when virtual time passes DUR (e.g. 500us, 20ms, 2s;\n"
+	"                    a plain number is ns; default: no limit)\n"
+	"  --quiet           print only the status line and the hash\n"
+	"  -h, --help        this text\n"
+	"\n"
+	"Exit status: 0 the run completed or stopped at a limit, 1 deadlock or violation\n"
+	"(a scheduler throw), 2 bad usage, bad scenario or database error.\n";
+
+static int bad_usage(const char *cmd, const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "gsched %s: ", cmd);
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, "\n(see `gsched %s --help`)\n", cmd);
+	return 2;
+}
+
+/* Strict unsigned parse: digits only, no overflow. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	if (!s || !*s)
+		return false;
+	uint64_t v = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		if (v > (UINT64_MAX - (uint64_t)(*c - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*c - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* A duration: digits with an optional unit ns, us, ms or s. */
+static bool parse_duration(const char *s, int64_t *out)
+{
+	char num[32];
+	size_t n = strspn(s, "0123456789");
+	if (n == 0 || n >= sizeof num)
+		return false;
+	memcpy(num, s, n);
+	num[n] = 0;
+	uint64_t v;
+	if (!parse_u64(num, &v))
+		return false;
+	const char *unit = s + n;
+	uint64_t mul;
+	if (*unit == 0 || strcmp(unit, "ns") == 0)
+		mul = 1;
+	else if (strcmp(unit, "us") == 0)
+		mul = 1000;
+	else if (strcmp(unit, "ms") == 0)
+		mul = 1000000;
+	else if (strcmp(unit, "s") == 0)
+		mul = 1000000000;
+	else
+		return false;
+	if (v > (uint64_t)INT64_MAX / mul)
+		return false;
+	*out = (int64_t)(v * mul);
+	return true;
+}
+
+static void print_ns(const char *label, int64_t ns)
+{
+	if (ns >= 1000000000)
+		printf("%-14s%.3f s\n", label, ns / 1e9);
+	else if (ns >= 1000000)
+		printf("%-14s%.3f ms\n", label, ns / 1e6);
+	else if (ns >= 1000)
+		printf("%-14s%.3f us\n", label, ns / 1e3);
+	else
+		printf("%-14s%" PRId64 " ns\n", label, ns);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *scenario = NULL, *db = NULL;
+	struct sim_config cfg = {.seed = 1, .window_ns = 0};
+	bool quiet = false;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_run, stdout);
+			return 0;
+		} else if (strcmp(a, "--quiet") == 0) {
+			quiet = true;
+			continue;
+		} else if (a[0] == '-' && a[1] != 0) {
+			if (strcmp(a, "--seed") && strcmp(a, "--db") && strcmp(a, "--window") &&
+			    strcmp(a, "--strategy") && strcmp(a, "--backend") &&
+			    strcmp(a, "--max-steps") && strcmp(a, "--max-time"))
+				return bad_usage("run", "unknown option '%s'%s", a, "");
+			if (!v)
+				return bad_usage("run", "%s needs a value%s", a, "");
+			i++;
+			uint64_t u;
+			if (strcmp(a, "--seed") == 0) {
+				if (!parse_u64(v, &cfg.seed))
+					return bad_usage("run",
+							 "--seed: expected a non-negative integer "
+							 "(got '%s')%s",
+							 v, "");
+			} else if (strcmp(a, "--db") == 0) {
+				db = v;
+			} else if (strcmp(a, "--window") == 0) {
+				if (strcmp(v, "inf") == 0)
+					cfg.window_ns = SIM_WINDOW_INF;
+				else if (!parse_duration(v, &cfg.window_ns))
+					return bad_usage("run",
+							 "--window: expected a duration in ns "
+							 "(e.g. 0, 500, 2us) or 'inf' (got '%s')%s",
+							 v, "");
+			} else if (strcmp(a, "--strategy") == 0) {
+				if (strcmp(v, "random") != 0)
+					return bad_usage("run",
+							 "--strategy: unknown strategy '%s' "
+							 "(expected random)%s",
+							 v, "");
+			} else if (strcmp(a, "--backend") == 0) {
+				if (strcmp(v, "sim") != 0)
+					return bad_usage("run",
+							 "--backend: unknown backend '%s' "
+							 "(expected sim)%s",
+							 v, "");
+			} else if (strcmp(a, "--max-steps") == 0) {
+				if (!parse_u64(v, &u) || u > INT64_MAX)
+					return bad_usage("run",
+							 "--max-steps: expected a non-negative "
+							 "integer (got '%s')%s",
+							 v, "");
+				cfg.max_steps = (int64_t)u;
+			} else if (strcmp(a, "--max-time") == 0) {
+				if (!parse_duration(v, &cfg.max_time_ns))
+					return bad_usage("run",
+							 "--max-time: expected a duration such as "
+							 "20ms, 500us, 2s or ns (got '%s')%s",
+							 v, "");
+			}
+		} else if (!scenario) {
+			scenario = a;
+		} else {
+			return bad_usage("run", "one scenario only (got '%s' and '%s')", scenario,
+					 a);
+		}
+	}
+	if (!scenario)
+		return bad_usage("run", "missing SCENARIO (a bundled name or a file)%s%s", "",
+				 "");
+
+	char err[512];
+	struct sc_scenario *sc = NULL;
+	if (sc_load(scenario, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched run: %s\n", err);
+		return 2;
+	}
+
+	struct tr_sink *sink = NULL;
+	char window[32];
+	if (cfg.window_ns == SIM_WINDOW_INF)
+		snprintf(window, sizeof window, "inf");
+	else
+		snprintf(window, sizeof window, "%" PRId64, cfg.window_ns);
+	if (db) {
+		struct tr_run run = {
+			.scenario = scenario,
+			.scenario_json = sc_text(sc),
+			.seed = cfg.seed,
+			.backend = "sim",
+			.strategy = "random",
+			.window_ns = cfg.window_ns,
+			.policy_json = "{}",
+			.bugs_json = "[]",
+			.gomaxprocs = sc_gomaxprocs(sc),
+			.build = tr_build_string(),
+		};
+		sink = tr_sqlite_open(db, &run, err, sizeof err);
+		if (!sink) {
+			fprintf(stderr, "gsched run: %s\n", err);
+			sc_free(sc);
+			return 2;
+		}
+	}
+	cfg.sink = sink;
+
+	struct sc_run *r = sc_run_new(sc, sim_stream_seed(cfg.seed, SIM_STREAM_WORKLOAD, 0));
+	struct sim_result res;
+	int rc = sim_run_program(&cfg, sc_gomaxprocs(sc), sc_main, r, &res);
+	sc_run_free(r);
+
+	int64_t runid = 0;
+	if (sink) {
+		runid = tr_sqlite_run_id(sink);
+		if (sink->finish(sink, res.status, &res.stats, res.message, err, sizeof err) != 0) {
+			fprintf(stderr, "gsched run: %s\n", err);
+			rc = 2;
+		}
+		sink->close(sink);
+	}
+
+	const struct tr_stats *st = &res.stats;
+	if (quiet) {
+		printf("%s %016" PRIx64 "\n", tr_status_name(res.status), st->hash);
+	} else {
+		printf("%-14s%s (gomaxprocs %d)\n", "scenario", sc_name(sc), sc_gomaxprocs(sc));
+		printf("%-14s%" PRIu64 " (strategy random, window %s)\n", "seed", cfg.seed, window);
+		printf("%-14s%s%s%s\n", "status", tr_status_name(res.status),
+		       res.message[0] ? ": " : "", res.message);
+		printf("%-14s%" PRId64 " created, %" PRId64 " finished\n", "goroutines",
+		       st->g_created, st->g_finished);
+		printf("%-14s%" PRId64 "\n", "switches", st->ctx_switches);
+		printf("%-14s%" PRId64 " (%" PRId64 " goroutines moved)\n", "steals", st->steals,
+		       st->stolen_gs);
+		printf("%-14s%" PRId64 " periods\n", "spinning", st->spinning_periods);
+		printf("%-14s%" PRId64 " threads, %" PRId64 " parks\n", "Ms", st->max_ms,
+		       st->mparks);
+		print_ns("virtual time", st->end_ns);
+		printf("%-14s%" PRIu64 "\n", "events", st->n_events);
+		printf("%-14s%" PRId64 " (%" PRId64 " decisions)\n", "steps", res.steps,
+		       res.decisions);
+		printf("%-14s%016" PRIx64 "\n", "trace hash", st->hash);
+		if (db)
+			printf("%-14s%s (run %" PRId64 ")\n", "database", db, runid);
+	}
+	sc_free(sc);
+	return rc;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	if (argc < 1 || strcmp(argv[0], "scenarios") != 0) {
+		fprintf(stderr, "gsched list: expected 'scenarios' (got '%s')\n",
+			argc ? argv[0] : "nothing");
+		return 2;
+	}
+	for (int i = 0; sc_bundled_name(i); i++)
+		printf("%-20s %s\n", sc_bundled_name(i), sc_bundled_summary(i));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list(argc - 2, argv + 2);
+	if (strcmp(cmd, "help") == 0) {
+		if (argc > 2 && strcmp(argv[2], "run") == 0)
+			fputs(usage_run, stdout);
+		else
+			fputs(usage_main, stdout);
+		return 0;
+	}
+	fprintf(stderr, "gsched: unknown command '%s'\n(see `gsched --help`)\n", cmd);
+	return 2;
+}

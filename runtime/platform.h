@@ -1,0 +1,108 @@
+/*
+ * platform.h - THE seam between the scheduler and a machine.
+ *
+ * runtime/ reaches the machine only through the operations listed here.
+ * Each backend supplies "platform_impl.h" on its include path:
+ *
+ *   sim/platform_impl.h            the virtual backend: every operation is
+ *                                  a yield point of the discrete-event
+ *                                  engine and costs virtual time
+ *                                  (sim/COSTMODEL in docs/simulator.md);
+ *   runtime/native/platform_impl.h real pthreads, futexes and atomics,
+ *                                  static inline, zero cost.
+ *
+ * platform_impl.h defines PLAT_FN (extern or static inline), the types
+ * struct plat_mutex, struct plat_note and struct plat_ctx, and then the
+ * functions declared below.  Nothing in runtime/ may test which backend
+ * it is built for.
+ *
+ * Memory order: the acquire/release variants (the acq and rel suffixes) are Go's LoadAcq/StoreRel/CasRel;
+ * the plain ones are Go's sequentially consistent atomics.  The simulator
+ * executes every operation atomically at a yield point, i.e. it models a
+ * sequentially consistent machine; weak-memory reorderings are not
+ * explored (the native backend runs them for real).
+ */
+#ifndef GSCHED_RUNTIME_PLATFORM_H
+#define GSCHED_RUNTIME_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "events.h"
+
+struct g;
+struct m;
+
+#include "platform_impl.h"
+
+/* Atomics (Go's runtime/internal/atomic).  xadd returns the new value. */
+PLAT_FN uint32_t plat_load32(const uint32_t *p);
+PLAT_FN uint32_t plat_loadacq32(const uint32_t *p);
+PLAT_FN void plat_store32(uint32_t *p, uint32_t v);
+PLAT_FN void plat_storerel32(uint32_t *p, uint32_t v);
+PLAT_FN bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_);
+PLAT_FN bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_);
+PLAT_FN uint32_t plat_xadd32(uint32_t *p, int32_t delta);
+PLAT_FN uint32_t plat_xchg32(uint32_t *p, uint32_t v);
+PLAT_FN void plat_or32(uint32_t *p, uint32_t v);
+PLAT_FN void plat_and32(uint32_t *p, uint32_t v);
+PLAT_FN uint64_t plat_load64(const uint64_t *p);
+PLAT_FN void plat_store64(uint64_t *p, uint64_t v);
+PLAT_FN bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_);
+PLAT_FN uint64_t plat_xadd64(uint64_t *p, int64_t delta);
+PLAT_FN uint64_t plat_xchg64(uint64_t *p, uint64_t v);
+PLAT_FN void *plat_loadp(void *const *p);
+PLAT_FN void plat_storep(void **p, void *v);
+PLAT_FN bool plat_casp(void **p, void *old, void *new_);
+
+/* Go's runtime.mutex: lock/unlock.  Not reentrant. */
+PLAT_FN void plat_lock(struct plat_mutex *l);
+PLAT_FN void plat_unlock(struct plat_mutex *l);
+
+/* Notes: one-shot events on which one M sleeps and another wakes it
+ * (Go's note).  notetsleep returns true if woken, false on timeout. */
+PLAT_FN void plat_noteclear(struct plat_note *n);
+PLAT_FN void plat_notesleep(struct plat_note *n);
+PLAT_FN bool plat_notetsleep(struct plat_note *n, int64_t ns);
+PLAT_FN void plat_notewakeup(struct plat_note *n);
+
+/* Time. */
+PLAT_FN int64_t plat_nanotime(void);
+PLAT_FN void plat_usleep(uint32_t us);
+PLAT_FN void plat_osyield(void);
+PLAT_FN void plat_procyield(uint32_t cycles);
+
+/* Threads: start an OS thread for mp running rt_mstart(mp) on the given
+ * stack (the M's g0 stack).  plat_exit ends the program (Go's exit);
+ * plat_throw reports a broken invariant of the scheduler and ends it. */
+PLAT_FN void plat_newosproc(struct m *mp, void *stack, size_t size);
+PLAT_FN _Noreturn void plat_exit(int code);
+PLAT_FN _Noreturn void plat_throw(const char *msg);
+PLAT_FN _Noreturn void plat_fatal(const char *msg); /* Go's fatal: the program's fault (deadlock) */
+
+/* Goroutine contexts: stacks, a fresh context that starts at entry(),
+ * and the switch (gogo and mcall are both a save-and-jump). */
+PLAT_FN void *plat_stackalloc(size_t size);
+PLAT_FN void plat_stackfree(void *stack, size_t size);
+PLAT_FN void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void));
+PLAT_FN void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to);
+
+/* The g running on this thread (Go's getg()). */
+PLAT_FN struct g *plat_getg(void);
+PLAT_FN void plat_setg(struct g *gp);
+
+/* The seed of M number id's fastrand stream. */
+PLAT_FN uint64_t plat_mseed(int64_t id);
+
+/* Workload: burn ns of CPU in one piece (the runtime splits long spends
+ * into chunks so that preemption can land between them). */
+PLAT_FN void plat_spend(int64_t ns);
+
+/* Trace: the platform stamps ev->t_ns and hands the event to its sink. */
+PLAT_FN void plat_trace(struct rt_event *ev);
+
+/* Provided by the runtime, called by the platform. */
+void rt_mstart(struct m *mp); /* an M's first code on its new thread; never returns */
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * runtime2.h - the scheduler's data: g, m, p, schedt (Go's runtime2.go).
+ *
+ * Names, status values and field meanings follow Go 1.21 so that this
+ * file and runtime2.go can be read side by side.  Fields Go has for the
+ * GC, cgo, profiling or the race detector are left out; fields gsched
+ * adds are marked "gsched:".
+ *
+ * Ownership rules (as in Go):
+ *   - g.atomicstatus changes only through casgstatus, which checks that
+ *     the transition is legal;
+ *   - p.runq/runqhead/runqtail: only the owner P's M writes runqtail;
+ *     anyone may advance runqhead by CAS (stealing); runnext by CAS;
+ *   - schedt fields without "atomic" are protected by sched.lock.
+ */
+#ifndef GSCHED_RUNTIME_RUNTIME2_H
+#define GSCHED_RUNTIME_RUNTIME2_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "platform.h"
+
+/* G status (runtime2.go). */
+enum {
+	_Gidle = 0,
+	_Grunnable = 1,
+	_Grunning = 2,
+	_Gsyscall = 3,
+	_Gwaiting = 4,
+	_Gmoribund_unused = 5,
+	_Gdead = 6,
+	_Genqueue_unused = 7,
+	_Gcopystack = 8,
+	_Gpreempted = 9,
+};
+
+/* P status. */
+enum {
+	_Pidle = 0,
+	_Prunning = 1,
+	_Psyscall = 2,
+	_Pgcstop = 3,
+	_Pdead = 4,
+};
+
+/* Wait reasons, shown in traces (gstatus detail) like Go's waitReason. */
+enum waitReason {
+	waitReasonZero = 0,
+	waitReasonWaitAll, /* gsched: main waiting for every goroutine to finish */
+	waitReasonTest,	   /* gsched: parked by a test */
+	waitReason__count,
+};
+
+#define RT_RUNQ_SIZE 256
+#define RT_GOID_CACHE_BATCH 16 /* _GoidCacheBatch */
+#define RT_STACK_SIZE (256 * 1024) /* reserved; only touched pages cost memory */
+#define RT_MAXPROCS 1024
+
+struct g;
+struct m;
+struct p;
+
+/* A queue of gs linked through g.schedlink (Go's gQueue). */
+struct gQueue {
+	struct g *head, *tail;
+};
+
+/* A stack of gs linked through g.schedlink (Go's gList). */
+struct gList {
+	struct g *head;
+};
+
+struct g {
+	struct plat_ctx sched; /* saved context while not running (gobuf) */
+	void *stack;	       /* NULL once freed */
+	size_t stacksize;
+	uint32_t atomicstatus;
+	int64_t goid;
+	struct m *m; /* current m; NULL if not running */
+	struct g *schedlink;
+	bool preempt; /* preemption signal (set by sysmon; checked at spend chunks) */
+	enum waitReason waitreason;
+	void (*fn)(void *); /* gsched: the goroutine's function and argument */
+	void *arg;
+	int64_t parentGoid;
+	uint32_t sig; /* used by tests, as Go's tests use g.sig */
+};
+
+struct m {
+	struct g *g0;	/* goroutine with the scheduling stack */
+	struct g *curg; /* current running goroutine */
+	struct p *p;	/* attached p for executing go code (NULL if not executing go code) */
+	struct p *nextp;
+	struct p *oldp;
+	int64_t id;
+	int32_t locks;
+	bool spinning; /* m is out of work and is actively looking for work */
+	bool blocked;  /* m is blocked on a note */
+	struct plat_note park;
+	struct m *alllink; /* on allm */
+	struct m *schedlink;
+	void (*mstartfn)(void);
+	uint64_t fastrand;
+	/* gsched: the function mcall runs on g0, and its argument. */
+	void (*mcallfn)(struct g *);
+	struct g *mcallg;
+	/* gsched: park_m's unlock function and lock (Go's waitunlockf/waitlock). */
+	bool (*waitunlockf)(struct g *, void *);
+	void *waitlock;
+};
+
+struct p {
+	int32_t id;
+	uint32_t status; /* one of _Pidle/_Prunning/... */
+	struct p *link;
+	uint32_t schedtick;   /* incremented on every scheduler call */
+	uint32_t syscalltick; /* incremented on every system call */
+	struct m *m;	      /* back-link to associated m (NULL if idle) */
+
+	/* Cache of goroutine ids, amortizes accesses to sched.goidgen. */
+	uint64_t goidcache, goidcacheend;
+
+	/* Queue of runnable goroutines.  Accessed without lock. */
+	uint32_t runqhead;
+	uint32_t runqtail;
+	struct g *runq[RT_RUNQ_SIZE];
+	/* runnext, if non-NULL, is a runnable G that was ready'd by the
+	 * current G and should be run next instead of what's in runq if
+	 * there's time remaining in the running G's time slice. */
+	struct g *runnext;
+
+	/* Available G's (status == Gdead). */
+	struct {
+		struct gList list;
+		int32_t n;
+	} gFree;
+
+	bool preempt;
+};
+
+struct schedt {
+	uint64_t goidgen; /* atomic */
+	int64_t lastpoll; /* atomic */
+
+	struct plat_mutex lock;
+
+	struct m *midle;      /* idle m's waiting for work */
+	int32_t nmidle;	      /* number of idle m's waiting for work */
+	int32_t nmidlelocked; /* number of locked m's waiting for work */
+	int64_t mnext;	      /* number of m's that have been created and next M ID */
+	int32_t maxmcount;    /* maximum number of m's allowed (or die) */
+	int32_t nmsys;	      /* number of system m's not counted for deadlock */
+	int64_t nmfreed;      /* cumulative number of freed m's */
+
+	uint32_t ngsys; /* atomic: number of system goroutines */
+
+	struct p *pidle;       /* idle p's */
+	uint32_t npidle;       /* atomic int32 */
+	uint32_t nmspinning;   /* atomic int32; see "Worker thread parking/unparking" */
+	uint32_t needspinning; /* atomic; see "Delicate dance" in findRunnable */
+
+	/* Global runnable queue. */
+	struct gQueue runq;
+	int32_t runqsize;
+
+	/* Global cache of dead G's. */
+	struct {
+		struct plat_mutex lock;
+		struct gList stack;   /* Gs with stacks */
+		struct gList noStack; /* Gs without stacks */
+		int32_t n;
+	} gFree;
+};
+
+/* Go's randomOrder/randomEnum (proc.go): a random order over all Ps that
+ * visits each exactly once, by a random start and a coprime stride. */
+struct randomOrder {
+	uint32_t count;
+	uint32_t *coprimes;
+	uint32_t ncoprimes;
+};
+struct randomEnum {
+	uint32_t i, count, pos, inc;
+};
+
+#endif

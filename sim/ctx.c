@@ -1,0 +1,123 @@
+/*
+ * ctx.c - context creation and switching for the virtual backend (see
+ * ctx.h), with AddressSanitizer's fiber annotations when it is on.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "ctx.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_ASAN 1
+#endif
+#endif
+
+#ifdef SIM_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+/* The context being switched from and to, for the first-run trampoline. */
+static struct plat_ctx *switch_from, *switch_to;
+
+/* Called on the new side of every switch: tell ASan we arrived, and learn
+ * the bounds of the stack we came from (the engine's own is unknown
+ * until then). */
+static void arrived(struct plat_ctx *self)
+{
+#ifdef SIM_ASAN
+	const void *lo;
+	size_t size;
+	__sanitizer_finish_switch_fiber(self->fake_stack, &lo, &size);
+	if (switch_from && switch_from->stack_lo == NULL) {
+		switch_from->stack_lo = lo;
+		switch_from->stack_size = size;
+	}
+#else
+	(void)self;
+#endif
+}
+
+static void boot(void)
+{
+	struct plat_ctx *self = switch_to;
+	self->fake_stack = NULL;
+	arrived(self);
+	self->entry();
+	abort(); /* entry functions never return */
+}
+
+#ifdef SIM_CTX_UCONTEXT
+
+void ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
+{
+	getcontext(&c->uc);
+	c->uc.uc_stack.ss_sp = stack;
+	c->uc.uc_stack.ss_size = size;
+	c->uc.uc_link = NULL;
+	makecontext(&c->uc, boot, 0);
+	c->entry = entry;
+	c->stack_lo = stack;
+	c->stack_size = size;
+}
+
+static void swap(struct plat_ctx *from, struct plat_ctx *to)
+{
+	swapcontext(&from->uc, &to->uc);
+}
+
+#else
+
+void sim_ctx_swap(void **save_sp, void *to_sp); /* ctx_<arch>.S */
+
+void ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
+{
+	uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
+	void **sp;
+#if defined(__x86_64__)
+	/* sim_ctx_swap pops r15 r14 r13 r12 rbx rbp, then returns into boot
+	 * with rsp = top - 8, as if boot had been called (a zero return
+	 * address above it). */
+	sp = (void **)(top - 64);
+	for (int i = 0; i < 6; i++)
+		sp[i] = 0;
+	sp[6] = (void *)boot;
+	sp[7] = 0;
+#elif defined(__aarch64__)
+	/* sim_ctx_swap loads x19-x30 and d8-d15 from a 160-byte frame and
+	 * returns to x30 (at offset 88) with sp = top. */
+	sp = (void **)(top - 160);
+	for (int i = 0; i < 20; i++)
+		sp[i] = 0;
+	sp[11] = (void *)boot;
+#else
+#error "no assembly context switch for this architecture: configure with SIM_CTX_UCONTEXT"
+#endif
+	c->sp = sp;
+	c->entry = entry;
+	c->stack_lo = stack;
+	c->stack_size = size;
+}
+
+static void swap(struct plat_ctx *from, struct plat_ctx *to)
+{
+	sim_ctx_swap(&from->sp, to->sp);
+}
+
+#endif
+
+void ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final)
+{
+#ifdef SIM_ASAN
+	__sanitizer_start_switch_fiber(final ? NULL : &from->fake_stack, to->stack_lo,
+				       to->stack_size);
+#else
+	(void)final;
+#endif
+	switch_from = from;
+	switch_to = to;
+	swap(from, to);
+	arrived(from);
+}

@@ -1,0 +1,691 @@
+/*
+ * engine.c - the discrete-event engine behind the virtual platform.
+ *
+ * Every M (and, in sim_run_threads, every plain thread) is a virtual
+ * thread: a coroutine on this one OS thread with its own virtual clock.
+ * Goroutines are coroutines too, but they are not threads: an M switches
+ * into a goroutine's context (gogo) and back (mcall), and the engine only
+ * ever suspends and resumes whole Ms, in whatever context each is in.
+ *
+ * Each platform operation is a yield point: the calling thread's clock
+ * advances by the operation's cost (cost.h), then the strategy picks the
+ * thread to run next among the eligible ones - the runnable threads whose
+ * clock is within `window` ns of the earliest.  window=0 is a strict
+ * discrete-event simulation (earliest clock first, ties broken by the
+ * strategy's seeded stream); window=inf is free interleaving.  A choice
+ * among two or more threads is a decision.
+ *
+ * Invariants:
+ *   - exactly one thread runs at a time (S.cur); a switch happens only
+ *     inside a platform operation, never in between, so each operation
+ *     is atomic: the simulator models a sequentially consistent machine;
+ *   - a blocked thread (note without timeout, contended mutex) is not in
+ *     the eligible set; the one that wakes it puts it back with its clock
+ *     raised to the wake time;
+ *   - nothing here reads a wall clock, an address or hash order: the
+ *     run is a function of the config and the program.
+ *
+ * A run ends when the program exits, when a throw or fatal fires, when
+ * no thread is eligible (deadlock: every thread blocked), or at the step
+ * or time limit; the ending thread switches back to the engine's own
+ * context, and the other coroutines are simply never resumed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost.h"
+#include "ctx.h"
+#include "runtime.h"
+#include "sim.h"
+
+enum { T_RUNNABLE, T_BLOCKED, T_DONE };
+
+struct sim_thread {
+	int id;
+	int state;
+	int eidx; /* index in S.elig, -1 if not eligible */
+	int64_t clock;
+	bool timed;	     /* in notetsleep: clock is the deadline */
+	int64_t sleep_start; /* when a timed sleep began */
+	struct plat_ctx ctx;
+	struct g *g;	      /* plat_getg() while this thread is switched out */
+	struct m *m;	      /* the M this thread embodies (program mode) */
+	void (*fn)(void *);   /* plain-thread mode */
+	void *arg;
+	void *ownstack;	      /* a stack the engine allocated for this thread */
+	size_t ownstacksize;
+	struct sim_thread *next_waiter; /* mutex wait queue */
+	const char *blocked_on;		/* "note" or "lock", for deadlock messages */
+};
+
+static struct {
+	const struct sim_config *cfg;
+	struct sim_thread **threads;
+	int nthreads, capthreads;
+	struct sim_thread **elig;
+	int nelig;
+	struct sim_thread *cur;
+	struct g *curg;
+	struct plat_ctx engine;
+	uint64_t rng; /* the strategy's stream */
+	int64_t steps, decisions;
+	struct tr_stats stats;
+	enum tr_status status;
+	char message[256];
+	/* program mode */
+	int32_t gomaxprocs;
+	void (*mainfn)(void *);
+	void *mainarg;
+} S;
+
+#define M0_STACK_SIZE (256 * 1024)
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+uint64_t sim_stream_seed(uint64_t seed, enum sim_stream stream, uint64_t index)
+{
+	uint64_t x = seed ^ ((uint64_t)stream * UINT64_C(0xd1b54a32d192ed03));
+	uint64_t a = splitmix64(&x);
+	x = a ^ (index * UINT64_C(0x8cb92ba72f3d8dd7));
+	return splitmix64(&x);
+}
+
+/* A uniform draw in [0, n) from the strategy's stream. */
+static uint32_t strategy_draw(uint32_t n)
+{
+	S.decisions++;
+	return (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
+}
+
+/* ---- ending a run ---- */
+
+static _Noreturn void stop(enum tr_status status, const char *msg)
+{
+	if (S.status == TR_RUNNING) {
+		S.status = status;
+		snprintf(S.message, sizeof S.message, "%s", msg ? msg : "");
+	}
+	struct sim_thread *t = S.cur;
+	S.cur = NULL;
+	ctx_switch(&t->ctx, &S.engine, true);
+	abort(); /* the engine never resumes a stopped run */
+}
+
+/* ---- the eligible set ---- */
+
+static void elig_add(struct sim_thread *t)
+{
+	t->eidx = S.nelig;
+	S.elig[S.nelig++] = t;
+}
+
+static void elig_remove(struct sim_thread *t)
+{
+	struct sim_thread *last = S.elig[--S.nelig];
+	S.elig[t->eidx] = last;
+	last->eidx = t->eidx;
+	t->eidx = -1;
+}
+
+static void switch_to(struct sim_thread *next)
+{
+	struct sim_thread *prev = S.cur;
+	prev->g = S.curg;
+	S.cur = next;
+	S.curg = next->g;
+	ctx_switch(&prev->ctx, &next->ctx, false);
+	/* Resumed: whoever switched here set S.cur and S.curg. */
+}
+
+static void deadlock(void)
+{
+	int notes = 0, locks = 0;
+	for (int i = 0; i < S.nthreads; i++) {
+		if (S.threads[i]->state != T_BLOCKED)
+			continue;
+		if (S.threads[i]->blocked_on[0] == 'n')
+			notes++;
+		else
+			locks++;
+	}
+	char msg[160];
+	snprintf(msg, sizeof msg,
+		 "all threads blocked with the program unfinished (%d parked on notes, %d waiting "
+		 "for locks)",
+		 notes, locks);
+	stop(TR_DEADLOCK, msg);
+}
+
+/* Pick the thread to run next and switch to it (possibly S.cur itself,
+ * which then just continues).  S.cur may have left the eligible set. */
+static void reschedule(void)
+{
+	int n = S.nelig;
+	if (n == 0)
+		deadlock();
+	struct sim_thread *next;
+	if (n == 1) {
+		next = S.elig[0];
+	} else if (S.cfg->window_ns == SIM_WINDOW_INF) {
+		next = S.elig[strategy_draw((uint32_t)n)];
+	} else {
+		int64_t min = S.elig[0]->clock;
+		for (int i = 1; i < n; i++)
+			if (S.elig[i]->clock < min)
+				min = S.elig[i]->clock;
+		int64_t limit = min + S.cfg->window_ns;
+		int k = 0;
+		for (int i = 0; i < n; i++)
+			if (S.elig[i]->clock <= limit)
+				k++;
+		if (k == 1) {
+			int i = 0;
+			while (S.elig[i]->clock > limit)
+				i++;
+			next = S.elig[i];
+		} else {
+			uint32_t pick = strategy_draw((uint32_t)k);
+			int i = 0;
+			for (;; i++)
+				if (S.elig[i]->clock <= limit && pick-- == 0)
+					break;
+			next = S.elig[i];
+		}
+	}
+	if (S.cfg->max_time_ns > 0 && next->clock > S.cfg->max_time_ns) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "stopped at the time limit (%lld ns of virtual time)",
+			 (long long)S.cfg->max_time_ns);
+		stop(TR_TIME_LIMIT, msg);
+	}
+	if (next != S.cur)
+		switch_to(next);
+}
+
+/* The yield point every platform operation goes through. */
+static void yield(int64_t cost)
+{
+	S.cur->clock += cost;
+	if (++S.steps == S.cfg->max_steps) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "stopped at the step limit (%lld yield points)",
+			 (long long)S.cfg->max_steps);
+		stop(TR_STEP_LIMIT, msg);
+	}
+	reschedule();
+}
+
+static void block(const char *on)
+{
+	struct sim_thread *t = S.cur;
+	t->state = T_BLOCKED;
+	t->blocked_on = on;
+	elig_remove(t);
+	reschedule();
+}
+
+static void unblock(struct sim_thread *t, int64_t at)
+{
+	if (t->clock < at)
+		t->clock = at;
+	t->state = T_RUNNABLE;
+	t->blocked_on = NULL;
+	elig_add(t);
+}
+
+/* ---- threads ---- */
+
+static struct sim_thread *new_thread(int64_t clock)
+{
+	struct sim_thread *t = calloc(1, sizeof *t);
+	if (!t)
+		stop(TR_VIOLATION, "simulator: out of memory");
+	if (S.nthreads == S.capthreads) {
+		S.capthreads = S.capthreads ? 2 * S.capthreads : 16;
+		S.threads = realloc(S.threads, (size_t)S.capthreads * sizeof *S.threads);
+		S.elig = realloc(S.elig, (size_t)S.capthreads * sizeof *S.elig);
+		if (!S.threads || !S.elig) {
+			fprintf(stderr, "gsched: out of memory\n");
+			exit(2);
+		}
+	}
+	t->id = S.nthreads;
+	S.threads[S.nthreads++] = t;
+	t->clock = clock;
+	t->state = T_RUNNABLE;
+	t->eidx = -1;
+	elig_add(t);
+	return t;
+}
+
+static void m_entry(void)
+{
+	rt_mstart(S.cur->m);
+}
+
+static void program_entry(void)
+{
+	rt_rt0_go(S.gomaxprocs, S.mainfn, S.mainarg);
+}
+
+static void plain_entry(void)
+{
+	struct sim_thread *t = S.cur;
+	t->fn(t->arg);
+	t->state = T_DONE;
+	elig_remove(t);
+	bool all_done = true;
+	for (int i = 0; i < S.nthreads; i++)
+		if (S.threads[i]->state != T_DONE)
+			all_done = false;
+	if (all_done)
+		stop(TR_COMPLETE, NULL);
+	reschedule();
+	abort(); /* a finished thread is never picked */
+}
+
+/* ---- the platform (runtime/platform.h) ---- */
+
+uint32_t plat_load32(const uint32_t *p)
+{
+	yield(COST_LOAD);
+	return *p;
+}
+
+uint32_t plat_loadacq32(const uint32_t *p)
+{
+	yield(COST_LOAD);
+	return *p;
+}
+
+void plat_store32(uint32_t *p, uint32_t v)
+{
+	yield(COST_STORE);
+	*p = v;
+}
+
+void plat_storerel32(uint32_t *p, uint32_t v)
+{
+	yield(COST_STORE);
+	*p = v;
+}
+
+bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
+{
+	yield(COST_RMW);
+	if (*p != old)
+		return false;
+	*p = new_;
+	return true;
+}
+
+bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_)
+{
+	return plat_cas32(p, old, new_);
+}
+
+uint32_t plat_xadd32(uint32_t *p, int32_t delta)
+{
+	yield(COST_RMW);
+	return *p += (uint32_t)delta;
+}
+
+uint32_t plat_xchg32(uint32_t *p, uint32_t v)
+{
+	yield(COST_RMW);
+	uint32_t old = *p;
+	*p = v;
+	return old;
+}
+
+void plat_or32(uint32_t *p, uint32_t v)
+{
+	yield(COST_RMW);
+	*p |= v;
+}
+
+void plat_and32(uint32_t *p, uint32_t v)
+{
+	yield(COST_RMW);
+	*p &= v;
+}
+
+uint64_t plat_load64(const uint64_t *p)
+{
+	yield(COST_LOAD);
+	return *p;
+}
+
+void plat_store64(uint64_t *p, uint64_t v)
+{
+	yield(COST_STORE);
+	*p = v;
+}
+
+bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
+{
+	yield(COST_RMW);
+	if (*p != old)
+		return false;
+	*p = new_;
+	return true;
+}
+
+uint64_t plat_xadd64(uint64_t *p, int64_t delta)
+{
+	yield(COST_RMW);
+	return *p += (uint64_t)delta;
+}
+
+uint64_t plat_xchg64(uint64_t *p, uint64_t v)
+{
+	yield(COST_RMW);
+	uint64_t old = *p;
+	*p = v;
+	return old;
+}
+
+void *plat_loadp(void *const *p)
+{
+	yield(COST_LOAD);
+	return *p;
+}
+
+void plat_storep(void **p, void *v)
+{
+	yield(COST_STORE);
+	*p = v;
+}
+
+bool plat_casp(void **p, void *old, void *new_)
+{
+	yield(COST_RMW);
+	if (*p != old)
+		return false;
+	*p = new_;
+	return true;
+}
+
+void plat_lock(struct plat_mutex *l)
+{
+	yield(COST_LOCK);
+	struct sim_thread *t = S.cur;
+	if (l->owner == NULL) {
+		l->owner = t;
+		return;
+	}
+	if (l->owner == t)
+		rt_throw("lock: lock count"); /* self-deadlock: runtime locks are not reentrant */
+	t->next_waiter = NULL;
+	if (l->tail)
+		l->tail->next_waiter = t;
+	else
+		l->head = t;
+	l->tail = t;
+	block("lock");
+	/* The unlocker made us the owner. */
+}
+
+void plat_unlock(struct plat_mutex *l)
+{
+	yield(COST_UNLOCK);
+	if (l->owner != S.cur)
+		rt_throw("unlock of unlocked lock");
+	struct sim_thread *w = l->head;
+	if (w == NULL) {
+		l->owner = NULL;
+		return;
+	}
+	l->head = w->next_waiter;
+	if (l->head == NULL)
+		l->tail = NULL;
+	l->owner = w;
+	unblock(w, S.cur->clock + COST_LOCK_HANDOFF);
+}
+
+void plat_noteclear(struct plat_note *n)
+{
+	yield(COST_NOTECLEAR);
+	n->key = 0;
+}
+
+void plat_notesleep(struct plat_note *n)
+{
+	yield(COST_NOTESLEEP);
+	if (n->key != 0)
+		return;
+	if (n->waiter != NULL)
+		rt_throw("notesleep: two sleepers on one note");
+	n->waiter = S.cur;
+	S.cur->timed = false;
+	block("note");
+}
+
+bool plat_notetsleep(struct plat_note *n, int64_t ns)
+{
+	yield(COST_NOTESLEEP);
+	if (n->key != 0)
+		return true;
+	if (ns < 0) {
+		plat_notesleep(n);
+		return true;
+	}
+	struct sim_thread *t = S.cur;
+	n->waiter = t;
+	t->timed = true;
+	t->sleep_start = t->clock;
+	t->clock += ns; /* eligible again at the deadline, or earlier if woken */
+	reschedule();
+	t->timed = false;
+	if (n->waiter == t)
+		n->waiter = NULL;
+	return n->key != 0;
+}
+
+void plat_notewakeup(struct plat_note *n)
+{
+	yield(COST_NOTEWAKEUP);
+	if (n->key != 0)
+		rt_throw("notewakeup - double wakeup");
+	n->key = 1;
+	struct sim_thread *w = n->waiter;
+	if (w == NULL)
+		return;
+	n->waiter = NULL;
+	int64_t at = S.cur->clock + WAKE_LATENCY;
+	if (w->timed) {
+		if (at < w->sleep_start)
+			at = w->sleep_start;
+		if (at < w->clock)
+			w->clock = at;
+	} else {
+		unblock(w, at);
+	}
+}
+
+int64_t plat_nanotime(void)
+{
+	yield(COST_NANOTIME);
+	return S.cur->clock;
+}
+
+void plat_usleep(uint32_t us)
+{
+	yield((int64_t)us * 1000);
+}
+
+void plat_osyield(void)
+{
+	yield(COST_OSYIELD);
+}
+
+void plat_procyield(uint32_t cycles)
+{
+	yield((int64_t)cycles * COST_PROCYIELD);
+}
+
+void plat_newosproc(struct m *mp, void *stack, size_t size)
+{
+	yield(COST_NEWOSPROC);
+	struct sim_thread *t = new_thread(S.cur->clock + THREAD_START_LATENCY);
+	t->m = mp;
+	ctx_make(&t->ctx, stack, size, m_entry);
+}
+
+_Noreturn void plat_exit(int code)
+{
+	if (code == 0)
+		stop(TR_COMPLETE, NULL);
+	char msg[64];
+	snprintf(msg, sizeof msg, "exit status %d", code);
+	stop(TR_VIOLATION, msg);
+}
+
+_Noreturn void plat_throw(const char *msg)
+{
+	stop(TR_VIOLATION, msg);
+}
+
+_Noreturn void plat_fatal(const char *msg)
+{
+	stop(TR_DEADLOCK, msg);
+}
+
+void *plat_stackalloc(size_t size)
+{
+	if (S.cur)
+		yield(COST_STACKALLOC);
+	void *s = sim_stack_alloc(size);
+	if (!s)
+		rt_throw("stackalloc: out of memory");
+	return s;
+}
+
+void plat_stackfree(void *stack, size_t size)
+{
+	sim_stack_free(stack, size);
+}
+
+void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
+{
+	yield(COST_CTX_MAKE);
+	ctx_make(c, stack, size, entry);
+}
+
+void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
+{
+	/* Charged before the switch, so the cost lands on the M either way. */
+	yield(COST_CTX_SWITCH);
+	ctx_switch(save, to, false);
+}
+
+struct g *plat_getg(void)
+{
+	return S.curg;
+}
+
+void plat_setg(struct g *gp)
+{
+	S.curg = gp;
+}
+
+uint64_t plat_mseed(int64_t id)
+{
+	return sim_stream_seed(S.cfg->seed, SIM_STREAM_FASTRAND, (uint64_t)id);
+}
+
+void plat_spend(int64_t ns)
+{
+	yield(ns);
+}
+
+void plat_trace(struct rt_event *ev)
+{
+	ev->t_ns = S.cur ? S.cur->clock : 0;
+	tr_stats_add(&S.stats, ev);
+	if (S.cfg->sink)
+		S.cfg->sink->event(S.cfg->sink, ev);
+}
+
+int64_t sim_now(void)
+{
+	return S.cur ? S.cur->clock : 0;
+}
+
+/* ---- running ---- */
+
+static void begin(const struct sim_config *cfg)
+{
+	memset(&S, 0, sizeof S);
+	S.cfg = cfg;
+	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
+	S.status = TR_RUNNING;
+	tr_stats_init(&S.stats);
+}
+
+static int finish(struct sim_result *res)
+{
+	res->status = S.status;
+	snprintf(res->message, sizeof res->message, "%s", S.message);
+	res->stats = S.stats;
+	res->steps = S.steps;
+	res->decisions = S.decisions;
+	res->threads = S.nthreads;
+	for (int i = 0; i < S.nthreads; i++) {
+		if (S.threads[i]->ownstack)
+			sim_stack_free(S.threads[i]->ownstack, S.threads[i]->ownstacksize);
+		free(S.threads[i]);
+	}
+	free(S.threads);
+	free(S.elig);
+	memset(&S, 0, sizeof S);
+	sim_stack_release_all();
+	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION ? 1 : 0;
+}
+
+static void start(struct sim_thread *t)
+{
+	S.cur = t;
+	S.curg = NULL;
+	ctx_switch(&S.engine, &t->ctx, false);
+	/* Back here only through stop(). */
+}
+
+int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mainfn)(void *),
+		    void *arg, struct sim_result *res)
+{
+	begin(cfg);
+	S.gomaxprocs = gomaxprocs;
+	S.mainfn = mainfn;
+	S.mainarg = arg;
+	struct sim_thread *t = new_thread(0);
+	t->ownstack = sim_stack_alloc(M0_STACK_SIZE);
+	t->ownstacksize = M0_STACK_SIZE;
+	ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, program_entry);
+	start(t);
+	rt_teardown();
+	return finish(res);
+}
+
+int sim_run_threads(const struct sim_config *cfg, int n, void (*const fns[])(void *),
+		    void *const args[], struct sim_result *res)
+{
+	begin(cfg);
+	for (int i = 0; i < n; i++) {
+		struct sim_thread *t = new_thread(0);
+		t->fn = fns[i];
+		t->arg = args[i];
+		t->ownstack = sim_stack_alloc(M0_STACK_SIZE);
+		t->ownstacksize = M0_STACK_SIZE;
+		ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, plain_entry);
+	}
+	start(S.threads[0]);
+	return finish(res);
+}

@@ -1,0 +1,374 @@
+/*
+ * check_runtime.c - the run queues, the steal order and the status rules,
+ * driven directly as Go's export_test.go drives them.
+ *
+ * Ports of Go's TestSchedLocalQueue, TestSchedLocalQueueSteal,
+ * TestSchedLocalQueueEmpty and TestStealOrder.  The queue code is
+ * compiled against the simulator, so each test body runs as a plain
+ * virtual thread (sim_run_threads); TestSchedLocalQueueEmpty runs two
+ * threads under free interleaving over many seeds, which explores far
+ * more interleavings of the lock-free protocol than Go's test can.
+ *
+ * Test bodies record the first failure in a string instead of calling
+ * ck_assert on a coroutine stack; the test asserts after the run.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "runtime.h"
+#include "sim.h"
+
+static char failure[256];
+
+#define FAIL(...)                                                                                 \
+	do {                                                                                      \
+		if (!failure[0])                                                                  \
+			snprintf(failure, sizeof failure, __VA_ARGS__);                           \
+	} while (0)
+
+/* Run fn(arg) as one virtual thread; returns the result status. */
+static enum tr_status run1(void (*fn)(void *), void *arg, uint64_t seed, int64_t window,
+			   struct sim_result *res)
+{
+	struct sim_config cfg = {.seed = seed, .window_ns = window};
+	void (*fns[1])(void *) = {fn};
+	void *args[1] = {arg};
+	failure[0] = 0;
+	sim_run_threads(&cfg, 1, fns, args, res);
+	return res->status;
+}
+
+static struct g gs[RT_RUNQ_SIZE];
+
+static void reset_gs(void)
+{
+	memset(gs, 0, sizeof gs);
+	for (int i = 0; i < RT_RUNQ_SIZE; i++)
+		gs[i].goid = i + 1;
+}
+
+/* Go's RunSchedLocalQueueTest. */
+static void sched_local_queue(void *unused)
+{
+	struct p *pp = calloc(1, sizeof *pp);
+	for (int i = 0; i < RT_RUNQ_SIZE; i++) {
+		if (rt_runqget(pp, NULL) != NULL)
+			FAIL("runq is not empty initially");
+		for (int j = 0; j < i; j++)
+			rt_runqput(pp, &gs[i], false);
+		for (int j = 0; j < i; j++)
+			if (rt_runqget(pp, NULL) != &gs[i])
+				FAIL("bad element at iter %d/%d", i, j);
+		if (rt_runqget(pp, NULL) != NULL)
+			FAIL("runq is not empty afterwards");
+	}
+	free(pp);
+}
+
+START_TEST(test_sched_local_queue)
+{
+	struct sim_result res;
+	reset_gs();
+	ck_assert_int_eq(run1(sched_local_queue, NULL, 1, 0, &res), TR_COMPLETE);
+	ck_assert_msg(!failure[0], "%s", failure);
+}
+END_TEST
+
+/* Go's RunSchedLocalQueueStealTest: each steal takes i/2 or i/2+1, and
+ * every g is found exactly once. */
+static void sched_local_queue_steal(void *unused)
+{
+	struct p *p1 = calloc(1, sizeof *p1);
+	struct p *p2 = calloc(1, sizeof *p2);
+	for (int i = 0; i < RT_RUNQ_SIZE; i++) {
+		for (int j = 0; j < i; j++) {
+			gs[j].sig = 0;
+			rt_runqput(p1, &gs[j], false);
+		}
+		struct g *gp = rt_runqsteal(p2, p1, true);
+		int s = 0;
+		if (gp) {
+			s++;
+			gp->sig++;
+		}
+		while ((gp = rt_runqget(p2, NULL)) != NULL) {
+			s++;
+			gp->sig++;
+		}
+		while ((gp = rt_runqget(p1, NULL)) != NULL)
+			gp->sig++;
+		for (int j = 0; j < i; j++)
+			if (gs[j].sig != 1)
+				FAIL("bad element %d(%u) at iter %d", j, gs[j].sig, i);
+		if (s != i / 2 && s != i / 2 + 1)
+			FAIL("bad steal %d, want %d or %d, iter %d", s, i / 2, i / 2 + 1, i);
+	}
+	free(p1);
+	free(p2);
+}
+
+START_TEST(test_sched_local_queue_steal)
+{
+	struct sim_result res;
+	reset_gs();
+	ck_assert_int_eq(run1(sched_local_queue_steal, NULL, 1, 0, &res), TR_COMPLETE);
+	ck_assert_msg(!failure[0], "%s", failure);
+}
+END_TEST
+
+/* Go's RunSchedLocalQueueEmptyTest, as two virtual threads: one keeps
+ * the queue non-empty at every instant while moving a g between runnext
+ * and the ring; the other asks runqempty in the middle. */
+struct emptytest {
+	struct p p;
+	uint32_t ready;
+	bool next0, next1;
+	bool (*empty)(struct p *);
+};
+
+static void empty_producer(void *arg)
+{
+	struct emptytest *t = arg;
+	rt_runqput(&t->p, &gs[0], t->next0);
+	plat_xadd32(&t->ready, 1);
+	while (plat_load32(&t->ready) != 2)
+		;
+	rt_runqput(&t->p, &gs[1], t->next1);
+	rt_runqget(&t->p, NULL);
+}
+
+static void empty_checker(void *arg)
+{
+	struct emptytest *t = arg;
+	plat_xadd32(&t->ready, 1);
+	while (plat_load32(&t->ready) != 2)
+		;
+	if (t->empty(&t->p))
+		FAIL("queue is empty (next: %d %d)", t->next0, t->next1);
+}
+
+/* The check before Go's fix fcd7c02: looks at head, tail and runnext
+ * without confirming that the tail did not move in between. */
+static bool naive_runqempty(struct p *pp)
+{
+	uint32_t head = plat_load32(&pp->runqhead);
+	uint32_t tail = plat_load32(&pp->runqtail);
+	struct g *runnext = plat_loadp((void *const *)&pp->runnext);
+	return head == tail && runnext == NULL;
+}
+
+/* Explore `seeds` runs for each next0/next1 combination; returns the
+ * number of runs in which the checker saw an empty queue. */
+static int explore_empty(bool (*empty)(struct p *), int seeds)
+{
+	int falses = 0;
+	for (int i = 0; i < 4 * seeds; i++) {
+		struct emptytest *t = calloc(1, sizeof *t);
+		t->next0 = (i & 1) == 0;
+		t->next1 = (i & 2) == 0;
+		t->empty = empty;
+		failure[0] = 0;
+		struct sim_config cfg = {.seed = (uint64_t)i, .window_ns = SIM_WINDOW_INF};
+		void (*fns[2])(void *) = {empty_producer, empty_checker};
+		void *args[2] = {t, t};
+		struct sim_result res;
+		sim_run_threads(&cfg, 2, fns, args, &res);
+		ck_assert_int_eq(res.status, TR_COMPLETE);
+		if (failure[0])
+			falses++;
+		free(t);
+	}
+	return falses;
+}
+
+START_TEST(test_sched_local_queue_empty)
+{
+	reset_gs();
+	ck_assert_int_eq(explore_empty(rt_runqempty, 1000), 0);
+}
+END_TEST
+
+/* The exploration is strong enough to find the bug runqempty's loop
+ * fixes: the naive check reports a false "empty" on some interleaving. */
+START_TEST(test_naive_runqempty_is_caught)
+{
+	reset_gs();
+	ck_assert_int_gt(explore_empty(naive_runqempty, 1000), 0);
+}
+END_TEST
+
+/* Go's RunStealOrderTest. */
+START_TEST(test_steal_order)
+{
+	struct randomOrder ord = {0};
+	for (uint32_t procs = 1; procs <= 64; procs++) {
+		rt_randomOrder_reset(&ord, procs);
+		if (procs >= 3 && ord.ncoprimes < 2)
+			ck_abort_msg("too few coprimes");
+		for (uint32_t co = 0; co < ord.ncoprimes; co++) {
+			struct randomEnum e = rt_randomOrder_start(&ord, co);
+			bool checked[64] = {0};
+			for (uint32_t p = 0; p < procs; p++) {
+				uint32_t x = randomEnum_position(&e);
+				ck_assert_msg(!checked[x],
+					      "duplicate during enumeration: procs %u inc %u", procs,
+					      e.inc);
+				checked[x] = true;
+				randomEnum_next(&e);
+			}
+			ck_assert_msg(randomEnum_done(&e), "not done");
+		}
+	}
+	rt_randomOrder_free(&ord);
+}
+END_TEST
+
+/* runqputslow: a full ring moves half of itself plus the new g to the
+ * global queue, and globrunqget hands back one g plus a batch. */
+static void putslow_body(void *unused)
+{
+	struct p *pp = calloc(1, sizeof *pp);
+	static struct g many[RT_RUNQ_SIZE + 1];
+	for (int i = 0; i <= RT_RUNQ_SIZE; i++) {
+		many[i].goid = 1000 + i;
+		rt_runqput(pp, &many[i], false);
+	}
+	if (rt_sched.runqsize != RT_RUNQ_SIZE / 2 + 1)
+		FAIL("global queue has %d, want %d", rt_sched.runqsize, RT_RUNQ_SIZE / 2 + 1);
+	if (pp->runqtail - pp->runqhead != RT_RUNQ_SIZE / 2)
+		FAIL("local queue has %u", pp->runqtail - pp->runqhead);
+	/* The oldest half went first, in order, then the new g. */
+	if (rt_sched.runq.head != &many[0] || rt_sched.runq.tail != &many[RT_RUNQ_SIZE])
+		FAIL("global queue order");
+	/* Drain the local queue, then take from the global one: with
+	 * gomaxprocs 4 and 129 queued, n = 129/4+1 = 33. */
+	while (rt_runqget(pp, NULL))
+		;
+	rt_gomaxprocs = 4;
+	struct g *gp = rt_globrunqget(pp, 0);
+	if (gp != &many[0])
+		FAIL("globrunqget returned the wrong g");
+	if (pp->runqtail - pp->runqhead != 32)
+		FAIL("globrunqget batch moved %u, want 32", pp->runqtail - pp->runqhead);
+	if (rt_sched.runqsize != RT_RUNQ_SIZE / 2 + 1 - 33)
+		FAIL("global queue left %d", rt_sched.runqsize);
+	/* max bounds the batch (schedtick%61 fairness check takes 1). */
+	while (rt_runqget(pp, NULL))
+		;
+	gp = rt_globrunqget(pp, 1);
+	if (gp != &many[33] || !rt_runqempty(pp))
+		FAIL("globrunqget(max=1) took more than one");
+	rt_gomaxprocs = 0;
+	memset(&rt_sched, 0, sizeof rt_sched);
+	free(pp);
+}
+
+START_TEST(test_runqputslow_and_globrunqget)
+{
+	struct sim_result res;
+	ck_assert_int_eq(run1(putslow_body, NULL, 1, 0, &res), TR_COMPLETE);
+	ck_assert_msg(!failure[0], "%s", failure);
+}
+END_TEST
+
+/* runnext is stolen only on the last pass, and only after a 3 us
+ * back-off when the victim is running. */
+static int64_t backoff_ns;
+static void runnext_steal_body(void *unused)
+{
+	struct p *victim = calloc(1, sizeof *victim), *thief = calloc(1, sizeof *thief);
+	victim->status = _Prunning;
+	rt_runqput(victim, &gs[7], true);
+	if (rt_runqsteal(thief, victim, false) != NULL)
+		FAIL("runnext stolen without stealRunNextG");
+	int64_t t0 = sim_now();
+	if (rt_runqsteal(thief, victim, true) != &gs[7])
+		FAIL("runnext not stolen on the last pass");
+	backoff_ns = sim_now() - t0;
+	if (!rt_runqempty(victim))
+		FAIL("victim not empty after the steal");
+	free(victim);
+	free(thief);
+}
+
+START_TEST(test_runnext_steal_backoff)
+{
+	struct sim_result res;
+	reset_gs();
+	ck_assert_int_eq(run1(runnext_steal_body, NULL, 1, 0, &res), TR_COMPLETE);
+	ck_assert_msg(!failure[0], "%s", failure);
+	ck_assert_int_ge(backoff_ns, 3000);
+}
+END_TEST
+
+START_TEST(test_legal_transitions)
+{
+	/* The ones Go makes. */
+	ck_assert(rt_legal_gstatus_transition(_Gidle, _Gdead));
+	ck_assert(rt_legal_gstatus_transition(_Gdead, _Grunnable));
+	ck_assert(rt_legal_gstatus_transition(_Grunnable, _Grunning));
+	ck_assert(rt_legal_gstatus_transition(_Grunning, _Grunnable));
+	ck_assert(rt_legal_gstatus_transition(_Grunning, _Gwaiting));
+	ck_assert(rt_legal_gstatus_transition(_Grunning, _Gdead));
+	ck_assert(rt_legal_gstatus_transition(_Gwaiting, _Grunnable));
+	ck_assert(rt_legal_gstatus_transition(_Grunning, _Gsyscall));
+	ck_assert(rt_legal_gstatus_transition(_Gsyscall, _Grunning));
+	/* And some it never makes. */
+	ck_assert(!rt_legal_gstatus_transition(_Gwaiting, _Grunning));
+	ck_assert(!rt_legal_gstatus_transition(_Gdead, _Grunning));
+	ck_assert(!rt_legal_gstatus_transition(_Grunnable, _Gwaiting));
+	ck_assert(!rt_legal_gstatus_transition(_Grunnable, _Gdead));
+	ck_assert(!rt_legal_gstatus_transition(_Gidle, _Grunnable));
+	ck_assert(!rt_legal_gstatus_transition(_Gwaiting, _Gdead));
+}
+END_TEST
+
+static void illegal_body(void *unused)
+{
+	struct g gp = {.atomicstatus = _Gwaiting, .goid = 5};
+	rt_casgstatus(&gp, _Gwaiting, _Grunning);
+	FAIL("casgstatus allowed waiting -> running");
+}
+
+static void wrong_oldval_body(void *unused)
+{
+	struct g gp = {.atomicstatus = _Grunnable, .goid = 5};
+	rt_casgstatus(&gp, _Gwaiting, _Grunnable);
+	FAIL("casgstatus accepted a wrong old value");
+}
+
+START_TEST(test_casgstatus_throws)
+{
+	struct sim_result res;
+	ck_assert_int_eq(run1(illegal_body, NULL, 1, 0, &res), TR_VIOLATION);
+	ck_assert_str_eq(res.message, "casgstatus: illegal transition");
+	ck_assert_int_eq(res.stats.violations, 1);
+	ck_assert_int_eq(run1(wrong_oldval_body, NULL, 1, 0, &res), TR_VIOLATION);
+	ck_assert_str_eq(res.message, "casgstatus: waiting for Gwaiting but is Grunnable");
+}
+END_TEST
+
+Suite *make_runtime_suite(void)
+{
+	Suite *s = suite_create("runtime");
+	TCase *tc = tcase_create("runq");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_sched_local_queue);
+	tcase_add_test(tc, test_sched_local_queue_steal);
+	tcase_add_test(tc, test_sched_local_queue_empty);
+	tcase_add_test(tc, test_naive_runqempty_is_caught);
+	tcase_add_test(tc, test_runqputslow_and_globrunqget);
+	tcase_add_test(tc, test_runnext_steal_backoff);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("order");
+	tcase_add_test(tc, test_steal_order);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("status");
+	tcase_add_test(tc, test_legal_transitions);
+	tcase_add_test(tc, test_casgstatus_throws);
+	suite_add_tcase(s, tc);
+	return s;
+}

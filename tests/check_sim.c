@@ -1,0 +1,459 @@
+/*
+ * check_sim.c - whole programs in the simulator: invariants over their
+ * event streams, determinism, park/ready, deadlock and limits, and the
+ * engine's own primitives (notes, locks, the window rule).
+ *
+ * Programs here are small C functions written against runtime/gs.h (and,
+ * for park/ready, runtime internals), so these tests do not depend on
+ * the scenario language.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "gs.h"
+#include "runtime.h"
+#include "sim.h"
+
+/* A sink that keeps every event in memory. */
+struct memsink {
+	struct tr_sink base;
+	struct rt_event *ev;
+	size_t n, cap;
+};
+
+static void mem_event(struct tr_sink *s, const struct rt_event *ev)
+{
+	struct memsink *m = (struct memsink *)s;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 4096;
+		m->ev = realloc(m->ev, m->cap * sizeof *m->ev);
+	}
+	m->ev[m->n++] = *ev;
+}
+
+static void memsink_init(struct memsink *m)
+{
+	memset(m, 0, sizeof *m);
+	m->base.event = mem_event;
+}
+
+static void memsink_free(struct memsink *m)
+{
+	free(m->ev);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- programs ---- */
+
+static void tree_node(void *arg)
+{
+	intptr_t depth = (intptr_t)arg;
+	gs_spend(200);
+	if (depth > 0) {
+		gs_go(tree_node, (void *)(depth - 1));
+		gs_go(tree_node, (void *)(depth - 1));
+	}
+}
+
+static void tree_main(void *arg)
+{
+	tree_node(arg);
+}
+
+static void storm_loop(void *arg)
+{
+	for (;;) {
+		gs_spend(100);
+		gs_gosched();
+	}
+}
+
+static void storm_main(void *arg)
+{
+	for (int i = 0; i < 4; i++)
+		gs_go(storm_loop, NULL);
+}
+
+static void fan_worker(void *arg)
+{
+	gs_spend(1000 + 97 * ((intptr_t)arg % 50));
+}
+
+static void fan_main(void *arg)
+{
+	for (intptr_t i = 0; i < 400; i++)
+		gs_go(fan_worker, (void *)i);
+}
+
+static int run_prog(void (*mainfn)(void *), void *arg, int32_t procs, uint64_t seed, int64_t window,
+		    struct memsink *sink, struct sim_result *res)
+{
+	struct sim_config cfg = {.seed = seed, .window_ns = window,
+				 .sink = sink ? &sink->base : NULL};
+	return sim_run_program(&cfg, procs, mainfn, arg, res);
+}
+
+/* Every gstatus event is legal and continues the g's previous status;
+ * every goroutine created finishes exactly once. */
+static void check_status_chains(const struct memsink *m, int64_t expect_gs)
+{
+	/* goids come from per-P caches of 16, so they need not be dense. */
+	int64_t maxgoid = 0, created = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->ev[i].kind == RT_EV_NEWPROC && m->ev[i].obj > maxgoid)
+			maxgoid = m->ev[i].obj;
+	int64_t *last = calloc((size_t)maxgoid + 1, sizeof *last);
+	int *dead = calloc((size_t)maxgoid + 1, sizeof *dead);
+	bool *made = calloc((size_t)maxgoid + 1, sizeof *made);
+	for (int64_t i = 0; i <= maxgoid; i++)
+		last[i] = _Gdead; /* a goid's life starts from a dead g (fresh or reused) */
+	for (size_t i = 0; i < m->n; i++) {
+		const struct rt_event *e = &m->ev[i];
+		if (e->kind == RT_EV_NEWPROC) {
+			ck_assert_msg(!made[e->obj], "goid %lld created twice", (long long)e->obj);
+			made[e->obj] = true;
+			created++;
+		}
+		if (e->kind != RT_EV_GSTATUS || e->obj == 0) /* goid 0: malg, before an id */
+			continue;
+		ck_assert_msg(made[e->obj], "event %zu: g%lld changes status before newproc", i,
+			      (long long)e->obj);
+		ck_assert_msg(rt_legal_gstatus_transition((uint32_t)e->a, (uint32_t)e->b),
+			      "event %zu: g%lld %s -> %s is not a legal transition", i,
+			      (long long)e->obj, rt_gstatus_name((uint32_t)e->a),
+			      rt_gstatus_name((uint32_t)e->b));
+		ck_assert_msg(last[e->obj] == e->a, "event %zu: g%lld leaves %s but was %s", i,
+			      (long long)e->obj, rt_gstatus_name((uint32_t)e->a),
+			      rt_gstatus_name((uint32_t)last[e->obj]));
+		last[e->obj] = e->b;
+		if (e->b == _Gdead)
+			dead[e->obj]++;
+	}
+	ck_assert_int_eq(created, expect_gs);
+	for (int64_t i = 1; i <= maxgoid; i++)
+		if (made[i])
+			ck_assert_msg(dead[i] == 1, "g%lld finished %d times", (long long)i,
+				      dead[i]);
+	free(last);
+	free(dead);
+	free(made);
+}
+
+START_TEST(test_tree_every_g_finishes_once)
+{
+	int64_t windows[] = {0, 200, SIM_WINDOW_INF};
+	for (int w = 0; w < 3; w++) {
+		for (uint64_t seed = 1; seed <= 5; seed++) {
+			struct memsink m;
+			struct sim_result res;
+			memsink_init(&m);
+			int rc = run_prog(tree_main, (void *)(intptr_t)6, 4, seed, windows[w], &m,
+					  &res);
+			ck_assert_msg(rc == 0 && res.status == TR_COMPLETE,
+				      "window %lld seed %llu: %s %s", (long long)windows[w],
+				      (unsigned long long)seed, tr_status_name(res.status),
+				      res.message);
+			ck_assert_int_eq(res.stats.g_created, 127);
+			ck_assert_int_eq(res.stats.g_finished, 127);
+			ck_assert_uint_eq(res.stats.n_events, m.n);
+			check_status_chains(&m, 127);
+			memsink_free(&m);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_determinism)
+{
+	struct sim_result a, b;
+	int64_t windows[] = {0, SIM_WINDOW_INF};
+	for (int w = 0; w < 2; w++) {
+		run_prog(fan_main, NULL, 4, 42, windows[w], NULL, &a);
+		run_prog(fan_main, NULL, 4, 42, windows[w], NULL, &b);
+		ck_assert_uint_eq(a.stats.hash, b.stats.hash);
+		ck_assert_uint_eq(a.stats.n_events, b.stats.n_events);
+		ck_assert_int_eq(a.steps, b.steps);
+		uint64_t first = a.stats.hash;
+		bool differ = false;
+		for (uint64_t seed = 1; seed <= 20; seed++) {
+			run_prog(fan_main, NULL, 4, seed, windows[w], NULL, &b);
+			ck_assert_int_eq(b.status, TR_COMPLETE);
+			if (b.stats.hash != first)
+				differ = true;
+		}
+		ck_assert_msg(differ, "20 seeds gave one interleaving (window %lld)",
+			      (long long)windows[w]);
+	}
+}
+END_TEST
+
+START_TEST(test_parallelism_used)
+{
+	struct sim_result res;
+	run_prog(fan_main, NULL, 4, 1, 0, NULL, &res);
+	ck_assert_int_eq(res.status, TR_COMPLETE);
+	ck_assert_int_eq(res.stats.g_finished, 401);
+	ck_assert_int_ge(res.stats.max_ms, 4); /* every P got an M */
+	ck_assert_int_gt(res.stats.steals, 0);
+	ck_assert_int_gt(res.stats.spinning_periods, 0);
+	/* 400 workers of ~3.4 us average on 4 Ps: far less than serial time. */
+	ck_assert_int_lt(res.stats.end_ns, 400 * 3400);
+}
+END_TEST
+
+/* ---- park / ready ---- */
+
+static struct plat_mutex parklock;
+static struct g *parked;
+static bool woke;
+
+static void waiter(void *arg)
+{
+	plat_lock(&parklock);
+	parked = rt_getg();
+	rt_goparkunlock(&parklock, waitReasonTest);
+	woke = true;
+}
+
+static void waker(void *arg)
+{
+	for (;;) {
+		plat_lock(&parklock);
+		struct g *w = parked;
+		parked = NULL;
+		plat_unlock(&parklock);
+		if (w) {
+			rt_goready(w);
+			return;
+		}
+		gs_gosched();
+	}
+}
+
+static void park_main(void *arg)
+{
+	gs_go(waiter, NULL);
+	gs_go(waker, NULL);
+}
+
+START_TEST(test_park_ready)
+{
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct memsink m;
+		struct sim_result res;
+		memsink_init(&m);
+		memset(&parklock, 0, sizeof parklock);
+		parked = NULL;
+		woke = false;
+		run_prog(park_main, NULL, 2, seed, seed % 2 ? 0 : SIM_WINDOW_INF, &m, &res);
+		ck_assert_msg(res.status == TR_COMPLETE, "%s", res.message);
+		ck_assert(woke);
+		check_status_chains(&m, 3);
+		/* goready puts the g into runnext: the runqput right after the
+		 * waiting -> runnable transition of g2 has b = 1. */
+		bool seen = false;
+		for (size_t i = 0; i + 1 < m.n; i++) {
+			if (m.ev[i].kind == RT_EV_GSTATUS && m.ev[i].obj == 2 &&
+			    m.ev[i].a == _Gwaiting) {
+				ck_assert_str_eq(m.ev[i].detail, "ready");
+				/* The same M's next event (others interleave). */
+				size_t j = i + 1;
+				while (j < m.n && m.ev[j].m != m.ev[i].m)
+					j++;
+				ck_assert_uint_lt(j, m.n);
+				ck_assert_int_eq(m.ev[j].kind, RT_EV_RUNQPUT);
+				ck_assert_int_eq(m.ev[j].obj, 2);
+				ck_assert_int_eq(m.ev[j].b, 1);
+				seen = true;
+			}
+		}
+		ck_assert(seen);
+		memsink_free(&m);
+	}
+}
+END_TEST
+
+static void forever(void *arg)
+{
+	plat_lock(&parklock);
+	rt_goparkunlock(&parklock, waitReasonTest);
+}
+
+static void deadlock_main(void *arg)
+{
+	gs_go(forever, NULL);
+}
+
+START_TEST(test_deadlock_reported)
+{
+	struct sim_result res;
+	memset(&parklock, 0, sizeof parklock);
+	int rc = run_prog(deadlock_main, NULL, 2, 1, 0, NULL, &res);
+	ck_assert_int_eq(rc, 1);
+	ck_assert_int_eq(res.status, TR_DEADLOCK);
+	ck_assert_str_eq(res.message, "all goroutines are asleep - deadlock!");
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+	struct sim_result res;
+	struct sim_config cfg = {.seed = 1, .max_steps = 20000};
+	int rc = sim_run_program(&cfg, 4, storm_main, NULL, &res);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(res.status, TR_STEP_LIMIT);
+	ck_assert_int_eq(res.steps, 20000);
+	ck_assert_str_eq(res.message, "stopped at the step limit (20000 yield points)");
+
+	struct sim_config cfg2 = {.seed = 1, .max_time_ns = 1000000};
+	rc = sim_run_program(&cfg2, 4, storm_main, NULL, &res);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(res.status, TR_TIME_LIMIT);
+	ck_assert_int_le(res.stats.end_ns, 1000000);
+	ck_assert_int_gt(res.stats.end_ns, 900000);
+}
+END_TEST
+
+/* ---- engine primitives ---- */
+
+static struct plat_note note;
+static struct plat_mutex mu;
+static int64_t t_woken, t_locked;
+
+static void sleeper(void *arg)
+{
+	plat_notesleep(&note);
+	t_woken = sim_now();
+}
+
+static void wakerthread(void *arg)
+{
+	plat_spend(1000);
+	plat_notewakeup(&note);
+}
+
+START_TEST(test_note_wake_latency)
+{
+	memset(&note, 0, sizeof note);
+	struct sim_config cfg = {.seed = 1};
+	void (*fns[2])(void *) = {sleeper, wakerthread};
+	void *args[2] = {NULL, NULL};
+	struct sim_result res;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+	ck_assert_int_eq(res.status, TR_COMPLETE);
+	/* The waker's clock: 1000 spent + the wakeup's own cost (cost.h),
+	 * then the wake latency. */
+	ck_assert_int_ge(t_woken, 1000 + 5000);
+	ck_assert_int_le(t_woken, 1000 + 500 + 5000 + 100);
+}
+END_TEST
+
+static void locker_a(void *arg)
+{
+	plat_lock(&mu);
+	plat_spend(10000);
+	plat_unlock(&mu);
+}
+
+static void locker_b(void *arg)
+{
+	plat_spend(100);
+	plat_lock(&mu);
+	t_locked = sim_now();
+	plat_unlock(&mu);
+}
+
+START_TEST(test_lock_blocks_until_unlock)
+{
+	memset(&mu, 0, sizeof mu);
+	struct sim_config cfg = {.seed = 1};
+	void (*fns[2])(void *) = {locker_a, locker_b};
+	void *args[2] = {NULL, NULL};
+	struct sim_result res;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+	ck_assert_int_ge(t_locked, 10000);
+}
+END_TEST
+
+static void sleep_forever(void *arg)
+{
+	plat_notesleep((struct plat_note *)arg);
+}
+
+START_TEST(test_all_threads_blocked_is_deadlock)
+{
+	static struct plat_note n1, n2;
+	memset(&n1, 0, sizeof n1);
+	memset(&n2, 0, sizeof n2);
+	struct sim_config cfg = {.seed = 1};
+	void (*fns[2])(void *) = {sleep_forever, sleep_forever};
+	void *args[2] = {&n1, &n2};
+	struct sim_result res;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 1);
+	ck_assert_int_eq(res.status, TR_DEADLOCK);
+	ck_assert_str_eq(res.message, "all threads blocked with the program unfinished (2 parked "
+				      "on notes, 0 waiting for locks)");
+}
+END_TEST
+
+/* window=0: threads run in clock order; a thread far behind runs first. */
+static int order[4], norder;
+static void stamp(void *arg)
+{
+	plat_spend((intptr_t)arg);
+	order[norder++] = (int)(intptr_t)arg;
+}
+
+START_TEST(test_window_zero_is_time_order)
+{
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		norder = 0;
+		struct sim_config cfg = {.seed = seed};
+		void (*fns[3])(void *) = {stamp, stamp, stamp};
+		void *args[3] = {(void *)3000, (void *)1000, (void *)2000};
+		struct sim_result res;
+		sim_run_threads(&cfg, 3, fns, args, &res);
+		ck_assert_int_eq(order[0], 1000);
+		ck_assert_int_eq(order[1], 2000);
+		ck_assert_int_eq(order[2], 3000);
+	}
+}
+END_TEST
+
+START_TEST(test_stream_seeds_differ)
+{
+	ck_assert_uint_ne(sim_stream_seed(7, SIM_STREAM_STRATEGY, 0),
+			  sim_stream_seed(7, SIM_STREAM_WORKLOAD, 0));
+	ck_assert_uint_ne(sim_stream_seed(7, SIM_STREAM_FASTRAND, 0),
+			  sim_stream_seed(7, SIM_STREAM_FASTRAND, 1));
+	ck_assert_uint_ne(sim_stream_seed(7, SIM_STREAM_STRATEGY, 0),
+			  sim_stream_seed(8, SIM_STREAM_STRATEGY, 0));
+	ck_assert_uint_eq(sim_stream_seed(7, SIM_STREAM_STRATEGY, 0),
+			  sim_stream_seed(7, SIM_STREAM_STRATEGY, 0));
+}
+END_TEST
+
+Suite *make_sim_suite(void)
+{
+	Suite *s = suite_create("sim");
+	TCase *tc = tcase_create("programs");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_tree_every_g_finishes_once);
+	tcase_add_test(tc, test_determinism);
+	tcase_add_test(tc, test_parallelism_used);
+	tcase_add_test(tc, test_park_ready);
+	tcase_add_test(tc, test_deadlock_reported);
+	tcase_add_test(tc, test_limits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("engine");
+	tcase_add_test(tc, test_note_wake_latency);
+	tcase_add_test(tc, test_lock_blocks_until_unlock);
+	tcase_add_test(tc, test_all_threads_blocked_is_deadlock);
+	tcase_add_test(tc, test_window_zero_is_time_order);
+	tcase_add_test(tc, test_stream_seeds_differ);
+	suite_add_tcase(s, tc);
+	return s;
+}

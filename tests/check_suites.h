@@ -1,0 +1,21 @@
+/* check_suites.h - one Check suite per module (tests/check_<module>.c). */
+#ifndef GSCHED_TESTS_CHECK_SUITES_H
+#define GSCHED_TESTS_CHECK_SUITES_H
+
+#include <check.h>
+
+Suite *make_runtime_suite(void);
+Suite *make_sim_suite(void);
+Suite *make_scenarios_suite(void);
+Suite *make_traces_suite(void);
+Suite *make_cli_suite(void);
+
+/* Paths the tests need, set by CMake. */
+#ifndef GSCHED_BINARY
+#define GSCHED_BINARY "gsched"
+#endif
+#ifndef GSCHED_SOURCE_DIR
+#define GSCHED_SOURCE_DIR "."
+#endif
+
+#endif
