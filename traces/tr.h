@@ -21,14 +21,14 @@
 
 /* What a run is: stored in the runs table when the run starts. */
 struct tr_run {
-	const char *scenario;	   /* name or path as the user gave it */
+	const char *scenario;      /* name or path as the user gave it */
 	const char *scenario_json; /* the full scenario text */
 	uint64_t seed;
-	const char *backend;	 /* "sim" */
-	const char *strategy;	 /* "random" */
-	int64_t window_ns;	 /* -1 means inf */
+	const char *backend;     /* "sim" */
+	const char *strategy;    /* "random" */
+	int64_t window_ns;       /* -1 means inf */
 	const char *policy_json; /* "{}" when none */
-	const char *bugs_json;	 /* "[]" when none */
+	const char *bugs_json;   /* "[]" when none */
 	int gomaxprocs;
 	const char *build; /* compiler, flags, version: tr_build_string() */
 };
@@ -36,18 +36,18 @@ struct tr_run {
 /* Figures derived from the event stream (tr_stats_add per event). */
 struct tr_stats {
 	uint64_t n_events;
-	uint64_t hash;		  /* running trace hash, starts at TR_HASH_INIT */
-	int64_t end_ns;		  /* largest event time seen */
-	int64_t g_created;	  /* newproc events (main included) */
-	int64_t g_finished;	  /* gstatus running->dead */
-	int64_t ctx_switches;	  /* gstatus runnable->running */
-	int64_t steals;		  /* steal events with n > 0 */
-	int64_t stolen_gs;	  /* sum of n over steals */
+	uint64_t hash;            /* running trace hash, starts at TR_HASH_INIT */
+	int64_t end_ns;           /* largest event time seen */
+	int64_t g_created;        /* newproc events (main included) */
+	int64_t g_finished;       /* gstatus running->dead */
+	int64_t ctx_switches;     /* gstatus runnable->running */
+	int64_t steals;           /* steal events with n > 0 */
+	int64_t stolen_gs;        /* sum of n over steals */
 	int64_t spinning_periods; /* spinning start events */
 	int64_t runqputslow;
 	int64_t globrunqget;
 	int64_t mparks;
-	int64_t max_ms;		  /* largest M id + 1 seen */
+	int64_t max_ms; /* largest M id + 1 seen */
 	int64_t violations;
 };
 
@@ -59,12 +59,12 @@ void tr_stats_add(struct tr_stats *st, const struct rt_event *ev);
 
 /* How a run ended; stored in runs.status. */
 enum tr_status {
-	TR_RUNNING = 0,	 /* not finished: the process died or was killed */
-	TR_COMPLETE,	 /* every goroutine finished */
-	TR_DEADLOCK,	 /* all Ms parked with work pending */
-	TR_VIOLATION,	 /* a throw or an oracle fired */
-	TR_STEP_LIMIT,	 /* stopped at --max-steps */
-	TR_TIME_LIMIT,	 /* stopped at --max-time */
+	TR_RUNNING = 0, /* not finished: the process died or was killed */
+	TR_COMPLETE,    /* every goroutine finished */
+	TR_DEADLOCK,    /* all Ms parked with work pending */
+	TR_VIOLATION,   /* a throw or an oracle fired */
+	TR_STEP_LIMIT,  /* stopped at --max-steps */
+	TR_TIME_LIMIT,  /* stopped at --max-time */
 };
 const char *tr_status_name(enum tr_status s);
 
@@ -72,7 +72,7 @@ struct tr_sink {
 	void (*event)(struct tr_sink *s, const struct rt_event *ev);
 	/* Write the end of the run; returns 0 or -1 with a message in err. */
 	int (*finish)(struct tr_sink *s, enum tr_status status, const struct tr_stats *st,
-		      const char *message, char *err, size_t errlen);
+	              const char *message, char *err, size_t errlen);
 	void (*close)(struct tr_sink *s);
 };
 
@@ -80,7 +80,7 @@ struct tr_sink {
  * inserts the runs row with status 'running', and returns the sink; on
  * failure returns NULL with a message naming the file in err. */
 struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char *err,
-			       size_t errlen);
+                               size_t errlen);
 /* The runs.id of the run being written by a sink from tr_sqlite_open. */
 int64_t tr_sqlite_run_id(struct tr_sink *s);
 

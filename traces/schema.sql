@@ -1,0 +1,100 @@
+-- schema.sql - the gsched trace database, schema version 1.
+--
+-- One file holds any number of runs.  A run is one row of `runs` and its
+-- events, one row each in `events`, numbered by seq from 0 in the order
+-- the scheduler made them.  The writer (traces/sqlite.c) creates this
+-- schema in an empty file, appends a run to a file that has it, and
+-- refuses any other file.  Views for analysis live in analysis/views.sql
+-- and are created together with these tables.
+--
+-- Invariants:
+--  * user_version and meta.schema_version are both 1; a change to any
+--    table's meaning bumps both, and the writer refuses older or newer
+--    files rather than guessing.
+--  * Nothing here depends on the wall clock or the host: a run's rows,
+--    apart from runs.id, are the same for the same scenario, seed and
+--    build (see DESIGN.md, determinism contract).
+--  * A run whose status is 'running' was cut short (the process died or
+--    its sink was closed without finishing): it holds the batches that
+--    were committed, a whole number of TR_SQLITE_BATCH events.
+PRAGMA user_version = 1;
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY NOT NULL,
+	value TEXT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES
+	('application', 'gsched'),
+	('schema_version', '1');
+
+CREATE TABLE runs (
+	id            INTEGER PRIMARY KEY,
+	scenario      TEXT NOT NULL,    -- name or path as given on the command line
+	scenario_json TEXT,             -- the scenario's full text
+	seed          INTEGER NOT NULL, -- uint64 stored as its int64 bit pattern
+	backend       TEXT NOT NULL,    -- 'sim' | 'native'
+	strategy      TEXT,             -- 'random', 'pct', ...
+	window_ns     INTEGER,          -- -1 = inf
+	policy_json   TEXT NOT NULL DEFAULT '{}',
+	bugs_json     TEXT NOT NULL DEFAULT '[]',
+	gomaxprocs    INTEGER NOT NULL,
+	build         TEXT NOT NULL,    -- tr_build_string() of the writer
+	status        TEXT NOT NULL DEFAULT 'running', -- tr_status_name(): running,
+	                                -- complete, deadlock, violation, step_limit, time_limit
+	-- Filled in when the run finishes (NULL while status = 'running'):
+	n_events         INTEGER,
+	trace_hash       TEXT CHECK (trace_hash IS NULL OR length(trace_hash) = 16),
+	end_ns           INTEGER,       -- largest event time
+	g_created        INTEGER,       -- newproc events (main included)
+	g_finished       INTEGER,       -- gstatus running -> dead
+	ctx_switches     INTEGER,       -- gstatus runnable -> running
+	steals           INTEGER,       -- steal events that took at least one g
+	stolen_gs        INTEGER,       -- goroutines taken by those steals
+	spinning_periods INTEGER,       -- spinning start events
+	runqputslow      INTEGER,
+	globrunqget      INTEGER,
+	mparks           INTEGER,
+	max_ms           INTEGER,       -- largest M id + 1
+	violations       INTEGER,
+	message          TEXT           -- throw message, deadlock description, ...
+);
+
+-- One row per scheduler state transition.  m/p/g name the actor: the M,
+-- the P it held (-1 if none) and its current user goroutine (0 if none).
+-- obj/a/b mean what runtime/events.h says for the kind (docs/database.md).
+-- WITHOUT ROWID: the key (run, seq) is the table's b-tree key, so a run
+-- is stored contiguously in seq order and there is no second index to
+-- maintain on insert (measured: ~15% faster than a rowid table with the
+-- same primary key).
+CREATE TABLE events (
+	seq    INTEGER NOT NULL,        -- 0, 1, 2, ... within the run
+	run    INTEGER NOT NULL REFERENCES runs (id),
+	t_ns   INTEGER NOT NULL,        -- virtual (sim) or monotonic (native) time
+	m      INTEGER NOT NULL,
+	p      INTEGER NOT NULL,
+	g      INTEGER NOT NULL,
+	kind   TEXT NOT NULL,           -- rt_evkind_name[]: 'gstatus', 'steal', ...
+	obj    INTEGER NOT NULL,
+	a      INTEGER NOT NULL,
+	b      INTEGER NOT NULL,
+	detail TEXT,                    -- reason / message, NULL when none
+	PRIMARY KEY (run, seq)
+) WITHOUT ROWID;
+
+-- Go's names for the status values carried by gstatus and pstatus events
+-- (runtime2.go).  The views join these so that states read as words.
+CREATE TABLE g_state_names (
+	value INTEGER PRIMARY KEY,
+	name  TEXT NOT NULL
+);
+INSERT INTO g_state_names (value, name) VALUES
+	(0, 'idle'), (1, 'runnable'), (2, 'running'), (3, 'syscall'),
+	(4, 'waiting'), (5, 'moribund_unused'), (6, 'dead'),
+	(7, 'enqueue_unused'), (8, 'copystack'), (9, 'preempted');
+
+CREATE TABLE p_state_names (
+	value INTEGER PRIMARY KEY,
+	name  TEXT NOT NULL
+);
+INSERT INTO p_state_names (value, name) VALUES
+	(0, 'idle'), (1, 'running'), (2, 'syscall'), (3, 'gcstop'), (4, 'dead');

@@ -1,0 +1,499 @@
+/*
+ * sqlite.c - the SQLite writer: the primary event sink.  One run per
+ * sink: tr_sqlite_open adds a runs row (status 'running') to a new or
+ * existing gsched database, ->event appends one events row per event,
+ * ->finish fills in the runs row, ->close lets go of the file.
+ *
+ * Invariants:
+ *  - events rows of a run are numbered seq = 0, 1, 2, ... in the order
+ *    ->event was called; nothing else writes them.
+ *  - Events are written in transactions of TR_SQLITE_BATCH; the runs
+ *    row's final update is committed in the same transaction as the last
+ *    events, so a run whose status is not 'running' is whole, and one
+ *    that is 'running' holds a whole number of batches (process killed,
+ *    or the sink closed without finish: the open batch is rolled back).
+ *  - ->event never fails and never allocates: it binds integers and two
+ *    static strings, steps and resets one prepared statement.  The first
+ *    error is kept; later events are dropped; ->finish reports it.
+ *  - A file is written only if it is empty or a gsched database of
+ *    TR_SCHEMA_VERSION; anything else is refused before it is touched.
+ *
+ * Cost: ~2 us per event is SQLite itself (the B-tree insert); the writer
+ * adds the binds.  The kind is stored as text (rt_evkind_name) so traces
+ * read in the sqlite3 shell without a join: measured against an integer
+ * kind the cost is ~10% of the insert rate (see docs/database.md).
+ * Rejected: a rowid table with a (run, seq) index (a second B-tree to
+ * update per event, ~20% slower than WITHOUT ROWID); one transaction per
+ * run (a killed run would leave nothing).
+ */
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tr.h"
+
+/* Events per INSERT statement.  One statement of ROWS rows keeps the
+ * B-tree cursor open from row to row, so SQLite appends each row after
+ * the last one instead of searching the (run, seq) key from the root:
+ * measured 1.8x fewer instructions per event than one row per statement
+ * (50 rows: 5.3k instructions/event, the raw 9-integer insert's cost). */
+#define ROWS          50
+#define COLS          11
+#define DETAIL_INLINE 128 /* longer details are copied to the heap (rare) */
+
+_Static_assert(TR_SQLITE_BATCH % ROWS == 0, "a batch is a whole number of statements");
+
+struct sq {
+	struct tr_sink sink; /* first: the caller's struct tr_sink * is a struct sq * */
+	sqlite3 *db;
+	sqlite3_stmt *insn; /* INSERT INTO events, ROWS rows; run bound once */
+	sqlite3_stmt *ins1; /* the same, one row: the tail at finish */
+	char *path;
+	int64_t run_id;
+	int64_t given;   /* events given to ->event */
+	int64_t written; /* events inserted = the next flushed event's seq */
+	int in_batch;    /* events since the last COMMIT */
+	int in_txn;      /* a batch transaction is open */
+	int finished;
+	int failed; /* errmsg holds the first error */
+	char errmsg[512];
+	int name_len[RT_EV__COUNT];
+	/* Events given but not yet inserted, with their own copy of detail:
+	 * the caller's string need only live through its ->event call. */
+	int nbuf;
+	struct rt_event buf[ROWS];
+	char *owned[ROWS]; /* heap copy of a long detail, or NULL */
+	int nowned;
+	char detail[ROWS][DETAIL_INLINE];
+};
+
+static void fatal(const char *msg)
+{
+	fprintf(stderr, "gsched: %s\n", msg);
+	abort();
+}
+
+/* Format "PATH: what: sqlite's message" into err (one line). */
+static void sq_errf(char *err, size_t errlen, const char *path, sqlite3 *db, const char *what)
+{
+	if (!err || errlen == 0)
+		return;
+	if (db)
+		snprintf(err, errlen, "%s: %s: %s", path, what, sqlite3_errmsg(db));
+	else
+		snprintf(err, errlen, "%s: %s", path, what);
+}
+
+/* Remember the first error on the hot path; ->finish reports it. */
+static void remember(struct sq *w, const char *what)
+{
+	if (w->failed)
+		return;
+	w->failed = 1;
+	sq_errf(w->errmsg, sizeof w->errmsg, w->path, w->db, what);
+}
+
+static int exec(struct sq *w, const char *sql, const char *what, char *err, size_t errlen)
+{
+	if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	sq_errf(err, errlen, w->path, w->db, what);
+	return -1;
+}
+
+/*
+ * Decide whether the file may be written: 1 if it holds no tables yet
+ * (create the schema), 0 if it is a gsched database of our version, -1
+ * with a message otherwise.  Reads only, so a file we refuse is left as
+ * it was.
+ */
+static int check_file(struct sq *w, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int user_version = 0, ntables = 0;
+	char what[200];
+
+	/* The first read of the file: a non-database fails here (NOTADB). */
+	if (sqlite3_prepare_v2(w->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sq_errf(err, errlen, w->path, w->db, "cannot read it as a SQLite database");
+		goto fail;
+	}
+	user_version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(w->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) !=
+	            SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sq_errf(err, errlen, w->path, w->db, "cannot read it as a SQLite database");
+		goto fail;
+	}
+	ntables = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ntables == 0 && user_version == 0)
+		return 1;
+
+	if (sqlite3_prepare_v2(w->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+	                       &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sq_errf(err, errlen, w->path, NULL,
+		        "not a gsched database (no meta.schema_version); refusing to write to it");
+		goto fail;
+	}
+	const char *v = (const char *)sqlite3_column_text(st, 0);
+	char want[24];
+	snprintf(want, sizeof want, "%d", TR_SCHEMA_VERSION);
+	if (!v || strcmp(v, want) != 0 || user_version != TR_SCHEMA_VERSION) {
+		snprintf(what, sizeof what,
+		         "gsched database of schema version %.20s (user_version %d); this "
+		         "gsched reads and writes version %d only",
+		         v ? v : "NULL", user_version, TR_SCHEMA_VERSION);
+		sq_errf(err, errlen, w->path, NULL, what);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	return -1;
+}
+
+static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t errlen)
+{
+	static const char sql[] =
+	        "INSERT INTO runs (scenario, scenario_json, seed, backend, strategy, window_ns,"
+	        " policy_json, bugs_json, gomaxprocs, build, status)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'running')";
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(st, 1, run->scenario ? run->scenario : "", -1, SQLITE_STATIC);
+	if (run->scenario_json)
+		sqlite3_bind_text(st, 2, run->scenario_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)run->seed); /* uint64 kept as its bit pattern */
+	sqlite3_bind_text(st, 4, run->backend ? run->backend : "sim", -1, SQLITE_STATIC);
+	if (run->strategy)
+		sqlite3_bind_text(st, 5, run->strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, run->window_ns);
+	sqlite3_bind_text(st, 7, run->policy_json ? run->policy_json : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, run->bugs_json ? run->bugs_json : "[]", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, run->gomaxprocs);
+	sqlite3_bind_text(st, 10, run->build ? run->build : tr_build_string(), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	w->run_id = sqlite3_last_insert_rowid(w->db);
+	return 0;
+fail:
+	sq_errf(err, errlen, w->path, w->db, "inserting the runs row");
+	sqlite3_finalize(st);
+	return -1;
+}
+
+static void bind_event(struct sq *w, sqlite3_stmt *st, int col /* first column - 1 */, int64_t seq,
+                       const struct rt_event *ev)
+{
+	sqlite3_bind_int64(st, col + 1, seq);
+	sqlite3_bind_int64(st, col + 3, ev->t_ns);
+	sqlite3_bind_int(st, col + 4, ev->m);
+	sqlite3_bind_int(st, col + 5, ev->p);
+	sqlite3_bind_int64(st, col + 6, ev->g);
+	if ((uint32_t)ev->kind < RT_EV__COUNT && rt_evkind_name[ev->kind]) {
+		sqlite3_bind_text(st, col + 7, rt_evkind_name[ev->kind], w->name_len[ev->kind],
+		                  SQLITE_STATIC);
+	} else {
+		char name[32]; /* a kind this build has no name for: rare, allocates */
+		snprintf(name, sizeof name, "kind_%" PRId32, ev->kind);
+		sqlite3_bind_text(st, col + 7, name, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int64(st, col + 8, ev->obj);
+	sqlite3_bind_int64(st, col + 9, ev->a);
+	sqlite3_bind_int64(st, col + 10, ev->b);
+	if (ev->detail) /* our copy: lives until the next flush */
+		sqlite3_bind_text(st, col + 11, ev->detail, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col + 11);
+}
+
+static void commit_batch(struct sq *w)
+{
+	w->in_batch = 0;
+	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		remember(w, "committing a batch of events");
+		return;
+	}
+	w->in_txn = 0;
+	if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		remember(w, "starting a batch of events");
+		return;
+	}
+	w->in_txn = 1;
+}
+
+static void drop_owned(struct sq *w)
+{
+	for (int i = 0; i < ROWS; i++) {
+		free(w->owned[i]);
+		w->owned[i] = NULL;
+	}
+	w->nowned = 0;
+}
+
+static int step(struct sq *w, sqlite3_stmt *st, int64_t first, int n)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	char what[80];
+	snprintf(what, sizeof what, "writing events %" PRId64 "-%" PRId64, first, first + n - 1);
+	remember(w, what);
+	return -1;
+}
+
+/* Insert the buffered events: one ROWS-row statement when the buffer is
+ * full, else one row at a time (only at finish). */
+static void flush(struct sq *w)
+{
+	int n = w->nbuf;
+	int64_t seq = w->written;
+
+	w->nbuf = 0;
+	if (n == ROWS) {
+		for (int i = 0; i < ROWS; i++)
+			bind_event(w, w->insn, i * COLS, seq + i, &w->buf[i]);
+		if (step(w, w->insn, seq, ROWS) < 0)
+			goto out;
+	} else {
+		for (int i = 0; i < n; i++) {
+			bind_event(w, w->ins1, 0, seq + i, &w->buf[i]);
+			if (step(w, w->ins1, seq + i, 1) < 0)
+				goto out;
+		}
+	}
+	w->written += n;
+	w->in_batch += n;
+	if (w->in_batch >= TR_SQLITE_BATCH)
+		commit_batch(w);
+out:
+	if (w->nowned)
+		drop_owned(w);
+}
+
+static void sq_event(struct tr_sink *s, const struct rt_event *ev)
+{
+	struct sq *w = (struct sq *)s;
+	int i = w->nbuf;
+
+	w->given++;
+	if (w->failed || w->finished)
+		return;
+	w->buf[i] = *ev;
+	if (ev->detail) {
+		size_t n = strlen(ev->detail);
+		char *copy = n < DETAIL_INLINE ? w->detail[i] : (w->owned[i] = malloc(n + 1));
+		w->nowned += n >= DETAIL_INLINE;
+		if (!copy) {
+			remember(w, "out of memory copying an event detail");
+			return;
+		}
+		memcpy(copy, ev->detail, n + 1);
+		w->buf[i].detail = copy;
+	}
+	if (++w->nbuf == ROWS)
+		flush(w);
+}
+
+static int sq_finish(struct tr_sink *s, enum tr_status status, const struct tr_stats *stats,
+                     const char *message, char *err, size_t errlen)
+{
+	static const char sql[] =
+	        "UPDATE runs SET status = ?1, n_events = ?2, trace_hash = ?3, end_ns = ?4,"
+	        " g_created = ?5, g_finished = ?6, ctx_switches = ?7, steals = ?8,"
+	        " stolen_gs = ?9, spinning_periods = ?10, runqputslow = ?11, globrunqget = ?12,"
+	        " mparks = ?13, max_ms = ?14, violations = ?15, message = ?16 WHERE id = ?17";
+	struct sq *w = (struct sq *)s;
+	sqlite3_stmt *st = NULL;
+	char hash[17], what[160];
+
+	if (w->finished)
+		fatal("tr_sqlite finish: called twice");
+	if (!stats)
+		fatal("tr_sqlite finish: stats is NULL");
+	w->finished = 1;
+	if (w->failed) {
+		snprintf(err, errlen, "%s", w->errmsg);
+		goto fail;
+	}
+	if (stats->n_events != (uint64_t)w->given) {
+		snprintf(what, sizeof what,
+		         "finish: the stats count %" PRIu64
+		         " events but the sink was given %" PRId64,
+		         stats->n_events, w->given);
+		sq_errf(err, errlen, w->path, NULL, what);
+		goto fail;
+	}
+	flush(w); /* the tail: fewer than ROWS events */
+	if (w->failed) {
+		snprintf(err, errlen, "%s", w->errmsg);
+		goto fail;
+	}
+	snprintf(hash, sizeof hash, "%016" PRIx64, stats->hash);
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto sqlfail;
+	sqlite3_bind_text(st, 1, tr_status_name(status), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)stats->n_events);
+	sqlite3_bind_text(st, 3, hash, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, stats->end_ns);
+	sqlite3_bind_int64(st, 5, stats->g_created);
+	sqlite3_bind_int64(st, 6, stats->g_finished);
+	sqlite3_bind_int64(st, 7, stats->ctx_switches);
+	sqlite3_bind_int64(st, 8, stats->steals);
+	sqlite3_bind_int64(st, 9, stats->stolen_gs);
+	sqlite3_bind_int64(st, 10, stats->spinning_periods);
+	sqlite3_bind_int64(st, 11, stats->runqputslow);
+	sqlite3_bind_int64(st, 12, stats->globrunqget);
+	sqlite3_bind_int64(st, 13, stats->mparks);
+	sqlite3_bind_int64(st, 14, stats->max_ms);
+	sqlite3_bind_int64(st, 15, stats->violations);
+	if (message)
+		sqlite3_bind_text(st, 16, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 17, w->run_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* The last events and the final runs row commit together. */
+	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto sqlfail;
+	w->in_txn = 0;
+	return 0;
+sqlfail:
+	sq_errf(err, errlen, w->path, w->db, "finishing the run");
+fail:
+	sqlite3_finalize(st);
+	return -1;
+}
+
+static void sq_close(struct tr_sink *s)
+{
+	struct sq *w = (struct sq *)s;
+
+	if (!w)
+		return;
+	sqlite3_finalize(w->insn);
+	sqlite3_finalize(w->ins1);
+	drop_owned(w);
+	if (w->in_txn) /* closed without finish, or finish failed: drop the open batch */
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close_v2(w->db); /* the last connection checkpoints and removes the -wal */
+	free(w->path);
+	free(w);
+}
+
+/* INSERT INTO events ... VALUES (?, ?, ...), ... with rows rows; the run
+ * column of every row is bound here once and stays bound across resets. */
+static sqlite3_stmt *prepare_insert(struct sq *w, int rows)
+{
+	static const char head[] = "INSERT INTO events (seq, run, t_ns, m, p, g, kind, obj, a,"
+	                           " b, detail) VALUES ";
+	static const char row[] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	char sql[sizeof head + ROWS * sizeof row];
+	sqlite3_stmt *st = NULL;
+	size_t len = sizeof head - 1;
+
+	memcpy(sql, head, len);
+	for (int r = 0; r < rows; r++) {
+		if (r > 0)
+			sql[len++] = ',';
+		memcpy(sql + len, row, sizeof row - 1);
+		len += sizeof row - 1;
+	}
+	sql[len] = 0;
+	if (sqlite3_prepare_v2(w->db, sql, (int)len, &st, NULL) != SQLITE_OK)
+		return NULL;
+	for (int r = 0; r < rows; r++)
+		sqlite3_bind_int64(st, r * COLS + 2, w->run_id);
+	return st;
+}
+
+static int prepare_inserts(struct sq *w, char *err, size_t errlen)
+{
+	if (!(w->insn = prepare_insert(w, ROWS)) || !(w->ins1 = prepare_insert(w, 1))) {
+		sq_errf(err, errlen, w->path, w->db, "preparing the events insert");
+		return -1;
+	}
+	return 0;
+}
+
+struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char *err, size_t errlen)
+{
+	struct sq *w = NULL;
+	int fresh, rc;
+
+	if (!path || !run)
+		fatal("tr_sqlite_open: path and run are required");
+	w = calloc(1, sizeof *w);
+	if (!w || !(w->path = strdup(path))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	w->sink.event = sq_event;
+	w->sink.finish = sq_finish;
+	w->sink.close = sq_close;
+	for (int k = 0; k < RT_EV__COUNT; k++)
+		w->name_len[k] = rt_evkind_name[k] ? (int)strlen(rt_evkind_name[k]) : 0;
+
+	/* NOMUTEX: a sink belongs to one thread; this saves a mutex round
+	 * trip in every bind and step. */
+	rc = sqlite3_open_v2(path, &w->db,
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                     NULL);
+	if (rc != SQLITE_OK) {
+		int e = w->db ? sqlite3_system_errno(w->db) : 0;
+		char what[160];
+		snprintf(what, sizeof what, "cannot open database%s%s", e ? ": " : "",
+		         e ? strerror(e) : "");
+		sq_errf(err, errlen, path, w->db, what);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(w->db, 1);
+	if (check_file(w, err, errlen) < 0)
+		goto fail;
+	if (exec(w, tr_sqlite_pragmas, "setting up the connection", err, errlen) < 0)
+		goto fail;
+	if (exec(w, "BEGIN IMMEDIATE", "locking the database", err, errlen) < 0)
+		goto fail;
+	w->in_txn = 1;
+	/* Again under the write lock: another process may have created the
+	 * schema since the first look. */
+	if ((fresh = check_file(w, err, errlen)) < 0)
+		goto fail;
+	if (fresh && (exec(w, tr_schema_sql, "creating the schema", err, errlen) < 0 ||
+	              exec(w, tr_views_sql, "creating the views", err, errlen) < 0))
+		goto fail;
+	if (insert_run(w, run, err, errlen) < 0)
+		goto fail;
+	if (exec(w, "COMMIT", "committing the runs row", err, errlen) < 0)
+		goto fail;
+	w->in_txn = 0;
+
+	if (prepare_inserts(w, err, errlen) < 0)
+		goto fail;
+	if (exec(w, "BEGIN IMMEDIATE", "starting the first batch", err, errlen) < 0)
+		goto fail;
+	w->in_txn = 1;
+	return &w->sink;
+fail:
+	if (w)
+		sq_close(&w->sink);
+	return NULL;
+}
+
+int64_t tr_sqlite_run_id(struct tr_sink *s)
+{
+	return ((struct sq *)s)->run_id;
+}
