@@ -27,11 +27,11 @@ struct sc_run;
 int sc_load(const char *name_or_path, struct sc_scenario **out, char *err, size_t errlen);
 /* Parse a document held in memory; file is used in messages only. */
 int sc_parse(const char *file, const char *text, struct sc_scenario **out, char *err,
-	     size_t errlen);
+             size_t errlen);
 void sc_free(struct sc_scenario *sc);
 
-const char *sc_name(const struct sc_scenario *sc);     /* "name" field, or file stem */
-const char *sc_text(const struct sc_scenario *sc);     /* the document as loaded */
+const char *sc_name(const struct sc_scenario *sc); /* "name" field, or file stem */
+const char *sc_text(const struct sc_scenario *sc); /* the document as loaded */
 int sc_gomaxprocs(const struct sc_scenario *sc);
 /* Ops in the compiled form (tests, `gsched list`). */
 size_t sc_op_count(const struct sc_scenario *sc);

@@ -1,0 +1,323 @@
+/*
+ * check_scenarios.c - the workload language: every bundled scenario
+ * loads, the compiled form and goroutine counts are what the documents
+ * say, and every bad input is refused with exit code 2 and the exact
+ * one-line message (file, JSON path, what was expected).
+ *
+ * The interpreter itself needs a scheduler to run in; the CLI suite runs
+ * it end to end.  Here only sc_run_new's starting state is checked.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "sc.h"
+
+#define BAD_DIR GSCHED_SOURCE_DIR "/tests/data/bad/"
+
+static const struct {
+	const char *name;
+	int gomaxprocs;
+	int64_t goroutines;
+} bundled[] = {
+        /* sorted by name, as sc_bundled_name lists them */
+        {"create-chain", 4, 1001}, {"fan-out", 4, 1001},    {"gosched-storm", 4, 5},
+        {"many-alive", 4, 100001}, {"spawn-tree", 4, 2047},
+};
+#define NBUNDLED (int)(sizeof bundled / sizeof bundled[0])
+
+START_TEST(bundled_listed_in_order)
+{
+	for (int i = 0; i < NBUNDLED; i++) {
+		ck_assert_ptr_nonnull(sc_bundled_name(i));
+		ck_assert_str_eq(sc_bundled_name(i), bundled[i].name);
+		ck_assert_ptr_nonnull(sc_bundled_summary(i));
+		ck_assert_int_gt((int)strlen(sc_bundled_summary(i)), 10);
+		ck_assert_ptr_null(strchr(sc_bundled_summary(i), '\n'));
+	}
+	ck_assert_ptr_null(sc_bundled_name(NBUNDLED));
+	ck_assert_ptr_null(sc_bundled_summary(NBUNDLED));
+	ck_assert_ptr_null(sc_bundled_name(-1));
+}
+END_TEST
+
+START_TEST(bundled_loads)
+{
+	struct sc_scenario *sc = NULL;
+	char err[1024] = "";
+	int rc = sc_load(bundled[_i].name, &sc, err, sizeof err);
+	ck_assert_msg(rc == 0, "%s: %s", bundled[_i].name, err);
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_str_eq(sc_name(sc), bundled[_i].name);
+	ck_assert_int_eq(sc_gomaxprocs(sc), bundled[_i].gomaxprocs);
+	ck_assert_int_eq(sc_goroutines(sc), bundled[_i].goroutines);
+	ck_assert_int_gt((int)sc_op_count(sc), 0);
+	ck_assert_ptr_nonnull(strstr(sc_text(sc), "\"description\""));
+
+	struct sc_run *r = sc_run_new(sc, 42);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(sc_run_live(r), 1);
+	ck_assert_int_eq(sc_run_created(r), 1);
+	sc_run_free(r);
+	sc_free(sc);
+}
+END_TEST
+
+/* spawn-tree: 11 bodies of spawn+spend (leaves: spend) plus their exits. */
+START_TEST(spawn_tree_compiles)
+{
+	struct sc_scenario *sc = NULL;
+	char err[1024];
+	ck_assert_int_eq(sc_load("spawn-tree", &sc, err, sizeof err), 0);
+	ck_assert_int_eq((int)sc_op_count(sc), 10 * 3 + 2);
+	sc_free(sc);
+}
+END_TEST
+
+static struct sc_scenario *parse_ok(const char *text)
+{
+	struct sc_scenario *sc = NULL;
+	char err[1024] = "";
+	int rc = sc_parse("mem.json", text, &sc, err, sizeof err);
+	ck_assert_msg(rc == 0, "%s", err);
+	return sc;
+}
+
+START_TEST(parse_counts_and_defaults)
+{
+	/* repeat compiles to REPEAT + body + END; every body gets an EXIT */
+	struct sc_scenario *sc = parse_ok(
+	        "{\"gomaxprocs\":3,\"main\":\"m\",\"bodies\":{"
+	        "\"m\":[{\"op\":\"repeat\",\"count\":10,\"body\":[{\"op\":\"spawn\",\"body\":\"w\","
+	        "\"count\":5},{\"op\":\"gosched\"}]}],"
+	        "\"w\":[{\"op\":\"spend\",\"ns\":{\"normal\":[1000,100]}},{\"op\":\"spawn\","
+	        "\"body\":\"leaf\"}],\"leaf\":[]}}");
+	ck_assert_str_eq(sc_name(sc), "mem"); /* no "name": the file stem */
+	ck_assert_int_eq(sc_gomaxprocs(sc), 3);
+	ck_assert_int_eq((int)sc_op_count(sc), 5 + 3 + 1);
+	ck_assert_int_eq(sc_goroutines(sc), 1 + 10 * 5 * 2);
+	sc_free(sc);
+}
+END_TEST
+
+START_TEST(parse_exit_semantics)
+{
+	/* an exit inside a repeat ends the goroutine in the first iteration;
+	 * what follows an exit never runs, so a spawn there is no cycle */
+	struct sc_scenario *sc = parse_ok(
+	        "{\"name\":\"x\",\"gomaxprocs\":1,\"main\":\"m\",\"bodies\":{"
+	        "\"m\":[{\"op\":\"spawn\",\"body\":\"w\",\"count\":2},"
+	        "{\"op\":\"repeat\",\"count\":100,\"body\":[{\"op\":\"spawn\",\"body\":\"w\"},"
+	        "{\"op\":\"exit\"},{\"op\":\"spawn\",\"body\":\"w\"}]},"
+	        "{\"op\":\"spawn\",\"body\":\"w\",\"count\":7}],"
+	        "\"w\":[{\"op\":\"exit\"},{\"op\":\"spawn\",\"body\":\"w\"}]}}");
+	ck_assert_str_eq(sc_name(sc), "x");
+	ck_assert_int_eq(sc_goroutines(sc), 1 + 2 + 1);
+	sc_free(sc);
+
+	/* a cycle that spawns zero goroutines is harmless */
+	sc = parse_ok(
+	        "{\"gomaxprocs\":1,\"main\":\"m\",\"bodies\":{"
+	        "\"m\":[{\"op\":\"spawn\",\"body\":\"m\",\"count\":0},"
+	        "{\"op\":\"repeat\",\"count\":0,\"body\":[{\"op\":\"spawn\",\"body\":\"m\"}]}]}}");
+	ck_assert_int_eq(sc_goroutines(sc), 1);
+	sc_free(sc);
+}
+END_TEST
+
+START_TEST(parse_depth_limit)
+{
+	/* 16 nested repeats are fine (17 are refused: bad fixture below) */
+	char text[4096], *p = text;
+	p += sprintf(p, "{\"gomaxprocs\":1,\"main\":\"m\",\"bodies\":{\"m\":[");
+	for (int i = 0; i < 16; i++)
+		p += sprintf(p, "{\"op\":\"repeat\",\"count\":2,\"body\":[");
+	p += sprintf(p, "{\"op\":\"spawn\",\"body\":\"w\"}");
+	for (int i = 0; i < 16; i++)
+		p += sprintf(p, "]}");
+	sprintf(p, "],\"w\":[]}}");
+	struct sc_scenario *sc = parse_ok(text);
+	ck_assert_int_eq(sc_goroutines(sc), 1 + 65536);
+	sc_free(sc);
+}
+END_TEST
+
+START_TEST(parse_saturates)
+{
+	struct sc_scenario *sc =
+	        parse_ok("{\"gomaxprocs\":1,\"main\":\"a\",\"bodies\":{"
+	                 "\"a\":[{\"op\":\"spawn\",\"body\":\"b\",\"count\":10000000}],"
+	                 "\"b\":[{\"op\":\"spawn\",\"body\":\"c\",\"count\":10000000}],"
+	                 "\"c\":[{\"op\":\"spawn\",\"body\":\"d\",\"count\":10000000}],"
+	                 "\"d\":[{\"op\":\"repeat\",\"count\":10000000,\"body\":[{\"op\":\"spawn\","
+	                 "\"body\":\"e\",\"count\":10000000}]}],\"e\":[]}}");
+	ck_assert(sc_goroutines(sc) == INT64_MAX);
+	sc_free(sc);
+}
+END_TEST
+
+/* Bad inputs: the file under tests/data/bad/ and the message after "FILE: ". */
+static const struct {
+	const char *file;
+	const char *msg;
+} bad[] = {
+        {"missing-gomaxprocs.json", "$: missing field \"gomaxprocs\""},
+        {"missing-main.json", "$: missing field \"main\""},
+        {"main-no-body.json", "$.main: expected the name of a body in $.bodies (got \"rot\")"},
+        {"count-string.json",
+         "$.bodies.main[0].count: expected a non-negative integer (got \"3\")"},
+        {"count-negative.json",
+         "$.bodies.worker[2].count: expected a non-negative integer (got -3)"},
+        {"unknown-op.json", "$.bodies.worker[1].op: unknown op \"spwan\" (expected spawn, spend, "
+                            "gosched, repeat, exit)"},
+        {"unknown-key.json",
+         "$.bodies.main[0].cout: unknown key \"cout\" (expected op, body, count)"},
+        {"unknown-top-key.json", "$.gomaxproc: unknown key \"gomaxproc\" (expected name, "
+                                 "description, gomaxprocs, main, bodies)"},
+        {"spawn-unknown-body.json",
+         "$.bodies.main[0].body: expected the name of a body in $.bodies (got \"wroker\")"},
+        {"not-json.json", "not JSON: parse error near line 1, column 1"},
+        {"truncated.json",
+         "not JSON: parse error near line 6, column 39 (the document ends early)"},
+        {"empty.json", "not JSON: the document is empty"},
+        {"repeat-too-deep.json",
+         "$.bodies.main[0].body[0].body[0].body[0].body[0].body[0].body[0].body[0].body[0]"
+         ".body[0].body[0].body[0].body[0].body[0].body[0].body[0].body[0]: expected repeats "
+         "nested at most 16 deep (got 17)"},
+        {"bad-distribution.json", "$.bodies.worker[0].ns.poisson: unknown distribution "
+                                  "\"poisson\" (expected uniform, exp, normal)"},
+        {"uniform-reversed.json",
+         "$.bodies.main[0].ns.uniform: expected [lo, hi] with lo <= hi (got [500,100])"},
+        {"spawn-cycle.json", "$.bodies.pong[0].body[0].body: expected spawns that end (got the "
+                             "endless cycle ping -> pong -> ping)"},
+        {"gomaxprocs-zero.json", "$.gomaxprocs: expected an integer in 1..256 (got 0)"},
+        {"duplicate-body.json", "$.bodies.worker: duplicate key \"worker\""},
+};
+#define NBAD (int)(sizeof bad / sizeof bad[0])
+
+START_TEST(bad_file_refused)
+{
+	char path[1024], want[2048], err[2048] = "";
+	struct sc_scenario *sc = (struct sc_scenario *)&sc; /* must be reset to NULL */
+	snprintf(path, sizeof path, "%s%s", BAD_DIR, bad[_i].file);
+	snprintf(want, sizeof want, "%s: %s", path, bad[_i].msg);
+	ck_assert_int_eq(sc_load(path, &sc, err, sizeof err), 2);
+	ck_assert_ptr_null(sc);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+START_TEST(bad_inline)
+{
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+	        {"[1,2]", "$: expected a scenario object (got [1,2])"},
+	        {"{} x", "not JSON: parse error near line 1, column 4"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{}}",
+	         "$.bodies: expected an object of named bodies like {\"main\":[...]} (got {})"},
+	        {"{\"gomaxprocs\":2.5,\"main\":\"m\",\"bodies\":{\"m\":[]}}",
+	         "$.gomaxprocs: expected an integer in 1..256 (got 2.5)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":{}}}",
+	         "$.bodies.m: expected an array of ops (got {})"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[\"spend\"]}}",
+	         "$.bodies.m[0]: expected an op object like {\"op\":\"spend\",\"ns\":100} (got "
+	         "\"spend\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"ns\":5}]}}",
+	         "$.bodies.m[0]: missing field \"op\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spend\"}]}}",
+	         "$.bodies.m[0]: missing field \"ns\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spend\",\"ns\":"
+	         "{\"exp\":-1}}]}}",
+	         "$.bodies.m[0].ns.exp: expected a non-negative integer (got -1)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spend\",\"ns\":"
+	         "{\"normal\":[100]}}]}}",
+	         "$.bodies.m[0].ns.normal: expected [mean, stddev] in ns (got [100])"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spend\",\"ns\":"
+	         "{\"exp\":5,\"uniform\":[1,2]}}]}}",
+	         "$.bodies.m[0].ns: expected a non-negative integer or one distribution: "
+	         "{\"uniform\":[lo,hi]}, {\"exp\":mean} or {\"normal\":[mean,stddev]} (got "
+	         "{\"exp\":5,\"uniform\":[1,2]})"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spawn\",\"body\":"
+	         "\"m\",\"count\":10000001}]}}",
+	         "$.bodies.m[0].count: expected a non-negative integer up to 10000000 (got "
+	         "10000001)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"repeat\",\"body\":"
+	         "[]}]}}",
+	         "$.bodies.m[0]: missing field \"count\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"gosched\","
+	         "\"op\":\"gosched\"}]}}",
+	         "$.bodies.m[0].op: duplicate key \"op\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"we ird\":[],\"m\":[{\"op\":"
+	         "\"spawn\",\"body\":\"we ird\"},{\"op\":7}]}}",
+	         "$.bodies.m[1].op: expected an op name (got 7)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"a.b\":[{\"op\":\"exit\","
+	         "\"x\":1}],\"m\":[]}}",
+	         "$.bodies[\"a.b\"][0].x: unknown key \"x\" (expected op)"},
+	        {"{\"name\":\"\",\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[]}}",
+	         "$.name: expected a non-empty string (got \"\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spawn\",\"body\":"
+	         "\"m\"}]}}",
+	         "$.bodies.m[0].body: expected spawns that end (got the endless cycle m -> m)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char want[2048], err[2048] = "";
+		struct sc_scenario *sc = NULL;
+		snprintf(want, sizeof want, "in.json: %s", cases[i].msg);
+		ck_assert_int_eq(sc_parse("in.json", cases[i].text, &sc, err, sizeof err), 2);
+		ck_assert_ptr_null(sc);
+		ck_assert_str_eq(err, want);
+	}
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	char err[1024];
+	struct sc_scenario *sc = NULL;
+	ck_assert_int_eq(sc_load(BAD_DIR "no-such-file.json", &sc, err, sizeof err), 2);
+	ck_assert_str_eq(err, BAD_DIR "no-such-file.json: cannot read: No such file or directory");
+	ck_assert_int_eq(sc_load(BAD_DIR, &sc, err, sizeof err), 2);
+	ck_assert_str_eq(err, BAD_DIR ": cannot read: Is a directory");
+}
+END_TEST
+
+START_TEST(unknown_bundled)
+{
+	char err[1024];
+	struct sc_scenario *sc = NULL;
+	ck_assert_int_eq(sc_load("spawn-tre", &sc, err, sizeof err), 2);
+	ck_assert_ptr_null(sc);
+	ck_assert_str_eq(err, "spawn-tre: no bundled scenario of that name (bundled: create-chain, "
+	                      "fan-out, gosched-storm, many-alive, spawn-tree; a path needs a "
+	                      "'/' or a .json suffix)");
+}
+END_TEST
+
+Suite *make_scenarios_suite(void)
+{
+	Suite *s = suite_create("scenarios");
+	TCase *tc = tcase_create("bundled");
+	tcase_add_test(tc, bundled_listed_in_order);
+	tcase_add_loop_test(tc, bundled_loads, 0, NBUNDLED);
+	tcase_add_test(tc, spawn_tree_compiles);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parse");
+	tcase_add_test(tc, parse_counts_and_defaults);
+	tcase_add_test(tc, parse_exit_semantics);
+	tcase_add_test(tc, parse_depth_limit);
+	tcase_add_test(tc, parse_saturates);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, bad_file_refused, 0, NBAD);
+	tcase_add_test(tc, bad_inline);
+	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, unknown_bundled);
+	suite_add_tcase(s, tc);
+	return s;
+}
