@@ -18,47 +18,47 @@
 #include "tr.h"
 
 static const char usage_main[] =
-	"gsched - the Go runtime's goroutine scheduler (GMP), in C, under a microscope\n"
-	"\n"
-	"usage: gsched <command> [arguments]\n"
-	"\n"
-	"commands:\n"
-	"  run SCENARIO     run a scenario in the deterministic simulator, print a summary\n"
-	"                   and optionally log every scheduler transition to SQLite\n"
-	"  list scenarios   one line per bundled scenario\n"
-	"  help [COMMAND]   this text, or a command's\n"
-	"\n"
-	"SCENARIO is the name of a bundled scenario (see `gsched list scenarios`) or the\n"
-	"path of a scenario file (docs/scenarios.md).  Exit status: 0 ok, 1 the run found a\n"
-	"deadlock or a violation, 2 bad usage or bad input.\n";
+        "gsched - the Go runtime's goroutine scheduler (GMP), in C, under a microscope\n"
+        "\n"
+        "usage: gsched <command> [arguments]\n"
+        "\n"
+        "commands:\n"
+        "  run SCENARIO     run a scenario in the deterministic simulator, print a summary\n"
+        "                   and optionally log every scheduler transition to SQLite\n"
+        "  list scenarios   one line per bundled scenario\n"
+        "  help [COMMAND]   this text, or a command's\n"
+        "\n"
+        "SCENARIO is the name of a bundled scenario (see `gsched list scenarios`) or the\n"
+        "path of a scenario file (docs/scenarios.md).  Exit status: 0 ok, 1 the run found a\n"
+        "deadlock or a violation, 2 bad usage or bad input.\n";
 
 static const char usage_run[] =
-	"usage: gsched run SCENARIO [options]\n"
-	"\n"
-	"Runs SCENARIO in the simulator: every M is a virtual thread with its own\n"
-	"virtual clock, and every platform operation of the scheduler (atomic, lock,\n"
-	"note, context switch) is a point where the seeded strategy may switch threads.\n"
-	"Prints a summary; the same scenario, seed and options give the same trace hash.\n"
-	"\n"
-	"options:\n"
-	"  --seed N          seed of the run's PRNG streams (strategy, each M's fastrand,\n"
-	"                    the workload); default 1\n"
-	"  --db FILE         write the run and every event to the SQLite database FILE\n"
-	"                    (created if missing; a new run is appended otherwise)\n"
-	"  --window NS|inf   eligible window: 0 (default) runs threads in strict virtual-\n"
-	"                    time order with ties broken by the seed; NS lets threads up to\n"
-	"                    NS ahead of the earliest run; inf interleaves freely\n"
-	"  --strategy NAME   how the next thread is chosen among the eligible: random\n"
-	"                    (a seeded random walk; the only strategy so far)\n"
-	"  --backend NAME    sim (the only backend so far)\n"
-	"  --max-steps N     stop after N yield points (default: no limit)\n"
-	"  --max-time DUR    stop when virtual time passes DUR (e.g. 500us, 20ms, 2s;\n"
-	"                    a plain number is ns; default: no limit)\n"
-	"  --quiet           print only the status line and the hash\n"
-	"  -h, --help        this text\n"
-	"\n"
-	"Exit status: 0 the run completed or stopped at a limit, 1 deadlock or violation\n"
-	"(a scheduler throw), 2 bad usage, bad scenario or database error.\n";
+        "usage: gsched run SCENARIO [options]\n"
+        "\n"
+        "Runs SCENARIO in the simulator: every M is a virtual thread with its own\n"
+        "virtual clock, and every platform operation of the scheduler (atomic, lock,\n"
+        "note, context switch) is a point where the seeded strategy may switch threads.\n"
+        "Prints a summary; the same scenario, seed and options give the same trace hash.\n"
+        "\n"
+        "options:\n"
+        "  --seed N          seed of the run's PRNG streams (strategy, each M's fastrand,\n"
+        "                    the workload); default 1\n"
+        "  --db FILE         write the run and every event to the SQLite database FILE\n"
+        "                    (created if missing; a new run is appended otherwise)\n"
+        "  --window NS|inf   eligible window: 0 (default) runs threads in strict virtual-\n"
+        "                    time order with ties broken by the seed; NS lets threads up to\n"
+        "                    NS ahead of the earliest run; inf interleaves freely\n"
+        "  --strategy NAME   how the next thread is chosen among the eligible: random\n"
+        "                    (a seeded random walk; the only strategy so far)\n"
+        "  --backend NAME    sim (the only backend so far)\n"
+        "  --max-steps N     stop after N yield points (default: no limit)\n"
+        "  --max-time DUR    stop when virtual time passes DUR (e.g. 500us, 20ms, 2s;\n"
+        "                    a plain number is ns; default: no limit)\n"
+        "  --quiet           print only the status line and the hash\n"
+        "  -h, --help        this text\n"
+        "\n"
+        "Exit status: 0 the run completed or stopped at a limit, 1 deadlock or violation\n"
+        "(a scheduler throw), 2 bad usage, bad scenario or database error.\n";
 
 static int bad_usage(const char *cmd, const char *fmt, const char *a, const char *b)
 {
@@ -154,9 +154,9 @@ static int cmd_run(int argc, char **argv)
 			if (strcmp(a, "--seed") == 0) {
 				if (!parse_u64(v, &cfg.seed))
 					return bad_usage("run",
-							 "--seed: expected a non-negative integer "
-							 "(got '%s')%s",
-							 v, "");
+					                 "--seed: expected a non-negative integer "
+					                 "(got '%s')%s",
+					                 v, "");
 			} else if (strcmp(a, "--db") == 0) {
 				db = v;
 			} else if (strcmp(a, "--window") == 0) {
@@ -164,45 +164,44 @@ static int cmd_run(int argc, char **argv)
 					cfg.window_ns = SIM_WINDOW_INF;
 				else if (!parse_duration(v, &cfg.window_ns))
 					return bad_usage("run",
-							 "--window: expected a duration in ns "
-							 "(e.g. 0, 500, 2us) or 'inf' (got '%s')%s",
-							 v, "");
+					                 "--window: expected a duration in ns "
+					                 "(e.g. 0, 500, 2us) or 'inf' (got '%s')%s",
+					                 v, "");
 			} else if (strcmp(a, "--strategy") == 0) {
 				if (strcmp(v, "random") != 0)
 					return bad_usage("run",
-							 "--strategy: unknown strategy '%s' "
-							 "(expected random)%s",
-							 v, "");
+					                 "--strategy: unknown strategy '%s' "
+					                 "(expected random)%s",
+					                 v, "");
 			} else if (strcmp(a, "--backend") == 0) {
 				if (strcmp(v, "sim") != 0)
 					return bad_usage("run",
-							 "--backend: unknown backend '%s' "
-							 "(expected sim)%s",
-							 v, "");
+					                 "--backend: unknown backend '%s' "
+					                 "(expected sim)%s",
+					                 v, "");
 			} else if (strcmp(a, "--max-steps") == 0) {
 				if (!parse_u64(v, &u) || u > INT64_MAX)
 					return bad_usage("run",
-							 "--max-steps: expected a non-negative "
-							 "integer (got '%s')%s",
-							 v, "");
+					                 "--max-steps: expected a non-negative "
+					                 "integer (got '%s')%s",
+					                 v, "");
 				cfg.max_steps = (int64_t)u;
 			} else if (strcmp(a, "--max-time") == 0) {
 				if (!parse_duration(v, &cfg.max_time_ns))
 					return bad_usage("run",
-							 "--max-time: expected a duration such as "
-							 "20ms, 500us, 2s or ns (got '%s')%s",
-							 v, "");
+					                 "--max-time: expected a duration such as "
+					                 "20ms, 500us, 2s or ns (got '%s')%s",
+					                 v, "");
 			}
 		} else if (!scenario) {
 			scenario = a;
 		} else {
 			return bad_usage("run", "one scenario only (got '%s' and '%s')", scenario,
-					 a);
+			                 a);
 		}
 	}
 	if (!scenario)
-		return bad_usage("run", "missing SCENARIO (a bundled name or a file)%s%s", "",
-				 "");
+		return bad_usage("run", "missing SCENARIO (a bundled name or a file)%s%s", "", "");
 
 	char err[512];
 	struct sc_scenario *sc = NULL;
@@ -219,16 +218,16 @@ static int cmd_run(int argc, char **argv)
 		snprintf(window, sizeof window, "%" PRId64, cfg.window_ns);
 	if (db) {
 		struct tr_run run = {
-			.scenario = scenario,
-			.scenario_json = sc_text(sc),
-			.seed = cfg.seed,
-			.backend = "sim",
-			.strategy = "random",
-			.window_ns = cfg.window_ns,
-			.policy_json = "{}",
-			.bugs_json = "[]",
-			.gomaxprocs = sc_gomaxprocs(sc),
-			.build = tr_build_string(),
+		        .scenario = scenario,
+		        .scenario_json = sc_text(sc),
+		        .seed = cfg.seed,
+		        .backend = "sim",
+		        .strategy = "random",
+		        .window_ns = cfg.window_ns,
+		        .policy_json = "{}",
+		        .bugs_json = "[]",
+		        .gomaxprocs = sc_gomaxprocs(sc),
+		        .build = tr_build_string(),
 		};
 		sink = tr_sqlite_open(db, &run, err, sizeof err);
 		if (!sink) {
@@ -286,7 +285,7 @@ static int cmd_list(int argc, char **argv)
 {
 	if (argc < 1 || strcmp(argv[0], "scenarios") != 0) {
 		fprintf(stderr, "gsched list: expected 'scenarios' (got '%s')\n",
-			argc ? argv[0] : "nothing");
+		        argc ? argv[0] : "nothing");
 		return 2;
 	}
 	for (int i = 0; sc_bundled_name(i); i++)

@@ -16,8 +16,8 @@
  * functions declared below.  Nothing in runtime/ may test which backend
  * it is built for.
  *
- * Memory order: the acquire/release variants (the acq and rel suffixes) are Go's LoadAcq/StoreRel/CasRel;
- * the plain ones are Go's sequentially consistent atomics.  The simulator
+ * Memory order: the acquire/release variants (the acq and rel suffixes) are Go's
+ * LoadAcq/StoreRel/CasRel; the plain ones are Go's sequentially consistent atomics.  The simulator
  * executes every operation atomically at a yield point, i.e. it models a
  * sequentially consistent machine; weak-memory reorderings are not
  * explored (the native backend runs them for real).

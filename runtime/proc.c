@@ -71,7 +71,7 @@ static void (*main_fn)(void *);
 static void *main_arg;
 static struct {
 	struct plat_mutex lock;
-	uint32_t nlive;	  /* atomic: goroutines created and not yet dead */
+	uint32_t nlive;    /* atomic: goroutines created and not yet dead */
 	struct g *waiting; /* main, parked until nlive drops to 1 */
 } waitall;
 
@@ -153,9 +153,9 @@ uint32_t rt_fastrandn(uint32_t n)
 
 const char *rt_gstatus_name(uint32_t s)
 {
-	static const char *const names[] = {"idle",	 "runnable", "running", "syscall",
-					    "waiting",	 "moribund", "dead",	"enqueue",
-					    "copystack", "preempted"};
+	static const char *const names[] = {"idle",      "runnable", "running", "syscall",
+	                                    "waiting",   "moribund", "dead",    "enqueue",
+	                                    "copystack", "preempted"};
 	return s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
@@ -328,7 +328,7 @@ void rt_mstart(struct m *mp)
 	if (plat_getg() != mp->g0)
 		rt_throw("bad runtime·mstart");
 	rt_trace(RT_EV_MSTART, mp->id, mp->nextp ? mp->nextp->id : (mp->p ? mp->p->id : -1),
-		 mp->mstartfn == mspinning, NULL);
+	         mp->mstartfn == mspinning, NULL);
 	if (mp->mstartfn)
 		mp->mstartfn();
 	if (mp != m0) {
@@ -346,7 +346,10 @@ static void mcall(void (*fn)(struct g *))
 	struct m *mp = gp->m;
 	if (gp == mp->g0)
 		rt_throw("runtime: mcall called on m->g0 stack");
-	if (gp->stack && *(const uint64_t *)gp->stack != UINT64_C(0x5354414b43414e59))
+	/* The stack check Go does in every prologue, done here: the frame
+	 * we are in must be well inside the g's stack. */
+	char probe;
+	if (gp->stack && (uintptr_t)&probe < (uintptr_t)gp->stack + RT_STACK_GUARD)
 		rt_throw("runtime: goroutine stack exceeds limit");
 	mp->mcallfn = fn;
 	mp->mcallg = gp;
@@ -722,10 +725,10 @@ void rt_randomOrder_free(struct randomOrder *ord)
 struct randomEnum rt_randomOrder_start(const struct randomOrder *ord, uint32_t i)
 {
 	struct randomEnum e = {
-		.i = 0,
-		.count = ord->count,
-		.pos = i % ord->count,
-		.inc = ord->coprimes[i / ord->count % ord->ncoprimes],
+	        .i = 0,
+	        .count = ord->count,
+	        .pos = i % ord->count,
+	        .inc = ord->coprimes[i / ord->count % ord->ncoprimes],
 	};
 	return e;
 }
@@ -760,7 +763,8 @@ static struct g *stealWork(bool *newWork)
 /* Check all Ps for a runnable G to steal.  On entry we have no P.  If a
  * G is available to steal and a P is available, the P is returned which
  * the caller should acquire and attempt to steal the work to. */
-static struct p *checkRunqsNoP(struct p **allpSnapshot, int32_t n, const uint32_t *idlepMaskSnapshot)
+static struct p *checkRunqsNoP(struct p **allpSnapshot, int32_t n,
+                               const uint32_t *idlepMaskSnapshot)
 {
 	for (int32_t id = 0; id < n; id++) {
 		struct p *p2 = allpSnapshot[id];
@@ -830,7 +834,7 @@ top:;
 	 * This is necessary to prevent excessive CPU consumption when
 	 * GOMAXPROCS>>1 but the program parallelism is low. */
 	if (mp->spinning || 2 * (int32_t)plat_load32(&rt_sched.nmspinning) <
-				    rt_gomaxprocs - (int32_t)plat_load32(&rt_sched.npidle)) {
+	                            rt_gomaxprocs - (int32_t)plat_load32(&rt_sched.npidle)) {
 		if (!mp->spinning)
 			becomeSpinning(mp);
 		bool newWork;
@@ -1100,7 +1104,8 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp)
 	if (newg == NULL) {
 		newg = malg(RT_STACK_SIZE);
 		rt_casgstatus(newg, _Gidle, _Gdead);
-		allgadd(newg); /* publishes with a g->status of Gdead so GC scanner doesn't look at uninitialized stack. */
+		allgadd(newg); /* publishes with a g->status of Gdead so GC scanner doesn't look at
+		                  uninitialized stack. */
 	}
 	if (newg->stack == NULL)
 		rt_throw("newproc1: newg missing stack");
@@ -1108,7 +1113,6 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp)
 		rt_throw("newproc1: new g is not Gdead");
 
 	/* gostartcallfn: a fresh context that starts in goentry. */
-	*(uint64_t *)newg->stack = UINT64_C(0x5354414b43414e59); /* overflow canary */
 	plat_ctx_make(&newg->sched, newg->stack, newg->stacksize, goentry);
 	newg->fn = fn;
 	newg->arg = arg;
@@ -1221,7 +1225,7 @@ static void park_m(struct g *gp)
 	struct m *mp = plat_getg()->m;
 
 	casgstatus_why(gp, _Grunning, _Gwaiting,
-		       gp->waitreason == waitReasonWaitAll ? "wait all" : "park");
+	               gp->waitreason == waitReasonWaitAll ? "wait all" : "park");
 	dropg();
 
 	bool (*fn)(struct g *, void *) = mp->waitunlockf;

@@ -31,7 +31,7 @@ bool rt_randomizeScheduler;
 
 static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t);
 static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, bool stealRunNextG,
-			 bool *fromRunnext);
+                         bool *fromRunnext);
 
 /* Put gp on the local runnable queue.
  * If next is false, runqput adds g to the tail of the runnable queue.
@@ -178,7 +178,7 @@ uint32_t rt_runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, bool st
 /* runqgrab, also telling whether the one g grabbed came from runnext
  * (for the steal event). */
 static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, bool stealRunNextG,
-			 bool *fromRunnext)
+                         bool *fromRunnext)
 {
 	*fromRunnext = false;
 	for (;;) {

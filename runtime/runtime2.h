@@ -48,13 +48,15 @@ enum {
 enum waitReason {
 	waitReasonZero = 0,
 	waitReasonWaitAll, /* gsched: main waiting for every goroutine to finish */
-	waitReasonTest,	   /* gsched: parked by a test */
+	waitReasonTest,    /* gsched: parked by a test */
 	waitReason__count,
 };
 
-#define RT_RUNQ_SIZE 256
-#define RT_GOID_CACHE_BATCH 16 /* _GoidCacheBatch */
-#define RT_STACK_SIZE (256 * 1024) /* reserved; only touched pages cost memory */
+#define RT_RUNQ_SIZE        256
+#define RT_GOID_CACHE_BATCH 16           /* _GoidCacheBatch */
+#define RT_STACK_SIZE       (256 * 1024) /* reserved; only touched pages cost memory */
+#define RT_STACK_GUARD                                                                             \
+	(16 * 1024) /* mcall throws when a g's frame is this close to its stack's end */
 #define RT_MAXPROCS 1024
 
 struct g;
@@ -73,7 +75,7 @@ struct gList {
 
 struct g {
 	struct plat_ctx sched; /* saved context while not running (gobuf) */
-	void *stack;	       /* NULL once freed */
+	void *stack;           /* NULL once freed */
 	size_t stacksize;
 	uint32_t atomicstatus;
 	int64_t goid;
@@ -88,9 +90,9 @@ struct g {
 };
 
 struct m {
-	struct g *g0;	/* goroutine with the scheduling stack */
+	struct g *g0;   /* goroutine with the scheduling stack */
 	struct g *curg; /* current running goroutine */
-	struct p *p;	/* attached p for executing go code (NULL if not executing go code) */
+	struct p *p;    /* attached p for executing go code (NULL if not executing go code) */
 	struct p *nextp;
 	struct p *oldp;
 	int64_t id;
@@ -116,7 +118,7 @@ struct p {
 	struct p *link;
 	uint32_t schedtick;   /* incremented on every scheduler call */
 	uint32_t syscalltick; /* incremented on every system call */
-	struct m *m;	      /* back-link to associated m (NULL if idle) */
+	struct m *m;          /* back-link to associated m (NULL if idle) */
 
 	/* Cache of goroutine ids, amortizes accesses to sched.goidgen. */
 	uint64_t goidcache, goidcacheend;
@@ -146,11 +148,11 @@ struct schedt {
 	struct plat_mutex lock;
 
 	struct m *midle;      /* idle m's waiting for work */
-	int32_t nmidle;	      /* number of idle m's waiting for work */
+	int32_t nmidle;       /* number of idle m's waiting for work */
 	int32_t nmidlelocked; /* number of locked m's waiting for work */
-	int64_t mnext;	      /* number of m's that have been created and next M ID */
+	int64_t mnext;        /* number of m's that have been created and next M ID */
 	int32_t maxmcount;    /* maximum number of m's allowed (or die) */
-	int32_t nmsys;	      /* number of system m's not counted for deadlock */
+	int32_t nmsys;        /* number of system m's not counted for deadlock */
 	int64_t nmfreed;      /* cumulative number of freed m's */
 
 	uint32_t ngsys; /* atomic: number of system goroutines */

@@ -19,12 +19,18 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-/* The context being switched from and to, for the first-run trampoline. */
+/* The context being switched from and to, for the first-run trampoline,
+ * and the bounds of the stack the running context is on.  A virtual
+ * thread's saved context may be on any of several stacks (an M is
+ * suspended in g0 or in whichever goroutine it runs), so the bounds are
+ * recorded in the context at every save, not fixed when it is made. */
 static struct plat_ctx *switch_from, *switch_to;
+static const void *cur_lo; /* NULL: the OS thread's own stack, not yet learned */
+static size_t cur_size;
 
-/* Called on the new side of every switch: tell ASan we arrived, and learn
- * the bounds of the stack we came from (the engine's own is unknown
- * until then). */
+/* Called on the new side of every switch: tell ASan we arrived, learn
+ * the bounds of the OS thread's own stack the first time we leave it,
+ * and note which stack we are on now. */
 static void arrived(struct plat_ctx *self)
 {
 #ifdef SIM_ASAN
@@ -35,9 +41,9 @@ static void arrived(struct plat_ctx *self)
 		switch_from->stack_lo = lo;
 		switch_from->stack_size = size;
 	}
-#else
-	(void)self;
 #endif
+	cur_lo = self->stack_lo;
+	cur_size = self->stack_size;
 }
 
 static void boot(void)
@@ -110,11 +116,13 @@ static void swap(struct plat_ctx *from, struct plat_ctx *to)
 
 void ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final)
 {
+	from->stack_lo = cur_lo;
+	from->stack_size = cur_size;
 #ifdef SIM_ASAN
 	__sanitizer_start_switch_fiber(final ? NULL : &from->fake_stack, to->stack_lo,
-				       to->stack_size);
+	                               to->stack_size);
 #else
-	(void)final;
+	(void) final;
 #endif
 	switch_from = from;
 	switch_to = to;

@@ -30,6 +30,7 @@
  * or time limit; the ending thread switches back to the engine's own
  * context, and the other coroutines are simply never resumed.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,17 +47,17 @@ struct sim_thread {
 	int state;
 	int eidx; /* index in S.elig, -1 if not eligible */
 	int64_t clock;
-	bool timed;	     /* in notetsleep: clock is the deadline */
+	bool timed;          /* in notetsleep: clock is the deadline */
 	int64_t sleep_start; /* when a timed sleep began */
 	struct plat_ctx ctx;
-	struct g *g;	      /* plat_getg() while this thread is switched out */
-	struct m *m;	      /* the M this thread embodies (program mode) */
-	void (*fn)(void *);   /* plain-thread mode */
+	struct g *g;        /* plat_getg() while this thread is switched out */
+	struct m *m;        /* the M this thread embodies (program mode) */
+	void (*fn)(void *); /* plain-thread mode */
 	void *arg;
-	void *ownstack;	      /* a stack the engine allocated for this thread */
+	void *ownstack; /* a stack the engine allocated for this thread */
 	size_t ownstacksize;
 	struct sim_thread *next_waiter; /* mutex wait queue */
-	const char *blocked_on;		/* "note" or "lock", for deadlock messages */
+	const char *blocked_on;         /* "note" or "lock", for deadlock messages */
 };
 
 static struct {
@@ -65,6 +66,14 @@ static struct {
 	int nthreads, capthreads;
 	struct sim_thread **elig;
 	int nelig;
+	/* Fast path of reschedule: the earliest clock among the eligible
+	 * threads other than S.cur, valid while !elig_dirty.  Other threads'
+	 * clocks only change when the eligible set does (a wake-up, a new
+	 * thread), so a yield that leaves S.cur strictly earliest needs no
+	 * scan. */
+	int64_t other_min;
+	bool elig_dirty;
+	int64_t time_limit; /* max_time_ns, or INT64_MAX */
 	struct sim_thread *cur;
 	struct g *curg;
 	struct plat_ctx engine;
@@ -124,6 +133,7 @@ static void elig_add(struct sim_thread *t)
 {
 	t->eidx = S.nelig;
 	S.elig[S.nelig++] = t;
+	S.elig_dirty = true;
 }
 
 static void elig_remove(struct sim_thread *t)
@@ -132,6 +142,7 @@ static void elig_remove(struct sim_thread *t)
 	S.elig[t->eidx] = last;
 	last->eidx = t->eidx;
 	t->eidx = -1;
+	S.elig_dirty = true;
 }
 
 static void switch_to(struct sim_thread *next)
@@ -157,9 +168,9 @@ static void deadlock(void)
 	}
 	char msg[160];
 	snprintf(msg, sizeof msg,
-		 "all threads blocked with the program unfinished (%d parked on notes, %d waiting "
-		 "for locks)",
-		 notes, locks);
+	         "all threads blocked with the program unfinished (%d parked on notes, %d waiting "
+	         "for locks)",
+	         notes, locks);
 	stop(TR_DEADLOCK, msg);
 }
 
@@ -167,45 +178,51 @@ static void deadlock(void)
  * which then just continues).  S.cur may have left the eligible set. */
 static void reschedule(void)
 {
+	int64_t window = S.cfg->window_ns;
+	struct sim_thread *cur = S.cur;
+	if (!S.elig_dirty && window != SIM_WINDOW_INF && cur->eidx >= 0 &&
+	    cur->clock + window < S.other_min && cur->clock <= S.time_limit)
+		return; /* S.cur alone is eligible: no decision, no scan */
+
 	int n = S.nelig;
 	if (n == 0)
 		deadlock();
 	struct sim_thread *next;
 	if (n == 1) {
 		next = S.elig[0];
-	} else if (S.cfg->window_ns == SIM_WINDOW_INF) {
+	} else if (window == SIM_WINDOW_INF) {
 		next = S.elig[strategy_draw((uint32_t)n)];
 	} else {
 		int64_t min = S.elig[0]->clock;
 		for (int i = 1; i < n; i++)
 			if (S.elig[i]->clock < min)
 				min = S.elig[i]->clock;
-		int64_t limit = min + S.cfg->window_ns;
+		int64_t limit = min + window;
 		int k = 0;
 		for (int i = 0; i < n; i++)
 			if (S.elig[i]->clock <= limit)
 				k++;
-		if (k == 1) {
-			int i = 0;
-			while (S.elig[i]->clock > limit)
-				i++;
-			next = S.elig[i];
-		} else {
-			uint32_t pick = strategy_draw((uint32_t)k);
-			int i = 0;
-			for (;; i++)
-				if (S.elig[i]->clock <= limit && pick-- == 0)
-					break;
-			next = S.elig[i];
-		}
+		uint32_t pick = k == 1 ? 0 : strategy_draw((uint32_t)k);
+		int i = 0;
+		for (;; i++)
+			if (S.elig[i]->clock <= limit && pick-- == 0)
+				break;
+		next = S.elig[i];
 	}
 	if (S.cfg->max_time_ns > 0 && next->clock > S.cfg->max_time_ns) {
 		char msg[96];
 		snprintf(msg, sizeof msg, "stopped at the time limit (%lld ns of virtual time)",
-			 (long long)S.cfg->max_time_ns);
+		         (long long)S.cfg->max_time_ns);
 		stop(TR_TIME_LIMIT, msg);
 	}
-	if (next != S.cur)
+	/* Recompute the fast path's bound for next. */
+	int64_t om = INT64_MAX;
+	for (int i = 0; i < n; i++)
+		if (S.elig[i] != next && S.elig[i]->clock < om)
+			om = S.elig[i]->clock;
+	S.other_min = om;
+	S.elig_dirty = false;
+	if (next != cur)
 		switch_to(next);
 }
 
@@ -216,7 +233,7 @@ static void yield(int64_t cost)
 	if (++S.steps == S.cfg->max_steps) {
 		char msg[96];
 		snprintf(msg, sizeof msg, "stopped at the step limit (%lld yield points)",
-			 (long long)S.cfg->max_steps);
+		         (long long)S.cfg->max_steps);
 		stop(TR_STEP_LIMIT, msg);
 	}
 	reschedule();
@@ -503,8 +520,10 @@ void plat_notewakeup(struct plat_note *n)
 	if (w->timed) {
 		if (at < w->sleep_start)
 			at = w->sleep_start;
-		if (at < w->clock)
+		if (at < w->clock) {
 			w->clock = at;
+			S.elig_dirty = true;
+		}
 	} else {
 		unblock(w, at);
 	}
@@ -627,6 +646,8 @@ static void begin(const struct sim_config *cfg)
 	S.cfg = cfg;
 	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
 	S.status = TR_RUNNING;
+	S.elig_dirty = true;
+	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
 	tr_stats_init(&S.stats);
 }
 
@@ -659,7 +680,7 @@ static void start(struct sim_thread *t)
 }
 
 int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mainfn)(void *),
-		    void *arg, struct sim_result *res)
+                    void *arg, struct sim_result *res)
 {
 	begin(cfg);
 	S.gomaxprocs = gomaxprocs;
@@ -675,7 +696,7 @@ int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mai
 }
 
 int sim_run_threads(const struct sim_config *cfg, int n, void (*const fns[])(void *),
-		    void *const args[], struct sim_result *res)
+                    void *const args[], struct sim_result *res)
 {
 	begin(cfg);
 	for (int i = 0; i < n; i++) {

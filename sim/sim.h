@@ -18,19 +18,19 @@
 
 struct sim_config {
 	uint64_t seed;
-	int64_t window_ns;   /* 0: discrete-event order; SIM_WINDOW_INF: free interleaving */
-	int64_t max_steps;   /* stop after this many yield points (0: no limit) */
-	int64_t max_time_ns; /* stop when virtual time passes this (0: no limit) */
+	int64_t window_ns;    /* 0: discrete-event order; SIM_WINDOW_INF: free interleaving */
+	int64_t max_steps;    /* stop after this many yield points (0: no limit) */
+	int64_t max_time_ns;  /* stop when virtual time passes this (0: no limit) */
 	struct tr_sink *sink; /* may be NULL: events are only hashed and counted */
 };
 
 struct sim_result {
 	enum tr_status status;
-	char message[256];    /* why the run ended, for anything but complete */
+	char message[256];     /* why the run ended, for anything but complete */
 	struct tr_stats stats; /* hash, counts, end time */
-	int64_t steps;	      /* yield points executed */
-	int64_t decisions;    /* strategy choices among more than one thread */
-	int32_t threads;      /* virtual threads created (Ms, or plain threads) */
+	int64_t steps;         /* yield points executed */
+	int64_t decisions;     /* strategy choices among more than one thread */
+	int32_t threads;       /* virtual threads created (Ms, or plain threads) */
 };
 
 /* The PRNG streams derived from a run's seed. */
@@ -45,12 +45,12 @@ uint64_t sim_stream_seed(uint64_t seed, enum sim_stream stream, uint64_t index);
  * Returns the exit status a CLI should use: 0 complete (or stopped at a
  * limit), 1 deadlock or violation. */
 int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mainfn)(void *),
-		    void *arg, struct sim_result *res);
+                    void *arg, struct sim_result *res);
 
 /* Run n plain functions as virtual threads (no scheduler): for tests of
  * lock-free code under explored interleavings.  Same return values. */
 int sim_run_threads(const struct sim_config *cfg, int n, void (*const fns[])(void *),
-		    void *const args[], struct sim_result *res);
+                    void *const args[], struct sim_result *res);
 
 /* The virtual time of the calling virtual thread (tests). */
 int64_t sim_now(void);

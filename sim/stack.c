@@ -5,7 +5,13 @@
  * with MAP_NORESERVE: the address space is cheap, and a stack costs
  * memory only for the pages its coroutine touched.  Freed stacks go on a
  * per-size free list (the link lives in the stack's lowest word) and are
- * reused LIFO.  Everything is unmapped between runs.
+ * reused LIFO.
+ *
+ * Between runs the arenas are kept and rewound, not unmapped: a process
+ * that runs many simulations (tests, exploration, benchmarks) would
+ * otherwise pay a page fault for every stack page of every run.  The
+ * cost is that pages touched by the largest run stay resident until the
+ * process exits.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,23 +20,35 @@
 
 #include "ctx.h"
 
-#define ARENA_STACKS 64
-#define NCLASSES 4
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_ASAN 1
+#endif
+#endif
+#ifdef SIM_ASAN
+#include <sanitizer/asan_interface.h>
+/* A reused stack may still carry the redzones of frames that a finished
+ * run left behind (its coroutines are abandoned, not unwound). */
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define UNPOISON(p, n) ((void)0)
+#endif
 
-struct arena {
-	void *base;
-	size_t len;
-	struct arena *next;
-};
+#define ARENA_STACKS 64
+#define NCLASSES     4
 
 static struct sizeclass {
-	size_t size;	/* 0: unused class */
-	void *free;	/* free list */
-	char *next;	/* next never-used slot in the newest arena */
+	size_t size;   /* 0: unused class */
+	void *free;    /* free list */
+	void **arenas; /* every arena of this class, in carving order */
+	size_t narenas, caparenas;
+	size_t cur; /* arena being carved */
+	char *next; /* next never-used slot in arenas[cur] */
 	char *end;
 } classes[NCLASSES];
 
-static struct arena *arenas;
 static size_t reserved;
 
 static struct sizeclass *class_of(size_t size)
@@ -46,6 +64,33 @@ static struct sizeclass *class_of(size_t size)
 	return NULL;
 }
 
+/* Make arenas[c->cur] the one to carve, mapping a new arena if needed. */
+static bool next_arena(struct sizeclass *c)
+{
+	size_t len = c->size * ARENA_STACKS;
+	if (c->cur == c->narenas) {
+		void *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (base == MAP_FAILED)
+			return false;
+		if (c->narenas == c->caparenas) {
+			size_t cap = c->caparenas ? 2 * c->caparenas : 16;
+			void **a = realloc(c->arenas, cap * sizeof *a);
+			if (!a) {
+				munmap(base, len);
+				return false;
+			}
+			c->arenas = a;
+			c->caparenas = cap;
+		}
+		c->arenas[c->narenas++] = base;
+		reserved += len;
+	}
+	c->next = c->arenas[c->cur];
+	c->end = c->next + len;
+	return true;
+}
+
 void *sim_stack_alloc(size_t size)
 {
 	struct sizeclass *c = class_of(size);
@@ -54,29 +99,18 @@ void *sim_stack_alloc(size_t size)
 	if (c->free) {
 		void *s = c->free;
 		c->free = *(void **)s;
+		UNPOISON(s, size);
 		return s;
 	}
 	if (c->next == c->end) {
-		size_t len = size * ARENA_STACKS;
-		void *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (base == MAP_FAILED)
+		if (c->next != NULL)
+			c->cur++;
+		if (!next_arena(c))
 			return NULL;
-		struct arena *a = malloc(sizeof *a);
-		if (!a) {
-			munmap(base, len);
-			return NULL;
-		}
-		a->base = base;
-		a->len = len;
-		a->next = arenas;
-		arenas = a;
-		reserved += len;
-		c->next = base;
-		c->end = (char *)base + len;
 	}
 	void *s = c->next;
 	c->next += size;
+	UNPOISON(s, size);
 	return s;
 }
 
@@ -91,15 +125,12 @@ void sim_stack_free(void *stack, size_t size)
 
 void sim_stack_release_all(void)
 {
-	while (arenas) {
-		struct arena *a = arenas;
-		arenas = a->next;
-		munmap(a->base, a->len);
-		free(a);
+	for (int i = 0; i < NCLASSES; i++) {
+		struct sizeclass *c = &classes[i];
+		c->free = NULL;
+		c->cur = 0;
+		c->next = c->end = NULL;
 	}
-	for (int i = 0; i < NCLASSES; i++)
-		classes[i] = (struct sizeclass){0};
-	reserved = 0;
 }
 
 size_t sim_stack_reserved(void)

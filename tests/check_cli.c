@@ -38,8 +38,8 @@ START_TEST(test_help)
 	ck_assert_ptr_nonnull(strstr(out, "run SCENARIO"));
 	ck_assert_ptr_nonnull(strstr(out, "list scenarios"));
 	ck_assert_int_eq(gsched(out, sizeof out, "run --help"), 0);
-	const char *flags[] = {"--seed",      "--db",	     "--window", "--strategy",
-			       "--backend",   "--max-steps", "--max-time", "--quiet"};
+	const char *flags[] = {"--seed",    "--db",        "--window",   "--strategy",
+	                       "--backend", "--max-steps", "--max-time", "--quiet"};
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		ck_assert_msg(strstr(out, flags[i]), "run --help does not explain %s", flags[i]);
 	ck_assert_int_eq(gsched(out, sizeof out, ""), 2);
@@ -76,7 +76,7 @@ START_TEST(test_bad_scenario_file)
 	int fd = mkstemps(path, 5);
 	ck_assert_int_ge(fd, 0);
 	const char *text = "{\"gomaxprocs\": 2, \"main\": \"m\", \"bodies\": {\"m\": "
-			   "[{\"op\": \"spawn\", \"body\": \"m\", \"count\": -1}]}}";
+	                   "[{\"op\": \"spawn\", \"body\": \"m\", \"count\": -1}]}}";
 	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	char args[256];
@@ -113,7 +113,8 @@ START_TEST(test_bundled_determinism)
 		ck_assert_str_eq(first, again);
 		bool differ = false;
 		for (int seed = 1; seed <= 20 && !differ; seed++) {
-			snprintf(args, sizeof args, "run %s --quiet --seed %d%s", name, seed, limit);
+			snprintf(args, sizeof args, "run %s --quiet --seed %d%s", name, seed,
+			         limit);
 			ck_assert_int_eq(gsched(again, sizeof again, args), 0);
 			if (strcmp(first, again) != 0)
 				differ = true;
@@ -149,11 +150,11 @@ START_TEST(test_spawn_tree_summary_and_db)
 	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(db,
-					    "SELECT status, trace_hash, n_events, seed, "
-					    "(SELECT count(*) FROM events WHERE run = runs.id) "
-					    "FROM runs",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	                                    "SELECT status, trace_hash, n_events, seed, "
+	                                    "(SELECT count(*) FROM events WHERE run = runs.id) "
+	                                    "FROM runs",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "complete");
 	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), hash);

@@ -13,9 +13,11 @@ static const struct {
 	const char *name;
 	Suite *(*make)(void);
 } suites[] = {
-	{"runtime", make_runtime_suite},     {"sim", make_sim_suite},
-	{"scenarios", make_scenarios_suite}, {"traces", make_traces_suite},
-	{"cli", make_cli_suite},
+        {"runtime", make_runtime_suite},
+        {"sim", make_sim_suite},
+        {"scenarios", make_scenarios_suite},
+        {"traces", make_traces_suite},
+        {"cli", make_cli_suite},
 };
 
 int main(int argc, char **argv)

@@ -23,15 +23,15 @@
 
 static char failure[256];
 
-#define FAIL(...)                                                                                 \
-	do {                                                                                      \
-		if (!failure[0])                                                                  \
-			snprintf(failure, sizeof failure, __VA_ARGS__);                           \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		if (!failure[0])                                                                   \
+			snprintf(failure, sizeof failure, __VA_ARGS__);                            \
 	} while (0)
 
 /* Run fn(arg) as one virtual thread; returns the result status. */
 static enum tr_status run1(void (*fn)(void *), void *arg, uint64_t seed, int64_t window,
-			   struct sim_result *res)
+                           struct sim_result *res)
 {
 	struct sim_config cfg = {.seed = seed, .window_ns = window};
 	void (*fns[1])(void *) = {fn};
@@ -214,8 +214,8 @@ START_TEST(test_steal_order)
 			for (uint32_t p = 0; p < procs; p++) {
 				uint32_t x = randomEnum_position(&e);
 				ck_assert_msg(!checked[x],
-					      "duplicate during enumeration: procs %u inc %u", procs,
-					      e.inc);
+				              "duplicate during enumeration: procs %u inc %u",
+				              procs, e.inc);
 				checked[x] = true;
 				randomEnum_next(&e);
 			}

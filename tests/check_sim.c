@@ -15,6 +15,7 @@
 #include "check_suites.h"
 #include "gs.h"
 #include "runtime.h"
+#include "sc.h"
 #include "sim.h"
 
 /* A sink that keeps every event in memory. */
@@ -89,10 +90,10 @@ static void fan_main(void *arg)
 }
 
 static int run_prog(void (*mainfn)(void *), void *arg, int32_t procs, uint64_t seed, int64_t window,
-		    struct memsink *sink, struct sim_result *res)
+                    struct memsink *sink, struct sim_result *res)
 {
-	struct sim_config cfg = {.seed = seed, .window_ns = window,
-				 .sink = sink ? &sink->base : NULL};
+	struct sim_config cfg = {
+	        .seed = seed, .window_ns = window, .sink = sink ? &sink->base : NULL};
 	return sim_run_program(&cfg, procs, mainfn, arg, res);
 }
 
@@ -120,14 +121,14 @@ static void check_status_chains(const struct memsink *m, int64_t expect_gs)
 		if (e->kind != RT_EV_GSTATUS || e->obj == 0) /* goid 0: malg, before an id */
 			continue;
 		ck_assert_msg(made[e->obj], "event %zu: g%lld changes status before newproc", i,
-			      (long long)e->obj);
+		              (long long)e->obj);
 		ck_assert_msg(rt_legal_gstatus_transition((uint32_t)e->a, (uint32_t)e->b),
-			      "event %zu: g%lld %s -> %s is not a legal transition", i,
-			      (long long)e->obj, rt_gstatus_name((uint32_t)e->a),
-			      rt_gstatus_name((uint32_t)e->b));
+		              "event %zu: g%lld %s -> %s is not a legal transition", i,
+		              (long long)e->obj, rt_gstatus_name((uint32_t)e->a),
+		              rt_gstatus_name((uint32_t)e->b));
 		ck_assert_msg(last[e->obj] == e->a, "event %zu: g%lld leaves %s but was %s", i,
-			      (long long)e->obj, rt_gstatus_name((uint32_t)e->a),
-			      rt_gstatus_name((uint32_t)last[e->obj]));
+		              (long long)e->obj, rt_gstatus_name((uint32_t)e->a),
+		              rt_gstatus_name((uint32_t)last[e->obj]));
 		last[e->obj] = e->b;
 		if (e->b == _Gdead)
 			dead[e->obj]++;
@@ -136,7 +137,7 @@ static void check_status_chains(const struct memsink *m, int64_t expect_gs)
 	for (int64_t i = 1; i <= maxgoid; i++)
 		if (made[i])
 			ck_assert_msg(dead[i] == 1, "g%lld finished %d times", (long long)i,
-				      dead[i]);
+			              dead[i]);
 	free(last);
 	free(dead);
 	free(made);
@@ -151,17 +152,48 @@ START_TEST(test_tree_every_g_finishes_once)
 			struct sim_result res;
 			memsink_init(&m);
 			int rc = run_prog(tree_main, (void *)(intptr_t)6, 4, seed, windows[w], &m,
-					  &res);
+			                  &res);
 			ck_assert_msg(rc == 0 && res.status == TR_COMPLETE,
-				      "window %lld seed %llu: %s %s", (long long)windows[w],
-				      (unsigned long long)seed, tr_status_name(res.status),
-				      res.message);
+			              "window %lld seed %llu: %s %s", (long long)windows[w],
+			              (unsigned long long)seed, tr_status_name(res.status),
+			              res.message);
 			ck_assert_int_eq(res.stats.g_created, 127);
 			ck_assert_int_eq(res.stats.g_finished, 127);
 			ck_assert_uint_eq(res.stats.n_events, m.n);
 			check_status_chains(&m, 127);
 			memsink_free(&m);
 		}
+	}
+}
+END_TEST
+
+/* The same invariants over every bundled scenario's stream, in both
+ * window modes: the goroutines the loader predicts are exactly those
+ * created, and each finishes once. */
+START_TEST(test_bundled_every_g_finishes_once)
+{
+	for (int i = 0; sc_bundled_name(i); i++) {
+		if (strcmp(sc_bundled_name(i), "many-alive") == 0)
+			continue; /* 2.5 M events: the memory benchmark, not a unit test */
+		char err[256];
+		struct sc_scenario *sc;
+		ck_assert_int_eq(sc_load(sc_bundled_name(i), &sc, err, sizeof err), 0);
+		for (int w = 0; w < 2; w++) {
+			struct memsink m;
+			struct sim_result res;
+			memsink_init(&m);
+			struct sc_run *r = sc_run_new(sc, 99);
+			struct sim_config cfg = {
+			        .seed = 5, .window_ns = w ? SIM_WINDOW_INF : 0, .sink = &m.base};
+			sim_run_program(&cfg, sc_gomaxprocs(sc), sc_main, r, &res);
+			ck_assert_msg(res.status == TR_COMPLETE, "%s: %s", sc_bundled_name(i),
+			              res.message);
+			ck_assert_int_eq(sc_run_live(r), 0);
+			check_status_chains(&m, sc_goroutines(sc));
+			sc_run_free(r);
+			memsink_free(&m);
+		}
+		sc_free(sc);
 	}
 }
 END_TEST
@@ -185,7 +217,7 @@ START_TEST(test_determinism)
 				differ = true;
 		}
 		ck_assert_msg(differ, "20 seeds gave one interleaving (window %lld)",
-			      (long long)windows[w]);
+		              (long long)windows[w]);
 	}
 }
 END_TEST
@@ -395,7 +427,7 @@ START_TEST(test_all_threads_blocked_is_deadlock)
 	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 1);
 	ck_assert_int_eq(res.status, TR_DEADLOCK);
 	ck_assert_str_eq(res.message, "all threads blocked with the program unfinished (2 parked "
-				      "on notes, 0 waiting for locks)");
+	                              "on notes, 0 waiting for locks)");
 }
 END_TEST
 
@@ -426,13 +458,13 @@ END_TEST
 START_TEST(test_stream_seeds_differ)
 {
 	ck_assert_uint_ne(sim_stream_seed(7, SIM_STREAM_STRATEGY, 0),
-			  sim_stream_seed(7, SIM_STREAM_WORKLOAD, 0));
+	                  sim_stream_seed(7, SIM_STREAM_WORKLOAD, 0));
 	ck_assert_uint_ne(sim_stream_seed(7, SIM_STREAM_FASTRAND, 0),
-			  sim_stream_seed(7, SIM_STREAM_FASTRAND, 1));
+	                  sim_stream_seed(7, SIM_STREAM_FASTRAND, 1));
 	ck_assert_uint_ne(sim_stream_seed(7, SIM_STREAM_STRATEGY, 0),
-			  sim_stream_seed(8, SIM_STREAM_STRATEGY, 0));
+	                  sim_stream_seed(8, SIM_STREAM_STRATEGY, 0));
 	ck_assert_uint_eq(sim_stream_seed(7, SIM_STREAM_STRATEGY, 0),
-			  sim_stream_seed(7, SIM_STREAM_STRATEGY, 0));
+	                  sim_stream_seed(7, SIM_STREAM_STRATEGY, 0));
 }
 END_TEST
 
@@ -442,6 +474,7 @@ Suite *make_sim_suite(void)
 	TCase *tc = tcase_create("programs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_tree_every_g_finishes_once);
+	tcase_add_test(tc, test_bundled_every_g_finishes_once);
 	tcase_add_test(tc, test_determinism);
 	tcase_add_test(tc, test_parallelism_used);
 	tcase_add_test(tc, test_park_ready);
