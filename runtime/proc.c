@@ -795,11 +795,6 @@ static struct g *findRunnable(bool *inheritTime, bool *tryWakeP)
 	*inheritTime = false;
 	*tryWakeP = false;
 
-	/* The local copy of allp and idlepMask for the recheck after
-	 * dropping the P: allp may change at a safe point in the real
-	 * runtime (procresize), so findRunnable snapshots it. */
-	uint32_t idlepMaskSnapshot[(RT_MAXPROCS + 31) / 32];
-
 top:;
 	struct p *pp = mp->p;
 
@@ -851,12 +846,11 @@ top:;
 	 * Before we drop our P, make a snapshot of the allp slice, which can
 	 * change underfoot once we no longer block safe-points.  We don't
 	 * need to snapshot the contents because everything up to cap(allp)
-	 * is immutable.  We also need a snapshot of idlepMask: the recheck
-	 * below must look at the Ps that were busy when we decided. */
+	 * is immutable.  Also snapshot the mask: value changes are OK, but
+	 * we can't allow its length to change out from under us. */
 	struct p **allpSnapshot = rt_allp;
 	int32_t nallp = rt_gomaxprocs;
-	for (int32_t w = 0; w < (nallp + 31) / 32; w++)
-		idlepMaskSnapshot[w] = plat_load32(&rt_idlepMask[w]);
+	uint32_t *idlepMaskSnapshot = rt_idlepMask;
 
 	/* return P and block */
 	plat_lock(&rt_sched.lock);
@@ -1351,7 +1345,7 @@ static void schedinit(int32_t procs)
 	rt_sched.maxmcount = 10000;
 	mcommoninit(m0, -1);
 	plat_lock(&rt_sched.lock);
-	rt_sched.lastpoll = 0; /* no network poller yet */
+	rt_sched.lastpoll = plat_nanotime(); /* nobody is blocked in netpoll */
 	procresize(procs);
 	plat_unlock(&rt_sched.lock);
 }
