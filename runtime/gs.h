@@ -4,25 +4,118 @@
  *
  * The same calls work on every backend; the scenario interpreter
  * (scenarios/) is a client of this header and of nothing else in runtime/.
- * Every function here must be called from a goroutine (never from a
- * thread's scheduling context).
+ * Every function here except gs_main must be called from a goroutine
+ * (never from a thread's scheduling context).
+ *
+ * Objects (channels, mutexes, wait groups) are created and freed by the
+ * program; their behaviour is Go's: a send on a closed channel, closing a
+ * closed channel, unlocking an unlocked mutex and a negative WaitGroup
+ * counter are fatal errors of the program, reported as Go reports them.
  */
 #ifndef GSCHED_GS_H
 #define GSCHED_GS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/* ---- goroutines ---- */
 
 /* go fn(arg): create a goroutine (Go's newproc).  It goes into the
  * current P's runnext, exactly as `go f()` does. */
 void gs_go(void (*fn)(void *), void *arg);
 
+/* Like gs_go, and the new goroutine carries label (for analysis: the
+ * trace records it; label must outlive the goroutine). */
+void gs_go_labelled(void (*fn)(void *), void *arg, const char *label);
+
 /* runtime.Gosched: yield the P; the caller goes to the global run queue. */
 void gs_gosched(void);
 
-/* Burn ns of CPU time (virtual time in the simulator). */
+/* Burn ns of CPU time (virtual time in the simulator).  Preemption may
+ * land inside (between chunks), as at Go's function prologues. */
 void gs_spend(int64_t ns);
 
 /* The calling goroutine's id (main is 1, as in Go). */
 int64_t gs_goid(void);
+
+/* time.Sleep(ns). */
+void gs_sleep(int64_t ns);
+
+/* A blocking system call that takes ns (entersyscall ... exitsyscall). */
+void gs_syscall(int64_t ns);
+
+/* Wait for I/O that becomes ready ns from now, through the network
+ * poller (the goroutine parks in netpoll, as on a socket read). */
+void gs_iowait(int64_t ns);
+
+/* runtime.GOMAXPROCS(n): set the number of Ps (stopping the world) and
+ * return the previous value; n <= 0 only queries. */
+int32_t gs_gomaxprocs(int32_t n);
+
+/* ---- channels (int64 elements) ---- */
+
+struct gs_chan;
+
+/* make(chan int64, capacity). */
+struct gs_chan *gs_chan_make(int64_t capacity);
+/* Free a channel no goroutine is using any more. */
+void gs_chan_free(struct gs_chan *c);
+/* c <- v */
+void gs_chan_send(struct gs_chan *c, int64_t v);
+/* v, ok := <-c: ok is false when c is closed and drained (v is then 0). */
+bool gs_chan_recv(struct gs_chan *c, int64_t *v);
+/* close(c) */
+void gs_chan_close(struct gs_chan *c);
+/* len(c), cap(c) */
+int64_t gs_chan_len(struct gs_chan *c);
+int64_t gs_chan_cap(struct gs_chan *c);
+
+enum gs_dir { GS_SEND = 1, GS_RECV = 2 };
+struct gs_case {
+	struct gs_chan *c; /* NULL: a case that never proceeds (nil channel) */
+	enum gs_dir dir;
+	int64_t value; /* GS_SEND: the value to send; GS_RECV: the value received */
+	bool ok;       /* GS_RECV: false when the channel was closed */
+};
+/* select over n cases, in Go's random order.  With block false there is
+ * a default case: returns -1 if no case can proceed now.  Otherwise
+ * returns the index of the case that proceeded. */
+int gs_select(struct gs_case *cases, int n, bool block);
+
+/* ---- sync ---- */
+
+/* sync.Mutex, with Go's normal and starvation modes.  Zero it to init. */
+struct gs_mutex {
+	int32_t state;
+	uint32_t sema;
+	void *root; /* the semaphore's wait queue; owned by the runtime */
+};
+void gs_mutex_lock(struct gs_mutex *m);
+bool gs_mutex_trylock(struct gs_mutex *m);
+void gs_mutex_unlock(struct gs_mutex *m);
+
+/* sync.WaitGroup.  Zero it to init. */
+struct gs_waitgroup {
+	uint64_t state; /* high 32 bits: counter; low 32 bits: waiters */
+	uint32_t sema;
+	void *root;
+};
+void gs_wg_add(struct gs_waitgroup *wg, int64_t delta);
+void gs_wg_done(struct gs_waitgroup *wg);
+void gs_wg_wait(struct gs_waitgroup *wg);
+
+/* Free the runtime's state for a mutex or wait group no goroutine is
+ * using any more. */
+void gs_mutex_destroy(struct gs_mutex *m);
+void gs_wg_destroy(struct gs_waitgroup *wg);
+
+/* ---- programs ---- */
+
+/* Run fn(arg) as the main goroutine of a program with gomaxprocs Ps on
+ * the backend this program is linked with, and return its exit status
+ * (0 when main and every goroutine finished).  In the simulator the
+ * environment variables GSCHED_SEED and GSCHED_WINDOW (ns or "inf")
+ * choose the run; it prints a one-line summary on stderr. */
+int gs_main(int32_t gomaxprocs, void (*fn)(void *), void *arg);
 
 #endif

@@ -80,6 +80,12 @@ PLAT_FN void plat_newosproc(struct m *mp, void *stack, size_t size);
 PLAT_FN _Noreturn void plat_exit(int code);
 PLAT_FN _Noreturn void plat_throw(const char *msg);
 PLAT_FN _Noreturn void plat_fatal(const char *msg); /* Go's fatal: the program's fault (deadlock) */
+PLAT_FN _Noreturn void plat_panic(const char *msg); /* an unrecovered panic of the program */
+
+/* Preemption: ask M mp to stop its goroutine asynchronously (native: a
+ * signal, as Go's SIGURG; sim: the request lands at the next spend chunk
+ * boundary, which the runtime checks). */
+PLAT_FN void plat_preemptM(struct m *mp);
 
 /* Goroutine contexts: stacks, a fresh context that starts at entry(),
  * and the switch (gogo and mcall are both a save-and-jump). */
@@ -98,6 +104,9 @@ PLAT_FN uint64_t plat_mseed(int64_t id);
 /* Workload: burn ns of CPU in one piece (the runtime splits long spends
  * into chunks so that preemption can land between them). */
 PLAT_FN void plat_spend(int64_t ns);
+/* Workload: a blocking system call of ns: the thread is blocked in the
+ * kernel for that long and holds nothing of the scheduler's. */
+PLAT_FN void plat_syscall(int64_t ns);
 
 /* Trace: the platform stamps ev->t_ns and hands the event to its sink. */
 PLAT_FN void plat_trace(struct rt_event *ev);

@@ -105,6 +105,12 @@ _Noreturn void rt_fatal(const char *msg)
 	plat_fatal(msg);
 }
 
+_Noreturn void rt_panic(const char *msg)
+{
+	rt_trace(RT_EV_VIOLATION, 0, 0, 0, msg);
+	plat_panic(msg);
+}
+
 struct g *rt_getg(void)
 {
 	return plat_getg();
@@ -150,6 +156,29 @@ uint32_t rt_fastrandn(uint32_t n)
 }
 
 /* ---- G status ---- */
+
+const char *rt_waitReason_string(enum waitReason r)
+{
+	static const char *const names[waitReason__count] = {
+	        [waitReasonZero] = "",
+	        [waitReasonWaitAll] = "wait all",
+	        [waitReasonTest] = "park",
+	        [waitReasonChanReceiveNilChan] = "chan receive (nil chan)",
+	        [waitReasonChanSendNilChan] = "chan send (nil chan)",
+	        [waitReasonSelectNoCases] = "select (no cases)",
+	        [waitReasonSelect] = "select",
+	        [waitReasonChanReceive] = "chan receive",
+	        [waitReasonChanSend] = "chan send",
+	        [waitReasonSemacquire] = "semacquire",
+	        [waitReasonSyncMutexLock] = "sync.Mutex.Lock",
+	        [waitReasonSyncWaitGroupWait] = "sync.WaitGroup.Wait",
+	        [waitReasonSleep] = "sleep",
+	        [waitReasonIOWait] = "IO wait",
+	        [waitReasonPreempted] = "preempted",
+	        [waitReasonStoppingTheWorld] = "stopping the world",
+	};
+	return (unsigned)r < waitReason__count && names[r] ? names[r] : "?";
+}
 
 const char *rt_gstatus_name(uint32_t s)
 {
@@ -1218,8 +1247,7 @@ static void park_m(struct g *gp)
 {
 	struct m *mp = plat_getg()->m;
 
-	casgstatus_why(gp, _Grunning, _Gwaiting,
-	               gp->waitreason == waitReasonWaitAll ? "wait all" : "park");
+	casgstatus_why(gp, _Grunning, _Gwaiting, rt_waitReason_string(gp->waitreason));
 	dropg();
 
 	bool (*fn)(struct g *, void *) = mp->waitunlockf;

@@ -23,6 +23,8 @@ extern bool rt_mainStarted;
 /* Always-on assertion with Go's message; in the simulator a finding. */
 _Noreturn void rt_throw(const char *msg);
 _Noreturn void rt_fatal(const char *msg);
+/* An unrecovered panic of the program ("send on closed channel", ...). */
+_Noreturn void rt_panic(const char *msg);
 
 /* Trace one transition (events.h) with the current M/P/G as actor. */
 void rt_trace(int kind, int64_t obj, int64_t a, int64_t b, const char *detail);
@@ -52,6 +54,37 @@ _Noreturn void rt_rt0_go(int32_t gomaxprocs, void (*mainfn)(void *), void *arg);
  * that another program can run in the same process.  Only after the
  * platform has stopped every thread. */
 void rt_teardown(void);
+
+/* time.c: timers (time.go).  Go's names; the P's timers are guarded by
+ * pp->timersLock. */
+extern uint32_t *rt_timerpMask; /* bit per P: may have timers (allocated by procresize) */
+int64_t rt_checkTimers(struct p *pp, int64_t now, int64_t *pollUntil, bool *ran);
+void rt_updateTimerPMask(struct p *pp);
+int64_t rt_nobarrierWakeTime(struct p *pp);
+void rt_moveTimers(struct p *pp, struct timer **timers, int32_t n); /* procresize */
+int64_t rt_timeSleepUntil(void);                                    /* sysmon */
+void rt_timeSleep(int64_t ns);
+void rt_addtimer(struct timer *t);
+bool rt_deltimer(struct timer *t);
+void rt_timers_free(struct p *pp); /* teardown */
+
+/* netpoll.c: the network poller's model: goroutines wait on I/O that
+ * becomes ready at a given time. */
+bool rt_netpollinited(void);
+void rt_netpollGenericInit(void);
+/* Returns the goroutines whose I/O is ready: delay < 0 blocks until
+ * some is (or netpollBreak), 0 polls, > 0 blocks up to delay ns. */
+struct gList rt_netpoll(int64_t delay);
+void rt_netpollBreak(void);
+bool rt_netpollAnyWaiters(void);
+void rt_netpollIOWait(int64_t ns);
+void rt_wakeNetPoller(int64_t when);
+void rt_netpoll_teardown(void);
+
+/* chan.c, sema.c: sudogs (proc.go acquireSudog/releaseSudog). */
+struct sudog *rt_acquireSudog(void);
+void rt_releaseSudog(struct sudog *s);
+void rt_sudogs_free(void); /* teardown: the global and per-P caches */
 
 /* runq.c: local and global run queues (proc.go). */
 void rt_runqput(struct p *pp, struct g *gp, bool next);

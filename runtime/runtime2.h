@@ -49,8 +49,24 @@ enum waitReason {
 	waitReasonZero = 0,
 	waitReasonWaitAll, /* gsched: main waiting for every goroutine to finish */
 	waitReasonTest,    /* gsched: parked by a test */
+	waitReasonChanReceiveNilChan,
+	waitReasonChanSendNilChan,
+	waitReasonSelectNoCases,
+	waitReasonSelect,
+	waitReasonChanReceive,
+	waitReasonChanSend,
+	waitReasonSemacquire,
+	waitReasonSyncMutexLock,
+	waitReasonSyncWaitGroupWait,
+	waitReasonSleep,
+	waitReasonIOWait,
+	waitReasonPreempted,
+	waitReasonStoppingTheWorld,
 	waitReason__count,
 };
+
+/* The trace's name for a wait reason (gstatus detail), as Go prints it. */
+const char *rt_waitReason_string(enum waitReason r);
 
 #define RT_RUNQ_SIZE        256
 #define RT_GOID_CACHE_BATCH 16           /* _GoidCacheBatch */
@@ -62,6 +78,57 @@ enum waitReason {
 struct g;
 struct m;
 struct p;
+struct hchan;
+
+/* sudog represents a g in a wait list, such as for sending/receiving on
+ * a channel or waiting on a semaphore (runtime2.go).  A g may be on many
+ * wait lists (select), so there may be many sudogs for one g; sudogs are
+ * allocated from a per-P cache (acquireSudog/releaseSudog). */
+struct sudog {
+	struct g *g;
+	struct sudog *next;
+	struct sudog *prev;
+	int64_t *elem; /* data element: channels carry int64 values */
+	int64_t acquiretime;
+	int64_t releasetime;
+	uint32_t ticket;
+	/* isSelect indicates g is participating in a select, so g.selectDone
+	 * must be CAS'd to win the wake-up race. */
+	bool isSelect;
+	/* success indicates whether communication over channel c succeeded:
+	 * true if the goroutine was awoken because a value was delivered
+	 * over channel c, false if awoken because c was closed. */
+	bool success;
+	uint16_t waiters;       /* semaRoot: count of waiters */
+	struct sudog *parent;   /* semaRoot binary tree */
+	struct sudog *waitlink; /* g.waiting list or semaRoot */
+	struct sudog *waittail; /* semaRoot */
+	struct hchan *c;        /* channel */
+};
+
+/* Timer (time.go).  The timer's f runs on the P that owns it, from
+ * checkTimers, with the P's timersLock released. */
+struct timer {
+	struct p *pp; /* the P whose heap holds the timer; NULL if none (atomic) */
+	/* Timer wakes up at when, and then at when+period, ... (period > 0
+	 * only).  Each time calls f(arg, now) in the timer goroutine, so f
+	 * must be a well-behaved function and not block. */
+	int64_t when;
+	int64_t period;
+	void (*f)(void *arg, uintptr_t seq);
+	void *arg;
+	uintptr_t seq;
+	int64_t nextwhen; /* what to set the when field to in timerModifiedXX status */
+	uint32_t status;  /* the status field holds one of the timer* values (atomic) */
+};
+
+/* sysmon's per-P view (proc.go sysmontick). */
+struct sysmontick {
+	uint32_t schedtick;
+	int64_t schedwhen;
+	uint32_t syscalltick;
+	int64_t syscallwhen;
+};
 
 /* A queue of gs linked through g.schedlink (Go's gQueue). */
 struct gQueue {
@@ -87,6 +154,24 @@ struct g {
 	void *arg;
 	int64_t parentGoid;
 	uint32_t sig; /* used by tests, as Go's tests use g.sig */
+
+	/* param is a generic pointer parameter field used to pass values in
+	 * particular contexts where other storage for the parameter would be
+	 * difficult to find: a channel operation's wakeup passes the sudog
+	 * that completed it (NULL if the channel was closed). */
+	void *param;
+	struct sudog *waiting; /* sudog structures this g is waiting on (that have a valid elem
+	                          ptr); in lock order */
+	uint32_t selectDone;   /* are we participating in a select and did someone win the race?
+	                          (atomic) */
+	bool parkingOnChan;  /* set when g is about to park on a chan send or chan receive (atomic)
+	                      */
+	struct timer *timer; /* cached timer for time.Sleep */
+	int64_t waitsince;   /* approx time when the g become blocked */
+	bool preemptStop;  /* transition to _Gpreempted on preemption; otherwise, just deschedule */
+	bool asyncPreempt; /* gsched: the pending preemption request is an asynchronous one */
+	const char *label; /* gsched: the workload's label for analysis (static or owned by the
+	                      caller) */
 };
 
 struct m {
@@ -110,6 +195,10 @@ struct m {
 	/* gsched: park_m's unlock function and lock (Go's waitunlockf/waitlock). */
 	bool (*waitunlockf)(struct g *, void *);
 	void *waitlock;
+	uint32_t syscalltick;
+	int64_t preemptGen; /* counts completed async preemptions (atomic) */
+	bool signalPending; /* is a preemption signal pending on this M? (atomic) */
+	bool isSysmon;      /* gsched: this M runs sysmon, without a P */
 };
 
 struct p {
@@ -138,6 +227,28 @@ struct p {
 		int32_t n;
 	} gFree;
 
+	struct sysmontick sysmontick; /* last tick observed by sysmon */
+
+	/* Per-P sudog cache (Go: sudogcache/sudogbuf). */
+	struct sudog *sudogcache[128];
+	int32_t nsudogcache;
+
+	/* Lock for timers.  We normally access the timers while running on
+	 * this P, but the scheduler can also do it from a different P. */
+	struct plat_mutex timersLock;
+	/* Actions to take at some time.  This is used to implement the
+	 * standard library's time package (a 4-ary heap ordered by when).
+	 * Must hold timersLock to access. */
+	struct timer **timers;
+	int32_t ntimers, captimers;
+	uint32_t numTimers;     /* number of timers in P's heap (atomic) */
+	uint32_t deletedTimers; /* number of timerDeleted timers in P's heap (atomic) */
+	int64_t timer0When;     /* when of the first entry on the timer heap, 0 if empty (atomic) */
+	int64_t timerModifiedEarliest; /* earliest known nextwhen of a timerModifiedEarlier timer
+	                                  (atomic) */
+
+	/* preempt is set to indicate that this P should enter the scheduler
+	 * ASAP (regardless of what G is running on it). */
 	bool preempt;
 };
 
@@ -173,6 +284,20 @@ struct schedt {
 		struct gList noStack; /* Gs without stacks */
 		int32_t n;
 	} gFree;
+
+	/* Central cache of sudog structs. */
+	struct plat_mutex sudoglock;
+	struct sudog *sudogcache;
+
+	uint32_t gcwaiting; /* atomic bool: gc (here: stop-the-world) is waiting to run */
+	int32_t stopwait;
+	struct plat_note stopnote;
+	uint32_t sysmonwait; /* atomic bool */
+	struct plat_note sysmonnote;
+	struct plat_mutex sysmonlock; /* acquired by sysmon while running */
+	int64_t pollUntil;            /* time to which current poll is sleeping (atomic) */
+	int64_t procresizetime;       /* nanotime() of last change to gomaxprocs */
+	int64_t totaltime;            /* ∫gomaxprocs dt up to procresizetime */
 };
 
 /* Go's randomOrder/randomEnum (proc.go): a random order over all Ps that

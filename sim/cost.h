@@ -31,5 +31,6 @@
 #define COST_STACKALLOC      200   /* stackalloc of a goroutine stack */
 #define COST_CTX_MAKE        20    /* gostartcallfn */
 #define COST_CTX_SWITCH      30    /* gogo / mcall */
+#define COST_PREEMPTM        1000  /* tgkill of SIGURG, charged to the sender */
 
 #endif

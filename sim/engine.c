@@ -577,6 +577,21 @@ _Noreturn void plat_fatal(const char *msg)
 	stop(TR_DEADLOCK, msg);
 }
 
+_Noreturn void plat_panic(const char *msg)
+{
+	stop(TR_PANIC, msg);
+}
+
+void plat_preemptM(struct m *mp)
+{
+	yield(COST_PREEMPTM);
+}
+
+void plat_syscall(int64_t ns)
+{
+	yield(ns);
+}
+
 void *plat_stackalloc(size_t size)
 {
 	if (S.cur)
@@ -668,7 +683,9 @@ static int finish(struct sim_result *res)
 	free(S.elig);
 	memset(&S, 0, sizeof S);
 	sim_stack_release_all();
-	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION ? 1 : 0;
+	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION || res->status == TR_PANIC
+	               ? 1
+	               : 0;
 }
 
 static void start(struct sim_thread *t)

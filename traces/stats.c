@@ -177,6 +177,8 @@ const char *tr_status_name(enum tr_status s)
 		return "step_limit";
 	case TR_TIME_LIMIT:
 		return "time_limit";
+	case TR_PANIC:
+		return "panic";
 	}
 	return "unknown";
 }

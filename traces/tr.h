@@ -65,6 +65,7 @@ enum tr_status {
 	TR_VIOLATION,   /* a throw or an oracle fired */
 	TR_STEP_LIMIT,  /* stopped at --max-steps */
 	TR_TIME_LIMIT,  /* stopped at --max-time */
+	TR_PANIC,       /* the program made a fatal error (send on closed channel, ...) */
 };
 const char *tr_status_name(enum tr_status s);
 
