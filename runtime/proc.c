@@ -60,8 +60,21 @@ struct m *rt_allm;
 struct randomOrder rt_stealOrder;
 uint32_t *rt_idlepMask;
 bool rt_mainStarted;
+bool rt_asyncpreemptoff; /* GODEBUG=asyncpreemptoff=1 */
+bool rt_haveSysmon = true;
 
 static struct m *m0;
+static int32_t allpcap;            /* Ps ever created: allp[gomaxprocs..allpcap) are _Pdead */
+static struct plat_mutex allpLock; /* serialises allp with retake, which runs without a P */
+static int32_t newprocs;           /* gomaxprocs for startTheWorld to apply, 0 if none */
+
+/* worldsema: one stop-the-world at a time (Go's semaphore, with direct
+ * hand-off from the releaser to the next waiter). */
+static struct {
+	struct plat_mutex lock;
+	bool held;
+	struct gQueue waiters;
+} worldsema;
 static struct g **allgs;
 static size_t allglen, allgcap;
 static uint64_t nofastrand = 0x9e3779b97f4a7c15u; /* fastrand with no M (tests) */
@@ -75,7 +88,9 @@ static struct {
 	struct g *waiting; /* main, parked until nlive drops to 1 */
 } waitall;
 
-#define SPEND_CHUNK_NS 10000 /* preemption can land between chunks */
+#define SPEND_CHUNK_NS 10000              /* preemption can land between chunks */
+#define forcePreemptNS (10 * 1000 * 1000) /* sysmon preempts a g running this long */
+#define forcegcperiod  (2 * 60 * INT64_C(1000000000))
 
 static void schedule(void);
 static void execute(struct g *gp, bool inheritTime);
@@ -90,6 +105,13 @@ static struct p *pidlegetSpinning(int64_t *now);
 static void pidleput(struct p *pp, int64_t now);
 static void gfput(struct p *pp, struct g *gp);
 static struct g *gfget(struct p *pp);
+static void gcstopm(void);
+static void injectglist(struct gList *glist);
+static void goschedImpl(struct g *gp, bool preempted);
+static int32_t startIdle(int32_t n);
+static void incidlelocked(int32_t v);
+static int64_t sysmon_timeSleepUntil(void);
+static void sysmon_netpoll(int64_t now);
 
 /* ---- throw, trace, getg ---- */
 
@@ -220,7 +242,11 @@ static void casgstatus_why(struct g *gp, uint32_t oldval, uint32_t newval, const
 {
 	if (oldval == newval)
 		rt_throw("casgstatus: bad incoming values");
-	if (!rt_legal_gstatus_transition(oldval, newval))
+	/* The one exception to the table: stopTheWorld marks its own g
+	 * waiting while it stops the world, and then takes it back. */
+	bool stw = oldval == _Gwaiting && newval == _Grunning &&
+	           gp->waitreason == waitReasonStoppingTheWorld;
+	if (!rt_legal_gstatus_transition(oldval, newval) && !stw)
 		rt_throw("casgstatus: illegal transition");
 	if (!plat_cas32(&gp->atomicstatus, oldval, newval)) {
 		if (oldval == _Gwaiting && plat_load32(&gp->atomicstatus) == _Grunnable)
@@ -452,6 +478,7 @@ static void pidleput(struct p *pp, int64_t now)
 		rt_throw("pidleput: P has non-empty run queue");
 	if (now == 0)
 		now = plat_nanotime();
+	rt_updateTimerPMask(pp); /* clear if there are no timers. */
 	pMask_set(rt_idlepMask, pp->id);
 	pp->link = rt_sched.pidle;
 	rt_sched.pidle = pp;
@@ -464,8 +491,10 @@ static struct p *pidleget(int64_t *now)
 {
 	struct p *pp = rt_sched.pidle;
 	if (pp != NULL) {
+		/* Timer may get added at any time now. */
 		if (now && *now == 0)
 			*now = plat_nanotime();
+		pMask_set(rt_timerpMask, pp->id);
 		pMask_clear(rt_idlepMask, pp->id);
 		rt_sched.pidle = pp->link;
 		uint32_t n = plat_xadd32(&rt_sched.npidle, -1);
@@ -616,6 +645,15 @@ void rt_handoffp(struct p *pp)
 		return;
 	}
 	plat_lock(&rt_sched.lock);
+	if (plat_load32(&rt_sched.gcwaiting)) {
+		setpstatus(pp, _Pgcstop);
+		rt_sched.stopwait--;
+		if (rt_sched.stopwait == 0)
+			plat_notewakeup(&rt_sched.stopnote);
+		plat_unlock(&rt_sched.lock);
+		rt_trace(RT_EV_HANDOFFP, pp->id, 0, 0, "gcstop");
+		return;
+	}
 	if (rt_sched.runqsize != 0) {
 		plat_unlock(&rt_sched.lock);
 		rt_trace(RT_EV_HANDOFFP, pp->id, 1, 0, "global");
@@ -715,6 +753,10 @@ static void checkdead(void)
 		plat_unlock(&rt_sched.lock);
 		rt_fatal("no goroutines (main called runtime.Goexit) - deadlock!");
 	}
+	/* There are no goroutines running, so we can look at the P's. */
+	for (int32_t i = 0; i < rt_gomaxprocs; i++)
+		if (rt_allp[i]->ntimers > 0)
+			return;
 	plat_unlock(&rt_sched.lock);
 	rt_fatal("all goroutines are asleep - deadlock!");
 }
@@ -762,31 +804,90 @@ struct randomEnum rt_randomOrder_start(const struct randomOrder *ord, uint32_t i
 	return e;
 }
 
-/* stealWork attempts to steal a runnable goroutine from any P.  If
- * newWork is true, new work may have been readied. */
-static struct g *stealWork(bool *newWork)
+/* stealWork attempts to steal a runnable goroutine or timer from any P.
+ * If newWork is true, new work may have been readied.  If now is not 0
+ * it is the current time; *now is updated, and *pollUntil is lowered to
+ * the earliest timer seen. */
+static struct g *stealWork(int64_t *now, int64_t *pollUntil, bool *newWork)
 {
 	struct p *pp = plat_getg()->m->p;
+	bool ranTimer = false;
 	enum { stealTries = 4 };
 	*newWork = false;
 	for (int i = 0; i < stealTries; i++) {
 		bool stealTimersOrRunNextG = i == stealTries - 1;
 		for (struct randomEnum e = rt_randomOrder_start(&rt_stealOrder, rt_fastrand());
 		     !randomEnum_done(&e); randomEnum_next(&e)) {
+			if (plat_load32(&rt_sched.gcwaiting)) {
+				/* GC work may be available. */
+				*newWork = true;
+				return NULL;
+			}
 			struct p *p2 = rt_allp[randomEnum_position(&e)];
 			if (pp == p2)
 				continue;
+
+			/* Steal timers from p2.  This call to checkTimers is the
+			 * only place where we might hold a lock on a different
+			 * P's timers.  We do this once on the last pass before
+			 * checking runnext because stealing from the other P's
+			 * runnext should be the last resort, so if there are
+			 * timers to steal do that first.  timerpMask tells us
+			 * whether the P may have timers at all. */
+			if (stealTimersOrRunNextG &&
+			    pMask_read(rt_timerpMask, randomEnum_position(&e))) {
+				int64_t w;
+				bool ran;
+				*now = rt_checkTimers(p2, *now, &w, &ran);
+				if (w != 0 && (*pollUntil == 0 || w < *pollUntil))
+					*pollUntil = w;
+				if (ran) {
+					rt_trace(RT_EV_TIMER_STEAL, p2->id, 0, 0, NULL);
+					/* Running the timers may have made an
+					 * arbitrary number of G's ready and added
+					 * them to this P's local run queue.  That
+					 * invalidates the assumption of runqsteal
+					 * that it always has room to add stolen G's.
+					 * So check now if there is a local G to run. */
+					struct g *gp = rt_runqget(pp, NULL);
+					if (gp != NULL) {
+						*newWork = ranTimer;
+						return gp;
+					}
+					ranTimer = true;
+				}
+			}
+
 			/* Don't bother to attempt to steal if p2 is idle. */
 			if (!pMask_read(rt_idlepMask, randomEnum_position(&e))) {
 				struct g *gp = rt_runqsteal(pp, p2, stealTimersOrRunNextG);
-				if (gp != NULL)
+				if (gp != NULL) {
+					*newWork = ranTimer;
 					return gp;
+				}
 			}
 		}
 	}
 	/* No goroutines found to steal.  Regardless, running a timer may
-	 * have made some goroutine ready that we missed.  (No timers yet.) */
+	 * have made some goroutine ready that we missed.  Indicate the next
+	 * timer to wait for. */
+	*newWork = ranTimer;
 	return NULL;
+}
+
+/* checkTimersNoP: the earliest timer of the Ps that may have timers,
+ * read without a P (adjusttimers may not run here). */
+static int64_t checkTimersNoP(struct p **allpSnapshot, int32_t n,
+                              const uint32_t *timerpMaskSnapshot, int64_t pollUntil)
+{
+	for (int32_t id = 0; id < n; id++) {
+		if (pMask_read(timerpMaskSnapshot, (uint32_t)id)) {
+			int64_t w = rt_nobarrierWakeTime(allpSnapshot[id]);
+			if (w != 0 && (pollUntil == 0 || w < pollUntil))
+				pollUntil = w;
+		}
+	}
+	return pollUntil;
 }
 
 /* Check all Ps for a runnable G to steal.  On entry we have no P.  If a
@@ -826,6 +927,15 @@ static struct g *findRunnable(bool *inheritTime, bool *tryWakeP)
 
 top:;
 	struct p *pp = mp->p;
+	if (plat_load32(&rt_sched.gcwaiting)) {
+		gcstopm();
+		goto top;
+	}
+
+	/* now and pollUntil are saved for work stealing so that the steal
+	 * function can use them and so that we can use them when we park. */
+	int64_t pollUntil;
+	int64_t now = rt_checkTimers(pp, 0, &pollUntil, NULL);
 
 	/* Check the global runnable queue once in a while to ensure
 	 * fairness.  Otherwise two goroutines can completely occupy the
@@ -852,6 +962,23 @@ top:;
 			return gp;
 	}
 
+	/* Poll network.  This netpoll is only an optimization before we
+	 * resort to stealing.  We can safely skip it if there are no waiters
+	 * or a thread is blocked in netpoll already.  If there is any kind of
+	 * logical race with that blocked thread (e.g. it has already returned
+	 * from netpoll, but does not set lastpoll yet), this thread will do
+	 * blocking netpoll below anyway. */
+	if (rt_netpollinited() && rt_netpollAnyWaiters() &&
+	    plat_load64((uint64_t *)&rt_sched.lastpoll) != 0) {
+		struct gList list = rt_netpoll(0); /* non-blocking */
+		if (!gList_empty(&list)) {
+			gp = gList_pop(&list);
+			injectglist(&list);
+			casgstatus_why(gp, _Gwaiting, _Grunnable, "netpoll");
+			return gp;
+		}
+	}
+
 	/* Spinning Ms: steal work from other Ps.
 	 *
 	 * Limit the number of spinning Ms to half the number of busy Ps.
@@ -862,12 +989,16 @@ top:;
 		if (!mp->spinning)
 			becomeSpinning(mp);
 		bool newWork;
-		gp = stealWork(&newWork);
+		int64_t w = 0;
+		gp = stealWork(&now, &w, &newWork);
 		if (gp != NULL)
 			return gp;
 		if (newWork)
 			/* There may be new timer or GC work; restart to discover. */
 			goto top;
+		if (w != 0 && (pollUntil == 0 || w < pollUntil))
+			/* Earlier timer to wait for. */
+			pollUntil = w;
 	}
 
 	/* We have nothing to do.
@@ -880,9 +1011,14 @@ top:;
 	struct p **allpSnapshot = rt_allp;
 	int32_t nallp = rt_gomaxprocs;
 	uint32_t *idlepMaskSnapshot = rt_idlepMask;
+	uint32_t *timerpMaskSnapshot = rt_timerpMask;
 
 	/* return P and block */
 	plat_lock(&rt_sched.lock);
+	if (plat_load32(&rt_sched.gcwaiting)) {
+		plat_unlock(&rt_sched.lock);
+		goto top;
+	}
 	if (rt_sched.runqsize != 0) {
 		gp = rt_globrunqget(pp, 0);
 		plat_unlock(&rt_sched.lock);
@@ -933,6 +1069,7 @@ top:;
 	 *
 	 * Also see "Worker thread parking/unparking" comment at the top of
 	 * the file. */
+	bool wasSpinning = mp->spinning;
 	if (mp->spinning) {
 		stopSpinning(mp);
 		if ((int32_t)plat_xadd32(&rt_sched.nmspinning, -1) < 0)
@@ -967,8 +1104,57 @@ top:;
 			becomeSpinning(mp);
 			goto top;
 		}
+
+		/* Finally, check for timer creation or expiry concurrently
+		 * with transitioning from spinning to non-spinning.  We cannot
+		 * use checkTimers here because it calls adjusttimers, which is
+		 * not allowed when we don't have an active P. */
+		pollUntil = checkTimersNoP(allpSnapshot, nallp, timerpMaskSnapshot, pollUntil);
 	}
 
+	/* Poll network until next timer. */
+	if (rt_netpollinited() && (rt_netpollAnyWaiters() || pollUntil != 0) &&
+	    plat_xchg64((uint64_t *)&rt_sched.lastpoll, 0) != 0) {
+		plat_store64((uint64_t *)&rt_sched.pollUntil, (uint64_t)pollUntil);
+		if (mp->p != NULL)
+			rt_throw("findrunnable: netpoll with p");
+		if (mp->spinning)
+			rt_throw("findrunnable: netpoll with spinning");
+		int64_t delay = -1;
+		if (pollUntil != 0) {
+			if (now == 0)
+				now = plat_nanotime();
+			delay = pollUntil - now;
+			if (delay < 0)
+				delay = 0;
+		}
+		struct gList list = rt_netpoll(delay); /* block until new work is available */
+		/* Refresh now again, after potentially blocking. */
+		now = plat_nanotime();
+		plat_store64((uint64_t *)&rt_sched.pollUntil, 0);
+		plat_store64((uint64_t *)&rt_sched.lastpoll, (uint64_t)now);
+		plat_lock(&rt_sched.lock);
+		struct p *pp2 = pidleget(&now);
+		plat_unlock(&rt_sched.lock);
+		if (pp2 == NULL) {
+			injectglist(&list);
+		} else {
+			acquirep(pp2);
+			if (!gList_empty(&list)) {
+				gp = gList_pop(&list);
+				injectglist(&list);
+				casgstatus_why(gp, _Gwaiting, _Grunnable, "netpoll");
+				return gp;
+			}
+			if (wasSpinning)
+				becomeSpinning(mp);
+			goto top;
+		}
+	} else if (pollUntil != 0 && rt_netpollinited()) {
+		int64_t pollerPollUntil = (int64_t)plat_load64((uint64_t *)&rt_sched.pollUntil);
+		if (pollerPollUntil == 0 || pollerPollUntil > pollUntil)
+			rt_netpollBreak();
+	}
 	stopm();
 	goto top;
 }
@@ -1019,6 +1205,7 @@ static void execute(struct g *gp, bool inheritTime)
 	gp->m = mp;
 	casgstatus_why(gp, _Grunnable, _Grunning, inheritTime ? "inherit" : NULL);
 	gp->preempt = false;
+	mp->signalPending = false; /* a stale request was for the previous g */
 	if (!inheritTime)
 		mp->p->schedtick++;
 
@@ -1114,7 +1301,7 @@ static void gfput(struct p *pp, struct g *gp)
 
 /* Create a new g in state _Grunnable, starting at fn(arg).  callergp is
  * used to set the parent goid. */
-static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp)
+static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, const char *label)
 {
 	if (fn == NULL)
 		rt_fatal("go of nil func value");
@@ -1155,7 +1342,10 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp)
 	newg->goid = (int64_t)pp->goidcache;
 	pp->goidcache++;
 	plat_xadd32(&waitall.nlive, 1);
+	newg->label = label;
 	rt_trace(RT_EV_NEWPROC, newg->goid, newg->parentGoid, reused, NULL);
+	if (label)
+		rt_trace(RT_EV_LABEL, newg->goid, 0, 0, label);
 	rt_casgstatus(newg, _Gdead, _Grunnable);
 	mp->locks--;
 	return newg;
@@ -1165,8 +1355,13 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp)
  * run.  The compiler turns a go statement into a call to this. */
 void rt_newproc(void (*fn)(void *), void *arg)
 {
+	rt_newproc_labelled(fn, arg, NULL);
+}
+
+void rt_newproc_labelled(void (*fn)(void *), void *arg, const char *label)
+{
 	struct g *gp = plat_getg();
-	struct g *newg = newproc1(fn, arg, gp->m->curg);
+	struct g *newg = newproc1(fn, arg, gp->m->curg, label);
 	struct p *pp = gp->m->p;
 	rt_runqput(pp, newg, true);
 	if (rt_mainStarted)
@@ -1184,6 +1379,9 @@ static void goexit0(struct g *gp)
 	gp->m = NULL;
 	gp->fn = NULL;
 	gp->arg = NULL;
+	gp->label = NULL;
+	gp->preempt = false;
+	gp->asyncPreempt = false;
 	dropg();
 	gfput(pp, gp);
 
@@ -1231,7 +1429,36 @@ static void gosched_m(struct g *gp)
 
 static void gopreempt_m(struct g *gp)
 {
+	rt_trace(RT_EV_PREEMPT, gp->goid, gp->asyncPreempt, 0, NULL);
+	gp->asyncPreempt = false;
 	goschedImpl(gp, true);
+}
+
+/* The check Go compiles into every function prologue: a preemption
+ * request (sysmon's, or stop-the-world's) deschedules the g here. */
+void rt_preemptcheck(void)
+{
+	struct g *gp = plat_getg();
+	if (gp->preempt) {
+		gp->asyncPreempt = false;
+		mcall(gopreempt_m);
+	}
+}
+
+/* goyield continuation on g0: like gosched_m, but the g goes to the
+ * tail of the local run queue (a semaphore hand-off lets the woken
+ * waiter, in runnext, run first). */
+static void goyield_m(struct g *gp)
+{
+	struct p *pp = plat_getg()->m->p;
+	casgstatus_why(gp, _Grunning, _Grunnable, "goyield");
+	dropg();
+	rt_runqput(pp, gp, false);
+}
+
+void rt_goyield(void)
+{
+	mcall(goyield_m);
 }
 
 /* Gosched yields the processor, allowing other goroutines to run.  It
@@ -1319,54 +1546,835 @@ void rt_goready(struct g *gp)
  * chunks, as Go honours one at a function prologue. */
 void rt_spend(int64_t ns)
 {
+	rt_preemptcheck(); /* the prologue: cooperative preemption */
 	while (ns > 0) {
 		int64_t chunk = ns < SPEND_CHUNK_NS ? ns : SPEND_CHUNK_NS;
 		plat_spend(chunk);
 		ns -= chunk;
+		/* Inside the loop only an asynchronous request (Go's SIGURG)
+		 * can stop the g, as in a Go loop without calls. */
 		struct g *gp = plat_getg();
-		if (gp->preempt && ns > 0)
+		struct m *mp = gp->m;
+		if (ns > 0 && gp->preempt && mp->signalPending) {
+			mp->signalPending = false;
+			mp->preemptGen++;
+			gp->asyncPreempt = true;
 			mcall(gopreempt_m);
+		}
+	}
+}
+
+/* ---- preemption ---- */
+
+/* Tell the goroutine running on processor P to stop.  This function is
+ * purely best-effort.  It can incorrectly fail to inform the goroutine.
+ * It can inform the wrong goroutine.  Even if it informs the correct
+ * goroutine, that goroutine might ignore the request if it is
+ * simultaneously executing newstack.  No lock needs to be held.
+ * Returns true if preemption request was issued. */
+static bool preemptone(struct p *pp)
+{
+	struct m *mp = pp->m;
+	if (mp == NULL || mp == plat_getg()->m)
+		return false;
+	struct g *gp = mp->curg;
+	if (gp == NULL || gp == mp->g0)
+		return false;
+
+	gp->preempt = true;
+	/* Every call in a goroutine checks for stack overflow by comparing
+	 * the current stack pointer to gp->stackguard0; Go folds preemption
+	 * into that check.  Here: rt_preemptcheck at every API call. */
+
+	/* Request an async preemption of this P. */
+	if (!rt_asyncpreemptoff) {
+		pp->preempt = true;
+		mp->signalPending = true;
+		plat_preemptM(mp);
+	}
+	rt_trace(RT_EV_PREEMPT_REQ, gp->goid, !rt_asyncpreemptoff, pp->id, NULL);
+	return true;
+}
+
+/* Tell all goroutines that they have been preempted and they should
+ * stop.  This function is purely best-effort. */
+static bool preemptall(void)
+{
+	bool res = false;
+	for (int32_t i = 0; i < rt_gomaxprocs; i++) {
+		struct p *pp = rt_allp[i];
+		if (plat_load32(&pp->status) != _Prunning)
+			continue;
+		if (preemptone(pp))
+			res = true;
+	}
+	return res;
+}
+
+/* ---- stop-the-world ---- */
+
+/* Stops the current m for stopTheWorld.  Returns when the world is
+ * restarted. */
+static void gcstopm(void)
+{
+	struct m *mp = plat_getg()->m;
+	if (!plat_load32(&rt_sched.gcwaiting))
+		rt_throw("gcstopm: not waiting for gc");
+	if (mp->spinning) {
+		stopSpinning(mp);
+		/* OK to just drop nmspinning here, startTheWorld will unpark
+		 * threads as necessary. */
+		if ((int32_t)plat_xadd32(&rt_sched.nmspinning, -1) < 0)
+			rt_throw("gcstopm: negative nmspinning");
+	}
+	struct p *pp = releasep();
+	plat_lock(&rt_sched.lock);
+	setpstatus(pp, _Pgcstop);
+	rt_sched.stopwait--;
+	if (rt_sched.stopwait == 0)
+		plat_notewakeup(&rt_sched.stopnote);
+	plat_unlock(&rt_sched.lock);
+	stopm();
+}
+
+static void semacquire_worldsema(void)
+{
+	plat_lock(&worldsema.lock);
+	if (!worldsema.held) {
+		worldsema.held = true;
+		plat_unlock(&worldsema.lock);
+		return;
+	}
+	gQueue_pushBack(&worldsema.waiters, plat_getg());
+	rt_goparkunlock(&worldsema.lock, waitReasonSemacquire);
+	/* The releaser handed worldsema to us. */
+}
+
+static void semrelease_worldsema(void)
+{
+	plat_lock(&worldsema.lock);
+	struct g *gp = gQueue_pop(&worldsema.waiters);
+	if (gp == NULL)
+		worldsema.held = false;
+	plat_unlock(&worldsema.lock);
+	if (gp != NULL)
+		rt_goready(gp); /* direct hand-off: held stays true */
+}
+
+/* stopTheWorldWithSema is the core implementation of stopTheWorld.  The
+ * caller is responsible for acquiring worldsema and disabling
+ * preemption first and then should stopTheWorldWithSema on the system
+ * stack (here: with its g marked waiting, as Go's casGToWaiting). */
+static void stopTheWorldWithSema(const char *reason)
+{
+	struct m *mp = plat_getg()->m;
+	if (mp->locks > 0)
+		rt_throw("stopTheWorld: holding locks");
+
+	rt_trace(RT_EV_STW, 1, 0, 0, reason);
+	plat_lock(&rt_sched.lock);
+	rt_sched.stopwait = rt_gomaxprocs;
+	plat_store32(&rt_sched.gcwaiting, 1);
+	preemptall();
+	/* stop current P */
+	setpstatus(mp->p, _Pgcstop); /* Pgcstop is only diagnostic. */
+	rt_sched.stopwait--;
+	/* try to retake all P's in Psyscall status */
+	for (int32_t i = 0; i < rt_gomaxprocs; i++) {
+		struct p *pp = rt_allp[i];
+		uint32_t st = plat_load32(&pp->status);
+		if (st == _Psyscall && plat_cas32(&pp->status, st, _Pgcstop)) {
+			rt_trace(RT_EV_PSTATUS, pp->id, _Psyscall, _Pgcstop, NULL);
+			pp->syscalltick++;
+			rt_sched.stopwait--;
+		}
+	}
+	/* stop idle P's */
+	int64_t now = plat_nanotime();
+	for (;;) {
+		struct p *pp = pidleget(&now);
+		if (pp == NULL)
+			break;
+		setpstatus(pp, _Pgcstop);
+		rt_sched.stopwait--;
+	}
+	bool wait = rt_sched.stopwait > 0;
+	plat_unlock(&rt_sched.lock);
+
+	/* wait for remaining P's to stop voluntarily */
+	if (wait) {
+		for (;;) {
+			/* wait for 100us, then try to re-preempt in case of any races */
+			if (plat_notetsleep(&rt_sched.stopnote, 100 * 1000)) {
+				plat_noteclear(&rt_sched.stopnote);
+				break;
+			}
+			preemptall();
+		}
+	}
+
+	/* sanity checks */
+	if (rt_sched.stopwait != 0)
+		rt_throw("stopTheWorld: not stopped (stopwait != 0)");
+	for (int32_t i = 0; i < rt_gomaxprocs; i++)
+		if (plat_load32(&rt_allp[i]->status) != _Pgcstop)
+			rt_throw("stopTheWorld: not stopped (status != _Pgcstop)");
+}
+
+/* stopTheWorld stops all P's from executing goroutines, interrupting
+ * all goroutines at GC safe points and records reason as the reason for
+ * the stop.  On return, only the current goroutine's P is running. */
+static void stopTheWorld(const char *reason)
+{
+	semacquire_worldsema();
+	struct g *gp = plat_getg();
+	struct m *mp = gp->m;
+	/* Go runs stopTheWorldWithSema on the system stack with the g marked
+	 * waiting, so that it is not itself preempted. */
+	gp->waitreason = waitReasonStoppingTheWorld;
+	casgstatus_why(gp, _Grunning, _Gwaiting, rt_waitReason_string(waitReasonStoppingTheWorld));
+	(void)mp;
+	stopTheWorldWithSema(reason);
+	casgstatus_why(gp, _Gwaiting, _Grunning, "world stopped");
+	gp->waitreason = waitReasonZero;
+}
+
+static void destroyp(struct p *pp);
+
+/* Change number of processors.  sched.lock must be held, and the world
+ * must be stopped (or, at start-up, only m0 exists).  Returns list of Ps
+ * with local work, they need to be scheduled by the caller. */
+static struct p *procresize(int32_t nprocs)
+{
+	int32_t old = rt_gomaxprocs;
+	if (old < 0 || nprocs <= 0 || nprocs > RT_MAXPROCS)
+		rt_throw("procresize: invalid arg");
+	rt_trace(RT_EV_PROCRESIZE, old, nprocs, 0, NULL);
+
+	/* update statistics */
+	int64_t now = plat_nanotime();
+	if (rt_sched.procresizetime != 0)
+		rt_sched.totaltime += (int64_t)old * (now - rt_sched.procresizetime);
+	rt_sched.procresizetime = now;
+
+	/* Grow allp if necessary.  gsched: allp and the masks are allocated
+	 * once at their largest size (RT_MAXPROCS), and P structs are never
+	 * freed while the program runs (Go keeps them too: an M in a
+	 * syscall may still refer to one), so readers without a P never see
+	 * freed memory. */
+	plat_lock(&allpLock);
+	if (rt_allp == NULL) {
+		rt_allp = calloc(RT_MAXPROCS, sizeof *rt_allp);
+		rt_idlepMask = calloc(RT_MAXPROCS / 32, sizeof *rt_idlepMask);
+		rt_timerpMask = calloc(RT_MAXPROCS / 32, sizeof *rt_timerpMask);
+		if (!rt_allp || !rt_idlepMask || !rt_timerpMask)
+			rt_throw("procresize: out of memory");
+	}
+	plat_unlock(&allpLock);
+
+	/* initialize new P's */
+	for (int32_t i = old; i < nprocs; i++) {
+		struct p *pp = rt_allp[i];
+		if (pp == NULL) {
+			pp = calloc(1, sizeof *pp);
+			if (!pp)
+				rt_throw("procresize: out of memory");
+			pp->id = i;
+			pp->status = _Pgcstop;
+			plat_storep((void **)&rt_allp[i], pp);
+			if (i + 1 > allpcap)
+				allpcap = i + 1;
+		} else {
+			setpstatus(pp, _Pgcstop);
+		}
+		/* p.init: this P may get timers when it starts running.  Set
+		 * the mask here since the P may not go through pidleget
+		 * (notably P 0 on startup).  Similarly, we may not go through
+		 * pidleget before this P starts running if it is P 0 on
+		 * startup. */
+		pMask_set(rt_timerpMask, i);
+		pMask_clear(rt_idlepMask, i);
+	}
+
+	struct g *gp = plat_getg();
+	if (gp->m->p != NULL && gp->m->p->id < nprocs) {
+		/* continue to use the current P */
+		setpstatus(gp->m->p, _Prunning);
+	} else {
+		/* release the current P and acquire allp[0]. */
+		if (gp->m->p != NULL)
+			gp->m->p->m = NULL;
+		gp->m->p = NULL;
+		struct p *pp = rt_allp[0];
+		pp->m = NULL;
+		setpstatus(pp, _Pidle);
+		acquirep(pp);
+	}
+
+	/* release resources from unused P's */
+	for (int32_t i = nprocs; i < old; i++)
+		destroyp(rt_allp[i]);
+	plat_store32((uint32_t *)&rt_gomaxprocs, (uint32_t)nprocs);
+
+	struct p *runnablePs = NULL;
+	for (int32_t i = nprocs - 1; i >= 0; i--) {
+		struct p *pp = rt_allp[i];
+		if (gp->m->p == pp)
+			continue;
+		setpstatus(pp, _Pidle);
+		if (rt_runqempty(pp)) {
+			pidleput(pp, now);
+		} else {
+			pp->m = mget();
+			pp->link = runnablePs;
+			runnablePs = pp;
+		}
+	}
+	rt_randomOrder_reset(&rt_stealOrder, (uint32_t)nprocs);
+	return runnablePs;
+}
+
+/* destroy releases all of the resources associated with pp and
+ * transitions it to status _Pdead.  sched.lock must be held and the
+ * world must be stopped. */
+static void destroyp(struct p *pp)
+{
+	/* Move all runnable goroutines to the global queue */
+	while (pp->runqhead != pp->runqtail) {
+		/* Pop from tail of local queue */
+		pp->runqtail--;
+		struct g *gp = pp->runq[pp->runqtail % RT_RUNQ_SIZE];
+		/* Push onto head of global queue */
+		rt_globrunqputhead(gp);
+	}
+	if (pp->runnext != NULL) {
+		rt_globrunqputhead(pp->runnext);
+		pp->runnext = NULL;
+	}
+	if (pp->ntimers > 0) {
+		struct p *plocal = plat_getg()->m->p;
+		/* The world is stopped, but we acquire timersLock to protect
+		 * against sysmon calling timeSleepUntil.  This is the only case
+		 * where we hold the timersLock of more than one P, so there are
+		 * no deadlock concerns. */
+		plat_lock(&plocal->timersLock);
+		plat_lock(&pp->timersLock);
+		rt_moveTimers(plocal, pp->timers, pp->ntimers);
+		pp->ntimers = 0;
+		plat_store32(&pp->numTimers, 0);
+		plat_store32(&pp->deletedTimers, 0);
+		plat_store64((uint64_t *)&pp->timer0When, 0);
+		plat_unlock(&pp->timersLock);
+		plat_unlock(&plocal->timersLock);
+	}
+	/* Move p's free Gs to the global list (gfpurge). */
+	plat_lock(&rt_sched.gFree.lock);
+	while (!gList_empty(&pp->gFree.list)) {
+		struct g *gp = gList_pop(&pp->gFree.list);
+		pp->gFree.n--;
+		if (gp->stack == NULL)
+			gList_push(&rt_sched.gFree.noStack, gp);
+		else
+			gList_push(&rt_sched.gFree.stack, gp);
+		rt_sched.gFree.n++;
+	}
+	plat_unlock(&rt_sched.gFree.lock);
+	/* gsched: Go drops the P's sudog cache for the GC to collect; give
+	 * it to the central cache so that nothing is lost. */
+	plat_lock(&rt_sched.sudoglock);
+	while (pp->nsudogcache > 0) {
+		struct sudog *sg = pp->sudogcache[--pp->nsudogcache];
+		sg->next = rt_sched.sudogcache;
+		rt_sched.sudogcache = sg;
+	}
+	plat_unlock(&rt_sched.sudoglock);
+	setpstatus(pp, _Pdead);
+}
+
+/* startTheWorldWithSema: the world is stopped and the caller holds
+ * worldsema. */
+static void startTheWorldWithSema(void)
+{
+	struct m *mp = plat_getg()->m;
+	mp->locks++; /* disable preemption because it can be holding p in a local var */
+	if (rt_netpollinited()) {
+		struct gList list = rt_netpoll(0); /* non-blocking */
+		injectglist(&list);
+	}
+
+	plat_lock(&rt_sched.lock);
+	int32_t procs = rt_gomaxprocs;
+	if (newprocs != 0) {
+		procs = newprocs;
+		newprocs = 0;
+	}
+	struct p *p1 = procresize(procs);
+	plat_store32(&rt_sched.gcwaiting, 0);
+	if (plat_load32(&rt_sched.sysmonwait)) {
+		plat_store32(&rt_sched.sysmonwait, 0);
+		plat_notewakeup(&rt_sched.sysmonnote);
+	}
+	plat_unlock(&rt_sched.lock);
+	rt_trace(RT_EV_STW, 0, procs, 0, NULL);
+
+	while (p1 != NULL) {
+		struct p *pp = p1;
+		p1 = p1->link;
+		if (pp->m != NULL) {
+			struct m *nmp = pp->m;
+			pp->m = NULL;
+			if (nmp->nextp != NULL)
+				rt_throw("startTheWorld: inconsistent mp->nextp");
+			nmp->nextp = pp;
+			plat_notewakeup(&nmp->park);
+		} else {
+			/* Start M to run P. */
+			newm(NULL, pp, -1);
+		}
+	}
+
+	/* Wakeup an additional proc in case we have excessive runnable
+	 * goroutines in local queues or in the global queue.  If we don't,
+	 * the proc will park itself.  If we have lots of excessive work,
+	 * resetspinning will unpark additional procs as necessary. */
+	rt_wakep();
+	mp->locks--;
+}
+
+static void startTheWorld(void)
+{
+	startTheWorldWithSema();
+	/* worldsema must be held over startTheWorldWithSema to ensure
+	 * gomaxprocs cannot change while worldsema is held.  Release
+	 * worldsema with direct handoff to the next waiter. */
+	semrelease_worldsema();
+}
+
+/* runtime.GOMAXPROCS. */
+int32_t rt_GOMAXPROCS(int32_t n)
+{
+	plat_lock(&rt_sched.lock);
+	int32_t ret = rt_gomaxprocs;
+	plat_unlock(&rt_sched.lock);
+	if (n <= 0 || n == ret)
+		return ret;
+	if (n > RT_MAXPROCS)
+		n = RT_MAXPROCS;
+
+	stopTheWorld("GOMAXPROCS");
+	/* newprocs will be processed by startTheWorld */
+	newprocs = n;
+	startTheWorld();
+	return ret;
+}
+
+/* ---- system calls ---- */
+
+/* The goroutine g is about to enter a system call.  Record that it's
+ * not using the cpu anymore.  This is called only from the go syscall
+ * library and cgocall, not from the low-level system calls used by the
+ * runtime.  The P is left in _Psyscall, owned by nobody: sysmon may
+ * retake it, or the M takes it back on exit (exitsyscallfast). */
+static void entersyscall(void)
+{
+	struct g *gp = plat_getg();
+	struct m *mp = gp->m;
+	mp->locks++;
+	casgstatus_why(gp, _Grunning, _Gsyscall, "syscall");
+
+	if (plat_load32(&rt_sched.sysmonwait)) {
+		/* entersyscall_sysmon */
+		plat_lock(&rt_sched.lock);
+		if (plat_load32(&rt_sched.sysmonwait)) {
+			plat_store32(&rt_sched.sysmonwait, 0);
+			plat_notewakeup(&rt_sched.sysmonnote);
+		}
+		plat_unlock(&rt_sched.lock);
+	}
+
+	mp->syscalltick = mp->p->syscalltick;
+	struct p *pp = mp->p;
+	rt_trace(RT_EV_SYSCALL_ENTER, gp->goid, pp->id, 0, NULL);
+	pp->m = NULL;
+	mp->oldp = pp;
+	mp->p = NULL;
+	plat_store32(&pp->status, _Psyscall);
+	rt_trace(RT_EV_PSTATUS, pp->id, _Prunning, _Psyscall, NULL);
+	if (plat_load32(&rt_sched.gcwaiting)) {
+		/* entersyscall_gcwait */
+		plat_lock(&rt_sched.lock);
+		if (rt_sched.stopwait > 0 && plat_cas32(&pp->status, _Psyscall, _Pgcstop)) {
+			rt_trace(RT_EV_PSTATUS, pp->id, _Psyscall, _Pgcstop, NULL);
+			pp->syscalltick++;
+			if (--rt_sched.stopwait == 0)
+				plat_notewakeup(&rt_sched.stopnote);
+		}
+		plat_unlock(&rt_sched.lock);
+	}
+	mp->locks--;
+}
+
+/* exitsyscallfast_pidle: try to get any other idle P. */
+static bool exitsyscallfast_pidle(void)
+{
+	plat_lock(&rt_sched.lock);
+	struct p *pp = pidleget(NULL);
+	if (pp != NULL && plat_load32(&rt_sched.sysmonwait)) {
+		plat_store32(&rt_sched.sysmonwait, 0);
+		plat_notewakeup(&rt_sched.sysmonnote);
+	}
+	plat_unlock(&rt_sched.lock);
+	if (pp != NULL) {
+		acquirep(pp);
+		return true;
+	}
+	return false;
+}
+
+static bool exitsyscallfast(struct p *oldp)
+{
+	struct g *gp = plat_getg();
+	/* Try to re-acquire the last P. */
+	if (oldp != NULL && plat_load32(&oldp->status) == _Psyscall &&
+	    plat_cas32(&oldp->status, _Psyscall, _Pidle)) {
+		rt_trace(RT_EV_PSTATUS, oldp->id, _Psyscall, _Pidle, NULL);
+		/* There's a cpu for us, so we can run. */
+		wirep(oldp);
+		/* exitsyscallfast_reacquired */
+		if (gp->m->syscalltick != gp->m->p->syscalltick)
+			gp->m->p->syscalltick++;
+		return true;
+	}
+	/* Try to get any other idle P. */
+	if (plat_loadp((void *const *)&rt_sched.pidle) != NULL && exitsyscallfast_pidle())
+		return true;
+	return false;
+}
+
+/* exitsyscall slow path on g0.  Failed to acquire P, enqueue gp as
+ * runnable. */
+static void exitsyscall0(struct g *gp)
+{
+	casgstatus_why(gp, _Gsyscall, _Grunnable, "syscall exit");
+	dropg();
+	plat_lock(&rt_sched.lock);
+	struct p *pp = pidleget(NULL);
+	if (pp == NULL)
+		rt_globrunqput(gp);
+	else if (plat_load32(&rt_sched.sysmonwait)) {
+		plat_store32(&rt_sched.sysmonwait, 0);
+		plat_notewakeup(&rt_sched.sysmonnote);
+	}
+	plat_unlock(&rt_sched.lock);
+	if (pp != NULL) {
+		acquirep(pp);
+		rt_trace(RT_EV_SYSCALL_EXIT, gp->goid, 0, pp->id, NULL);
+		execute(gp, false); /* Go: never returns; here: returns to schedloop */
+		return;
+	}
+	rt_trace(RT_EV_SYSCALL_EXIT, gp->goid, 0, -1, NULL);
+	stopm();
+	/* Go calls schedule() here; schedloop does. */
+}
+
+/* The goroutine g exited its system call.  Arrange for it to run on a
+ * cpu again. */
+static void exitsyscall(void)
+{
+	struct g *gp = plat_getg();
+	struct m *mp = gp->m;
+	mp->locks++;
+	gp->waitsince = 0;
+	struct p *oldp = mp->oldp;
+	mp->oldp = NULL;
+	if (exitsyscallfast(oldp)) {
+		/* There's a cpu for us, so we can run. */
+		gp->m->p->syscalltick++;
+		casgstatus_why(gp, _Gsyscall, _Grunning, "syscall exit");
+		rt_trace(RT_EV_SYSCALL_EXIT, gp->goid, 1, gp->m->p->id, NULL);
+		gp->m->locks--;
+		return;
+	}
+	mp->locks--;
+	/* Call the scheduler. */
+	mcall(exitsyscall0);
+	/* Scheduler returned, so we're allowed to run now. */
+	gp->m->p->syscalltick++;
+}
+
+/* A blocking system call of ns. */
+void rt_syscall(int64_t ns)
+{
+	rt_preemptcheck();
+	entersyscall();
+	plat_syscall(ns);
+	exitsyscall();
+}
+
+/* ---- injectglist ---- */
+
+/* injectglist adds each runnable G on the list to some run queue, and
+ * clears glist.  If there is no current P, they are added to the global
+ * queue, and up to npidle M's are started to run them.  Otherwise, for
+ * each idle P, this adds a G to the global queue and starts an M.  Any
+ * remaining G's are added to the current P's local run queue. */
+static void injectglist(struct gList *glist)
+{
+	if (gList_empty(glist))
+		return;
+
+	/* Mark all the goroutines as runnable before we put them on the
+	 * run queues. */
+	struct g *head = glist->head, *tail = NULL;
+	int32_t qsize = 0;
+	for (struct g *gp = head; gp != NULL; gp = gp->schedlink) {
+		tail = gp;
+		qsize++;
+		casgstatus_why(gp, _Gwaiting, _Grunnable, "netpoll");
+	}
+	/* Turn the gList into a gQueue. */
+	struct gQueue q = {head, tail};
+	glist->head = NULL;
+	int32_t started = 0, total = qsize;
+
+	struct m *mp = plat_getg()->m;
+	struct p *pp = mp->p;
+	if (pp == NULL) {
+		plat_lock(&rt_sched.lock);
+		rt_globrunqputbatch(&q, qsize);
+		plat_unlock(&rt_sched.lock);
+		started = startIdle(qsize);
+		rt_trace(RT_EV_INJECTGLIST, total, started, 0, NULL);
+		return;
+	}
+
+	int32_t npidle = (int32_t)plat_load32(&rt_sched.npidle);
+	struct gQueue globq = {0};
+	int32_t n;
+	for (n = 0; n < npidle && !gQueue_empty(&q); n++)
+		gQueue_pushBack(&globq, gQueue_pop(&q));
+	if (n > 0) {
+		plat_lock(&rt_sched.lock);
+		rt_globrunqputbatch(&globq, n);
+		plat_unlock(&rt_sched.lock);
+		started = startIdle(n);
+		qsize -= n;
+	}
+
+	if (!gQueue_empty(&q))
+		rt_runqputbatch(pp, &q, qsize);
+	rt_trace(RT_EV_INJECTGLIST, total, started, 0, NULL);
+
+	/* Some P's might have become idle after we loaded sched.npidle but
+	 * before any goroutines were added to the queue, which could lead to
+	 * idle P's when there is work available in the global queue.
+	 * Calling wakep() here is the best bet, it will do nothing in the
+	 * common case (no racing on sched.npidle), while it could wake one
+	 * more P to execute G's. */
+	rt_wakep();
+}
+
+/* injectglist's startIdle: start up to n idle Ps with Ms. */
+static int32_t startIdle(int32_t n)
+{
+	int32_t i;
+	for (i = 0; i < n; i++) {
+		struct m *mp = plat_getg()->m;
+		mp->locks++; /* See comment in startm. */
+		plat_lock(&rt_sched.lock);
+		struct p *pp = pidlegetSpinning(NULL);
+		if (pp == NULL) {
+			plat_unlock(&rt_sched.lock);
+			mp->locks--;
+			break;
+		}
+		startm(pp, false, true);
+		plat_unlock(&rt_sched.lock);
+		mp->locks--;
+	}
+	return i;
+}
+
+/* ---- sysmon ---- */
+
+/* retake Ps blocked in syscalls and preempt long-running Gs.  Returns
+ * the number of Ps retaken from syscalls. */
+static uint32_t retake(int64_t now)
+{
+	uint32_t n = 0;
+	/* Prevent allp slice changes.  This lock will be completely
+	 * uncontended unless we're already stopping the world. */
+	plat_lock(&allpLock);
+	/* We can't use a range loop over allp because we may temporarily
+	 * drop the allpLock.  Hence, we need to re-fetch allp each time
+	 * around the loop. */
+	for (int32_t i = 0; i < (int32_t)plat_load32((uint32_t *)&rt_gomaxprocs); i++) {
+		struct p *pp = rt_allp[i];
+		if (pp == NULL)
+			/* This can happen if procresize has grown allp but not
+			 * yet created new Ps. */
+			continue;
+		struct sysmontick *pd = &pp->sysmontick;
+		uint32_t s = plat_load32(&pp->status);
+		bool sysretake = false;
+		if (s == _Prunning || s == _Psyscall) {
+			/* Preempt G if it's running for too long. */
+			uint32_t t = plat_load32(&pp->schedtick);
+			if (pd->schedtick != t) {
+				pd->schedtick = t;
+				pd->schedwhen = now;
+			} else if (pd->schedwhen + forcePreemptNS <= now) {
+				preemptone(pp);
+				/* In case of syscall, preemptone() doesn't work,
+				 * because there is no M wired to P. */
+				sysretake = true;
+			}
+		}
+		if (s == _Psyscall) {
+			/* Retake P from syscall if it's there for more than 1
+			 * sysmon tick (at least 20us). */
+			uint32_t t = plat_load32(&pp->syscalltick);
+			if (!sysretake && pd->syscalltick != t) {
+				pd->syscalltick = t;
+				pd->syscallwhen = now;
+				continue;
+			}
+			/* On the one hand we don't want to retake Ps if there is
+			 * no other work to do, but on the other hand we want to
+			 * retake them eventually because they can prevent the
+			 * sysmon thread from deep sleep. */
+			if (rt_runqempty(pp) &&
+			    plat_load32(&rt_sched.nmspinning) + plat_load32(&rt_sched.npidle) > 0 &&
+			    pd->syscallwhen + 10 * 1000 * 1000 > now)
+				continue;
+			/* Drop allpLock so we can take sched.lock. */
+			plat_unlock(&allpLock);
+			/* Need to decrement number of idle locked M's (pretending
+			 * that one more is running) before the CAS.  Otherwise the
+			 * M from which we retake can exit the syscall, increment
+			 * nmidle and report deadlock. */
+			incidlelocked(-1);
+			if (plat_cas32(&pp->status, s, _Pidle)) {
+				rt_trace(RT_EV_PSTATUS, pp->id, _Psyscall, _Pidle, NULL);
+				rt_trace(RT_EV_RETAKE, pp->id, 1, 0, NULL);
+				n++;
+				pp->syscalltick++;
+				rt_handoffp(pp);
+			}
+			incidlelocked(1);
+			plat_lock(&allpLock);
+		}
+	}
+	plat_unlock(&allpLock);
+	return n;
+}
+
+static void incidlelocked(int32_t v)
+{
+	plat_lock(&rt_sched.lock);
+	rt_sched.nmidlelocked += v;
+	if (v > 0)
+		checkdead();
+	plat_unlock(&rt_sched.lock);
+}
+
+/* Always runs without a P, so write barriers are not allowed. */
+static void sysmon(void)
+{
+	struct m *mp = plat_getg()->m;
+	mp->isSysmon = true;
+	plat_lock(&rt_sched.lock);
+	rt_sched.nmsys++;
+	checkdead();
+	plat_unlock(&rt_sched.lock);
+
+	int idle = 0; /* how many cycles in succession we had not wokeup somebody */
+	uint32_t delay = 0;
+	for (;;) {
+		if (idle == 0) /* start with 20us sleep... */
+			delay = 20;
+		else if (idle > 50) /* start doubling the sleep after 1ms... */
+			delay *= 2;
+		if (delay > 10 * 1000) /* up to 10ms */
+			delay = 10 * 1000;
+		plat_usleep(delay);
+
+		int64_t now = plat_nanotime();
+		if (plat_load32(&rt_sched.gcwaiting) ||
+		    (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs) {
+			plat_lock(&rt_sched.lock);
+			if (plat_load32(&rt_sched.gcwaiting) ||
+			    (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs) {
+				bool syscallWake = false;
+				int64_t next = sysmon_timeSleepUntil();
+				if (next > now) {
+					plat_store32(&rt_sched.sysmonwait, 1);
+					plat_unlock(&rt_sched.lock);
+					/* Make wake-up period small enough for the
+					 * sampling to be correct. */
+					int64_t sleep = forcegcperiod / 2;
+					if (next - now < sleep)
+						sleep = next - now;
+					rt_trace(RT_EV_SYSMON, sleep / 1000, 1, 0, NULL);
+					syscallWake = plat_notetsleep(&rt_sched.sysmonnote, sleep);
+					plat_lock(&rt_sched.lock);
+					plat_store32(&rt_sched.sysmonwait, 0);
+					plat_noteclear(&rt_sched.sysmonnote);
+				}
+				if (syscallWake) {
+					idle = 0;
+					delay = 20;
+				}
+			}
+			plat_unlock(&rt_sched.lock);
+		}
+
+		plat_lock(&rt_sched.sysmonlock);
+		/* Update now in case we blocked on sysmonnote or spent a long
+		 * time blocked on schedlock or sysmonlock above. */
+		now = plat_nanotime();
+
+		/* poll network if not polled for more than 10ms */
+		sysmon_netpoll(now);
+
+		/* retake P's blocked in syscalls and preempt long running G's */
+		if (retake(now) != 0)
+			idle = 0;
+		else
+			idle++;
+		plat_unlock(&rt_sched.sysmonlock);
+	}
+}
+
+/* sysmon's view of timers and the network poller. */
+static int64_t sysmon_timeSleepUntil(void)
+{
+	return rt_timeSleepUntil();
+}
+
+/* poll network if not polled for more than 10ms */
+static void sysmon_netpoll(int64_t now)
+{
+	int64_t lastpoll = (int64_t)plat_load64((uint64_t *)&rt_sched.lastpoll);
+	if (rt_netpollinited() && lastpoll != 0 && lastpoll + 10 * 1000 * 1000 < now) {
+		plat_cas64((uint64_t *)&rt_sched.lastpoll, (uint64_t)lastpoll, (uint64_t)now);
+		struct gList list = rt_netpoll(0); /* non-blocking - returns list of goroutines */
+		if (!gList_empty(&list)) {
+			/* Need to decrement number of idle locked M's (pretending
+			 * that one more is running) before injectglist.
+			 * Otherwise it can lead to the following situation:
+			 * injectglist grabs all P's but before it starts M's to
+			 * run the P's, another M returns from syscall, finishes
+			 * running its G, observes that there is no work to do and
+			 * no other running M's and reports deadlock. */
+			incidlelocked(-1);
+			injectglist(&list);
+			incidlelocked(1);
+		}
 	}
 }
 
 /* ---- start-up ---- */
-
-/* Change number of processors.  The world is stopped (at start-up: only
- * m0 exists).  gsched: this part covers start-up; resizing a running
- * program belongs with stop-the-world. */
-static void procresize(int32_t nprocs)
-{
-	if (nprocs <= 0 || nprocs > RT_MAXPROCS)
-		rt_throw("procresize: invalid arg");
-	rt_allp = calloc((size_t)nprocs, sizeof *rt_allp);
-	rt_idlepMask = calloc((size_t)(nprocs + 31) / 32, sizeof *rt_idlepMask);
-	if (!rt_allp || !rt_idlepMask)
-		rt_throw("procresize: out of memory");
-	for (int32_t i = 0; i < nprocs; i++) {
-		struct p *pp = calloc(1, sizeof *pp);
-		if (!pp)
-			rt_throw("procresize: out of memory");
-		pp->id = i;
-		pp->status = _Pgcstop;
-		rt_allp[i] = pp;
-	}
-	rt_gomaxprocs = nprocs;
-
-	struct g *gp = plat_getg();
-	struct p *pp = rt_allp[0];
-	pp->m = NULL;
-	setpstatus(pp, _Pidle);
-	acquirep(pp);
-
-	for (int32_t i = nprocs - 1; i >= 0; i--) {
-		struct p *p2 = rt_allp[i];
-		if (gp->m->p == p2)
-			continue;
-		setpstatus(p2, _Pidle);
-		pidleput(p2, 0);
-	}
-	rt_randomOrder_reset(&rt_stealOrder, (uint32_t)nprocs);
-}
 
 static void schedinit(int32_t procs)
 {
@@ -1374,7 +2382,8 @@ static void schedinit(int32_t procs)
 	mcommoninit(m0, -1);
 	plat_lock(&rt_sched.lock);
 	rt_sched.lastpoll = plat_nanotime(); /* nobody is blocked in netpoll */
-	procresize(procs);
+	if (procresize(procs) != NULL)
+		rt_throw("unknown runnable goroutine during bootstrap");
 	plat_unlock(&rt_sched.lock);
 }
 
@@ -1382,6 +2391,8 @@ static void schedinit(int32_t procs)
 static void runtime_main(void *unused)
 {
 	rt_mainStarted = true; /* Allow newproc to start new Ms. */
+	if (rt_haveSysmon)
+		newm(sysmon, NULL, -1);
 	main_fn(main_arg);
 
 	/* gsched: wait for every other goroutine, then exit. */
@@ -1440,12 +2451,23 @@ void rt_teardown(void)
 	}
 	rt_allm = NULL;
 	m0 = NULL;
-	for (int32_t i = 0; i < rt_gomaxprocs; i++)
+	for (int32_t i = 0; i < allpcap; i++) {
+		rt_timers_free(rt_allp[i]);
 		free(rt_allp[i]);
+	}
 	free(rt_allp);
+	allpcap = 0;
+	newprocs = 0;
+	memset(&worldsema, 0, sizeof worldsema);
+	memset(&allpLock, 0, sizeof allpLock);
+	rt_timers_free(NULL); /* the goroutines' sleep timers */
+	rt_sudogs_free();
+	rt_netpoll_teardown();
 	rt_allp = NULL;
 	free(rt_idlepMask);
 	rt_idlepMask = NULL;
+	free(rt_timerpMask);
+	rt_timerpMask = NULL;
 	rt_randomOrder_free(&rt_stealOrder);
 	rt_gomaxprocs = 0;
 	rt_mainStarted = false;
@@ -1460,7 +2482,37 @@ void rt_teardown(void)
 
 void gs_go(void (*fn)(void *), void *arg)
 {
+	rt_preemptcheck();
 	rt_newproc(fn, arg);
+}
+
+void gs_go_labelled(void (*fn)(void *), void *arg, const char *label)
+{
+	rt_preemptcheck();
+	rt_newproc_labelled(fn, arg, label);
+}
+
+void gs_sleep(int64_t ns)
+{
+	rt_preemptcheck();
+	rt_timeSleep(ns);
+}
+
+void gs_syscall(int64_t ns)
+{
+	rt_syscall(ns);
+}
+
+void gs_iowait(int64_t ns)
+{
+	rt_preemptcheck();
+	rt_netpollIOWait(ns);
+}
+
+int32_t gs_gomaxprocs(int32_t n)
+{
+	rt_preemptcheck();
+	return rt_GOMAXPROCS(n);
 }
 
 void gs_gosched(void)

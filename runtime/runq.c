@@ -242,6 +242,43 @@ struct g *rt_runqsteal(struct p *pp, struct p *p2, bool stealRunNextG)
 	return gp;
 }
 
+/* runqputbatch tries to put all the G's on q on the local runnable
+ * queue.  If the queue is full, they are put on the global queue; in
+ * that case this will temporarily acquire the scheduler lock.
+ * Executed only by the owner P. */
+void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize)
+{
+	uint32_t h = plat_loadacq32(&pp->runqhead);
+	uint32_t t = pp->runqtail;
+	uint32_t n = 0;
+	while (!gQueue_empty(q) && t - h < RT_RUNQ_SIZE) {
+		struct g *gp = gQueue_pop(q);
+		pp->runq[t % RT_RUNQ_SIZE] = gp;
+		rt_trace(RT_EV_RUNQPUT, gp->goid, pp->id, 0, "batch");
+		t++;
+		n++;
+	}
+	qsize -= (int32_t)n;
+
+	if (rt_randomizeScheduler) {
+		for (uint32_t i = 1; i < n; i++) {
+			uint32_t j = rt_fastrandn(i + 1);
+			uint32_t oi = (pp->runqtail + i) % RT_RUNQ_SIZE;
+			uint32_t oj = (pp->runqtail + j) % RT_RUNQ_SIZE;
+			struct g *tmp = pp->runq[oi];
+			pp->runq[oi] = pp->runq[oj];
+			pp->runq[oj] = tmp;
+		}
+	}
+
+	plat_storerel32(&pp->runqtail, t);
+	if (!gQueue_empty(q)) {
+		plat_lock(&rt_sched.lock);
+		rt_globrunqputbatch(q, qsize);
+		plat_unlock(&rt_sched.lock);
+	}
+}
+
 /* Put gp on the global runnable queue.  sched.lock must be held. */
 void rt_globrunqput(struct g *gp)
 {

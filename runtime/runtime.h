@@ -38,7 +38,14 @@ const char *rt_gstatus_name(uint32_t s);
 uint32_t rt_fastrand(void);
 uint32_t rt_fastrandn(uint32_t n);
 void rt_newproc(void (*fn)(void *), void *arg);
+void rt_newproc_labelled(void (*fn)(void *), void *arg, const char *label);
+void rt_preemptcheck(void); /* the function-prologue check: honour a preemption request */
+int32_t rt_GOMAXPROCS(int32_t n);
+void rt_syscall(int64_t ns);
+extern bool rt_asyncpreemptoff; /* policy: GODEBUG=asyncpreemptoff=1 */
+extern bool rt_haveSysmon;      /* policy: start sysmon (default true) */
 void rt_gosched(void);
+void rt_goyield(void); /* like Gosched, but to the local run queue's tail */
 void rt_goexit1(void);
 void rt_gopark(bool (*unlockf)(struct g *, void *), void *lock, enum waitReason reason);
 void rt_goparkunlock(struct plat_mutex *lock, enum waitReason reason);
@@ -95,6 +102,7 @@ struct g *rt_runqsteal(struct p *pp, struct p *p2, bool stealRunNextG);
 void rt_globrunqput(struct g *gp);
 void rt_globrunqputhead(struct g *gp);
 void rt_globrunqputbatch(struct gQueue *batch, int32_t n);
+void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize);
 struct g *rt_globrunqget(struct p *pp, int32_t max);
 extern bool rt_randomizeScheduler; /* Go's -race mode randomisation; off by default */
 

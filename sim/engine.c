@@ -187,16 +187,27 @@ static void reschedule(void)
 	int n = S.nelig;
 	if (n == 0)
 		deadlock();
+	/* The frontier: the earliest clock of any eligible thread.  The run
+	 * is past the time limit when the frontier is.  (Under window 0 the
+	 * frontier is the thread that runs next; under inf one thread - say
+	 * sysmon, sleeping - may run far ahead of the others, which alone
+	 * does not end the run.) */
+	int64_t min = S.elig[0]->clock;
+	for (int i = 1; i < n; i++)
+		if (S.elig[i]->clock < min)
+			min = S.elig[i]->clock;
+	if (min > S.time_limit) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "stopped at the time limit (%lld ns of virtual time)",
+		         (long long)S.cfg->max_time_ns);
+		stop(TR_TIME_LIMIT, msg);
+	}
 	struct sim_thread *next;
 	if (n == 1) {
 		next = S.elig[0];
 	} else if (window == SIM_WINDOW_INF) {
 		next = S.elig[strategy_draw((uint32_t)n)];
 	} else {
-		int64_t min = S.elig[0]->clock;
-		for (int i = 1; i < n; i++)
-			if (S.elig[i]->clock < min)
-				min = S.elig[i]->clock;
 		int64_t limit = min + window;
 		int k = 0;
 		for (int i = 0; i < n; i++)
@@ -208,12 +219,6 @@ static void reschedule(void)
 			if (S.elig[i]->clock <= limit && pick-- == 0)
 				break;
 		next = S.elig[i];
-	}
-	if (S.cfg->max_time_ns > 0 && next->clock > S.cfg->max_time_ns) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "stopped at the time limit (%lld ns of virtual time)",
-		         (long long)S.cfg->max_time_ns);
-		stop(TR_TIME_LIMIT, msg);
 	}
 	/* Recompute the fast path's bound for next. */
 	int64_t om = INT64_MAX;
@@ -701,6 +706,9 @@ int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mai
 {
 	begin(cfg);
 	S.gomaxprocs = gomaxprocs;
+	rt_randomizeScheduler = cfg->randomize;
+	rt_asyncpreemptoff = cfg->asyncpreemptoff;
+	rt_haveSysmon = !cfg->nosysmon;
 	S.mainfn = mainfn;
 	S.mainarg = arg;
 	struct sim_thread *t = new_thread(0);
@@ -709,6 +717,9 @@ int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mai
 	ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, program_entry);
 	start(t);
 	rt_teardown();
+	rt_randomizeScheduler = false;
+	rt_asyncpreemptoff = false;
+	rt_haveSysmon = true;
 	return finish(res);
 }
 

@@ -10,6 +10,7 @@
 #ifndef GSCHED_SIM_SIM_H
 #define GSCHED_SIM_SIM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tr.h"
@@ -22,6 +23,9 @@ struct sim_config {
 	int64_t max_steps;    /* stop after this many yield points (0: no limit) */
 	int64_t max_time_ns;  /* stop when virtual time passes this (0: no limit) */
 	struct tr_sink *sink; /* may be NULL: events are only hashed and counted */
+	bool randomize;       /* policy: Go's randomizeScheduler (-race mode) */
+	bool asyncpreemptoff; /* policy: GODEBUG=asyncpreemptoff=1 */
+	bool nosysmon;        /* policy: run without sysmon (as on wasm) */
 };
 
 struct sim_result {

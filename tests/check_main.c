@@ -18,6 +18,9 @@ static const struct {
         {"scenarios", make_scenarios_suite},
         {"traces", make_traces_suite},
         {"cli", make_cli_suite},
+        {"chan", make_chan_suite},
+        {"sync", make_sync_suite},
+        {"time", make_time_suite},
 };
 
 int main(int argc, char **argv)

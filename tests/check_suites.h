@@ -9,6 +9,9 @@ Suite *make_sim_suite(void);
 Suite *make_scenarios_suite(void);
 Suite *make_traces_suite(void);
 Suite *make_cli_suite(void);
+Suite *make_chan_suite(void);
+Suite *make_sync_suite(void);
+Suite *make_time_suite(void);
 
 /* Paths the tests need, set by CMake. */
 #ifndef GSCHED_BINARY
