@@ -492,6 +492,8 @@ static void spinner(void *arg)
 	for (int i = 0; i < 40; i++) {
 		gs_spend(20 * 1000);
 		gs_gosched();
+		if (i % 8 == 0)
+			gs_sleep(30 * 1000); /* timers on whichever P runs us */
 	}
 }
 
@@ -516,6 +518,7 @@ static void resize_main(void *arg)
  * every goroutine still runs to completion, over seeds and windows. */
 START_TEST(test_gomaxprocs_changes)
 {
+	int moved = 0; /* timers moved off destroyed Ps, over all runs */
 	int64_t windows[] = {0, SIM_WINDOW_INF};
 	for (int w = 0; w < 2; w++) {
 		for (uint64_t seed = 1; seed <= 10; seed++) {
@@ -530,10 +533,21 @@ START_TEST(test_gomaxprocs_changes)
 			ck_assert_int_eq(count_kind(&m, RT_EV_PROCRESIZE, -1),
 			                 6); /* start-up + 5 */
 			ck_assert_int_eq(count_kind(&m, RT_EV_STW, -1), 10);
+			/* Every sleep's timer fired, wherever its P went. */
+			int fired = 0;
+			for (size_t i = 0; i < m.n; i++)
+				if (m.ev[i].kind == RT_EV_TIMER_FIRE && m.ev[i].b != 0)
+					fired++;
+			ck_assert_int_eq(fired, 6 * 5);
+			for (size_t i = 0; i < m.n; i++)
+				if (m.ev[i].kind == RT_EV_TIMER_ADD && m.ev[i].detail &&
+				    strcmp(m.ev[i].detail, "move") == 0)
+					moved++;
 			check_status_chains(&m, 7);
 			memsink_free(&m);
 		}
 	}
+	ck_assert_int_gt(moved, 0);
 }
 END_TEST
 
