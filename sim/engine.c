@@ -79,6 +79,10 @@ static struct {
 	struct plat_ctx engine;
 	uint64_t rng; /* the strategy's stream */
 	int64_t steps, decisions;
+	struct sim_decision *rec; /* recorded decisions (cfg->record) */
+	size_t nrec, caprec;
+	int64_t departed_decision;
+	uint64_t departed_event;
 	struct tr_stats stats;
 	enum tr_status status;
 	char message[256];
@@ -106,11 +110,52 @@ uint64_t sim_stream_seed(uint64_t seed, enum sim_stream stream, uint64_t index)
 	return splitmix64(&x);
 }
 
-/* A uniform draw in [0, n) from the strategy's stream. */
+static _Noreturn void stop(enum tr_status status, const char *msg);
+
+/* A decision among n eligible threads: the next recorded one when
+ * replaying, else a uniform draw in [0, n) from the strategy's stream. */
 static uint32_t strategy_draw(uint32_t n)
 {
+	uint32_t pick;
+	const struct sim_config *cfg = S.cfg;
+	size_t i = (size_t)S.decisions;
+	if (cfg->replay && S.departed_decision < 0) {
+		if (i < cfg->nreplay && cfg->replay[i].n == n && cfg->replay[i].pick < n) {
+			pick = cfg->replay[i].pick;
+			goto done;
+		}
+		S.departed_decision = (int64_t)i;
+		S.departed_event = S.stats.n_events;
+		if (!cfg->replay_continue) {
+			char msg[160];
+			if (i >= cfg->nreplay)
+				snprintf(msg, sizeof msg,
+				         "replay departed at decision %zu (event %llu): the "
+				         "recorded "
+				         "list has only %zu decisions",
+				         i, (unsigned long long)S.stats.n_events, cfg->nreplay);
+			else
+				snprintf(msg, sizeof msg,
+				         "replay departed at decision %zu (event %llu): %u threads "
+				         "eligible, %u recorded",
+				         i, (unsigned long long)S.stats.n_events, n,
+				         cfg->replay[i].n);
+			stop(TR_DEPARTED, msg);
+		}
+	}
+	pick = (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
+done:
+	if (cfg->record) {
+		if (S.nrec == S.caprec) {
+			S.caprec = S.caprec ? 2 * S.caprec : 1024;
+			S.rec = realloc(S.rec, S.caprec * sizeof *S.rec);
+			if (!S.rec)
+				stop(TR_VIOLATION, "simulator: out of memory recording decisions");
+		}
+		S.rec[S.nrec++] = (struct sim_decision){n, pick};
+	}
 	S.decisions++;
-	return (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
+	return pick;
 }
 
 /* ---- ending a run ---- */
@@ -665,6 +710,7 @@ static void begin(const struct sim_config *cfg)
 	memset(&S, 0, sizeof S);
 	S.cfg = cfg;
 	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
+	S.departed_decision = -1;
 	S.status = TR_RUNNING;
 	S.elig_dirty = true;
 	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
@@ -678,6 +724,10 @@ static int finish(struct sim_result *res)
 	res->stats = S.stats;
 	res->steps = S.steps;
 	res->decisions = S.decisions;
+	res->schedule = S.rec;
+	res->nschedule = S.nrec;
+	res->departed_decision = S.departed_decision;
+	res->departed_event = S.departed_event;
 	res->threads = S.nthreads;
 	for (int i = 0; i < S.nthreads; i++) {
 		if (S.threads[i]->ownstack)
@@ -688,7 +738,8 @@ static int finish(struct sim_result *res)
 	free(S.elig);
 	memset(&S, 0, sizeof S);
 	sim_stack_release_all();
-	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION || res->status == TR_PANIC
+	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION ||
+	                       res->status == TR_PANIC || res->status == TR_DEPARTED
 	               ? 1
 	               : 0;
 }

@@ -11,11 +11,18 @@
 #define GSCHED_SIM_SIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tr.h"
 
 #define SIM_WINDOW_INF (-1)
+
+/* One decision of the strategy: it picked `pick` among `n` eligible
+ * threads (in the engine's eligible-set order). */
+struct sim_decision {
+	uint32_t n, pick;
+};
 
 struct sim_config {
 	uint64_t seed;
@@ -26,15 +33,31 @@ struct sim_config {
 	bool randomize;       /* policy: Go's randomizeScheduler (-race mode) */
 	bool asyncpreemptoff; /* policy: GODEBUG=asyncpreemptoff=1 */
 	bool nosysmon;        /* policy: run without sysmon (as on wasm) */
+
+	/* Schedules: record every decision into the result, and/or replay a
+	 * recorded list instead of drawing from the strategy's stream.  A
+	 * replay departs when a decision no longer applies (a different
+	 * number of eligible threads, or more decisions than recorded): the
+	 * run then stops with status departed, or, with replay_continue,
+	 * goes on drawing from the seed's strategy stream. */
+	bool record;
+	const struct sim_decision *replay;
+	size_t nreplay;
+	bool replay_continue;
 };
 
 struct sim_result {
 	enum tr_status status;
-	char message[256];     /* why the run ended, for anything but complete */
-	struct tr_stats stats; /* hash, counts, end time */
-	int64_t steps;         /* yield points executed */
-	int64_t decisions;     /* strategy choices among more than one thread */
-	int32_t threads;       /* virtual threads created (Ms, or plain threads) */
+	char message[256];             /* why the run ended, for anything but complete */
+	struct tr_stats stats;         /* hash, counts, end time */
+	int64_t steps;                 /* yield points executed */
+	int64_t decisions;             /* strategy choices among more than one thread */
+	int32_t threads;               /* virtual threads created (Ms, or plain threads) */
+	struct sim_decision *schedule; /* with cfg.record: every decision, in order (free()) */
+	size_t nschedule;
+	int64_t departed_decision; /* replay: index of the first decision that did not apply, or -1
+	                            */
+	uint64_t departed_event;   /* replay: events emitted before it */
 };
 
 /* The PRNG streams derived from a run's seed. */

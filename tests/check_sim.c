@@ -551,6 +551,61 @@ START_TEST(test_gomaxprocs_changes)
 }
 END_TEST
 
+/* ---- schedules: record and replay ---- */
+
+START_TEST(test_record_replay)
+{
+	struct sim_result rec, rep;
+	struct sim_config cfg = {.seed = 9, .window_ns = SIM_WINDOW_INF, .record = true};
+	sim_run_program(&cfg, 4, fan_main, NULL, &rec);
+	ck_assert_int_eq(rec.status, TR_COMPLETE);
+	ck_assert_uint_eq(rec.nschedule, (size_t)rec.decisions);
+	ck_assert_uint_gt(rec.nschedule, 1000);
+
+	/* The recorded list reproduces the run, whatever the strategy's
+	 * stream would have drawn. */
+	struct sim_config rcfg = {.seed = 9,
+	                          .window_ns = SIM_WINDOW_INF,
+	                          .replay = rec.schedule,
+	                          .nreplay = rec.nschedule};
+	sim_run_program(&rcfg, 4, fan_main, NULL, &rep);
+	ck_assert_int_eq(rep.status, TR_COMPLETE);
+	ck_assert_uint_eq(rep.stats.hash, rec.stats.hash);
+	ck_assert_int_eq(rep.departed_decision, -1);
+
+	/* A list that stops applying: the replay says where. */
+	rcfg.nreplay = 500;
+	ck_assert_int_eq(sim_run_program(&rcfg, 4, fan_main, NULL, &rep), 1);
+	ck_assert_int_eq(rep.status, TR_DEPARTED);
+	ck_assert_int_eq(rep.departed_decision, 500);
+	ck_assert_msg(strstr(rep.message, "replay departed at decision 500 (event "), "%s",
+	              rep.message);
+	ck_assert_msg(strstr(rep.message, "the recorded list has only 500 decisions"), "%s",
+	              rep.message);
+
+	/* ... and can continue from there with the seed. */
+	rcfg.replay_continue = true;
+	ck_assert_int_eq(sim_run_program(&rcfg, 4, fan_main, NULL, &rep), 0);
+	ck_assert_int_eq(rep.status, TR_COMPLETE);
+	ck_assert_int_eq(rep.departed_decision, 500);
+	ck_assert_uint_gt(rep.departed_event, 0);
+
+	/* A recorded n that no longer matches the eligible set departs too. */
+	struct sim_decision *bad = malloc(rec.nschedule * sizeof *bad);
+	memcpy(bad, rec.schedule, rec.nschedule * sizeof *bad);
+	bad[100].n += 1;
+	rcfg.replay = bad;
+	rcfg.nreplay = rec.nschedule;
+	rcfg.replay_continue = false;
+	sim_run_program(&rcfg, 4, fan_main, NULL, &rep);
+	ck_assert_int_eq(rep.status, TR_DEPARTED);
+	ck_assert_int_eq(rep.departed_decision, 100);
+	ck_assert_msg(strstr(rep.message, "eligible"), "%s", rep.message);
+	free(bad);
+	free(rec.schedule);
+}
+END_TEST
+
 /* ---- engine primitives ---- */
 
 static struct plat_note note;
@@ -686,6 +741,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_retake_from_syscall);
 	tcase_add_test(tc, test_syscall_fast_path);
 	tcase_add_test(tc, test_gomaxprocs_changes);
+	tcase_add_test(tc, test_record_replay);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("engine");
 	tcase_add_test(tc, test_note_wake_latency);

@@ -40,7 +40,8 @@ CREATE TABLE runs (
 	gomaxprocs    INTEGER NOT NULL,
 	build         TEXT NOT NULL,    -- tr_build_string() of the writer
 	status        TEXT NOT NULL DEFAULT 'running', -- tr_status_name(): running,
-	                                -- complete, deadlock, violation, step_limit, time_limit, panic
+	                                -- complete, deadlock, violation, step_limit, time_limit, panic,
+	                                -- departed
 	-- Filled in when the run finishes (NULL while status = 'running'):
 	n_events         INTEGER,
 	trace_hash       TEXT CHECK (trace_hash IS NULL OR length(trace_hash) = 16),

@@ -179,6 +179,8 @@ const char *tr_status_name(enum tr_status s)
 		return "time_limit";
 	case TR_PANIC:
 		return "panic";
+	case TR_DEPARTED:
+		return "departed";
 	}
 	return "unknown";
 }

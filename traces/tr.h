@@ -66,6 +66,7 @@ enum tr_status {
 	TR_STEP_LIMIT,  /* stopped at --max-steps */
 	TR_TIME_LIMIT,  /* stopped at --max-time */
 	TR_PANIC,       /* the program made a fatal error (send on closed channel, ...) */
+	TR_DEPARTED,    /* a replay's decision list stopped applying */
 };
 const char *tr_status_name(enum tr_status s);
 
