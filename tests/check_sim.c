@@ -99,7 +99,16 @@ static int run_prog(void (*mainfn)(void *), void *arg, int32_t procs, uint64_t s
 
 /* Every gstatus event is legal and continues the g's previous status;
  * every goroutine created finishes exactly once. */
+static void check_chains(const struct memsink *m, int64_t expect_gs, bool all_finish);
+
 static void check_status_chains(const struct memsink *m, int64_t expect_gs)
+{
+	check_chains(m, expect_gs, true);
+}
+
+/* all_finish: every goroutine created must also have finished (a run
+ * that ends in a deadlock leaves some waiting). */
+static void check_chains(const struct memsink *m, int64_t expect_gs, bool all_finish)
 {
 	/* goids come from per-P caches of 16, so they need not be dense. */
 	int64_t maxgoid = 0, created = 0;
@@ -135,8 +144,9 @@ static void check_status_chains(const struct memsink *m, int64_t expect_gs)
 		if (e->b == _Gdead)
 			dead[e->obj]++;
 	}
-	ck_assert_int_eq(created, expect_gs);
-	for (int64_t i = 1; i <= maxgoid; i++)
+	if (expect_gs >= 0)
+		ck_assert_int_eq(created, expect_gs);
+	for (int64_t i = 1; i <= maxgoid && all_finish; i++)
 		if (made[i])
 			ck_assert_msg(dead[i] == 1, "g%lld finished %d times", (long long)i,
 			              dead[i]);
@@ -185,13 +195,23 @@ START_TEST(test_bundled_every_g_finishes_once)
 			struct sim_result res;
 			memsink_init(&m);
 			struct sc_run *r = sc_run_new(sc, 99);
-			struct sim_config cfg = {
-			        .seed = 5, .window_ns = w ? SIM_WINDOW_INF : 0, .sink = &m.base};
+			struct sim_config cfg = {.seed = 5,
+			                         .window_ns = w ? SIM_WINDOW_INF : 0,
+			                         .max_time_ns = 2 * INT64_C(1000000000),
+			                         .sink = &m.base};
 			sim_run_program(&cfg, sc_gomaxprocs(sc), sc_main, r, &res);
-			ck_assert_msg(res.status == TR_COMPLETE, "%s: %s", sc_bundled_name(i),
+			/* Whatever the scenario asserts (the lang suite checks
+			 * that), every transition is legal and continues the
+			 * g's previous status, and a completed run finished
+			 * every goroutine it created, once. */
+			ck_assert_msg(res.status != TR_VIOLATION, "%s: %s", sc_bundled_name(i),
 			              res.message);
-			ck_assert_int_eq(sc_run_live(r), 0);
-			check_status_chains(&m, sc_goroutines(sc));
+			bool complete = res.status == TR_COMPLETE;
+			if (complete)
+				ck_assert_int_eq(sc_run_live(r), 0);
+			/* A run cut short may stop between the interpreter's count
+			 * and the runtime's newproc. */
+			check_chains(&m, complete ? sc_run_created(r) : -1, complete);
 			sc_run_free(r);
 			memsink_free(&m);
 		}
