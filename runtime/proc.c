@@ -47,6 +47,7 @@
  * Every throw() Go has on these paths is an always-on check with Go's
  * message; in the simulator a throw ends the run as a violation.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,6 +266,26 @@ void rt_casgstatus(struct g *gp, uint32_t oldval, uint32_t newval)
 
 /* ---- allocation of gs and ms ---- */
 
+/* Every g, m and p the runtime allocates lives until rt_teardown, which
+ * frees them all from this list - including one allocated by a run that
+ * stopped (a limit, a throw, a departed replay) at a yield point before
+ * the object was published on allgs, allm or allp. */
+union block {
+	union block *next;
+	max_align_t align;
+};
+static union block *blocks;
+
+static void *rt_calloc(size_t size)
+{
+	union block *b = calloc(1, sizeof *b + size);
+	if (b == NULL)
+		rt_throw("runtime: out of memory");
+	b->next = blocks;
+	blocks = b;
+	return b + 1;
+}
+
 static void allgadd(struct g *gp)
 {
 	if (rt_readgstatus(gp) == _Gidle)
@@ -282,9 +303,7 @@ static void allgadd(struct g *gp)
  * stack, the g runs on its thread's stack as m0's g0 does). */
 static struct g *malg(size_t stacksize)
 {
-	struct g *newg = calloc(1, sizeof *newg);
-	if (!newg)
-		rt_throw("malg: out of memory");
+	struct g *newg = rt_calloc(sizeof *newg);
 	if (stacksize > 0) {
 		newg->stack = plat_stackalloc(stacksize);
 		newg->stacksize = stacksize;
@@ -330,9 +349,7 @@ static void mcommoninit(struct m *mp, int64_t id)
 /* Allocate a new m unassociated with any thread. */
 static struct m *allocm(struct p *pp, void (*fn)(void), int64_t id)
 {
-	struct m *mp = calloc(1, sizeof *mp);
-	if (!mp)
-		rt_throw("allocm: out of memory");
+	struct m *mp = rt_calloc(sizeof *mp);
 	mp->mstartfn = fn;
 	mcommoninit(mp, id);
 	mp->g0 = malg(RT_STACK_SIZE);
@@ -1776,9 +1793,7 @@ static struct p *procresize(int32_t nprocs)
 	for (int32_t i = old; i < nprocs; i++) {
 		struct p *pp = rt_allp[i];
 		if (pp == NULL) {
-			pp = calloc(1, sizeof *pp);
-			if (!pp)
-				rt_throw("procresize: out of memory");
+			pp = rt_calloc(sizeof *pp);
 			pp->id = i;
 			pp->status = _Pgcstop;
 			plat_storep((void **)&rt_allp[i], pp);
@@ -2413,9 +2428,7 @@ static void runtime_main(void *unused)
 
 _Noreturn void rt_rt0_go(int32_t gomaxprocs, void (*mainfn)(void *), void *arg)
 {
-	m0 = calloc(1, sizeof *m0);
-	if (!m0)
-		rt_throw("rt0_go: out of memory");
+	m0 = rt_calloc(sizeof *m0);
 	m0->g0 = malg(0); /* m0's g0 runs on the thread's own stack */
 	m0->g0->m = m0;
 	plat_setg(m0->g0);
@@ -2434,33 +2447,32 @@ _Noreturn void rt_rt0_go(int32_t gomaxprocs, void (*mainfn)(void *), void *arg)
 
 void rt_teardown(void)
 {
-	for (size_t i = 0; i < allglen; i++) {
+	for (size_t i = 0; i < allglen; i++)
 		if (allgs[i]->stack)
 			plat_stackfree(allgs[i]->stack, allgs[i]->stacksize);
-		free(allgs[i]);
-	}
 	free(allgs);
 	allgs = NULL;
 	allglen = allgcap = 0;
 	for (struct m *mp = rt_allm, *next; mp; mp = next) {
 		next = mp->alllink;
-		if (mp->g0->stack)
+		if (mp->g0 && mp->g0->stack)
 			plat_stackfree(mp->g0->stack, mp->g0->stacksize);
-		free(mp->g0);
-		free(mp);
 	}
 	rt_allm = NULL;
 	m0 = NULL;
-	for (int32_t i = 0; i < allpcap; i++) {
+	for (int32_t i = 0; i < allpcap; i++)
 		rt_timers_free(rt_allp[i]);
-		free(rt_allp[i]);
-	}
 	free(rt_allp);
 	allpcap = 0;
 	newprocs = 0;
 	memset(&worldsema, 0, sizeof worldsema);
 	memset(&allpLock, 0, sizeof allpLock);
 	rt_timers_free(NULL); /* the goroutines' sleep timers */
+	while (blocks) {
+		union block *b = blocks;
+		blocks = b->next;
+		free(b);
+	}
 	rt_sudogs_free();
 	rt_netpoll_teardown();
 	rt_allp = NULL;

@@ -48,6 +48,7 @@ struct sim_thread {
 	int eidx; /* index in S.elig, -1 if not eligible */
 	int64_t clock;
 	bool timed;          /* in notetsleep: clock is the deadline */
+	bool sleeping;       /* in usleep or a syscall: clock is the wake time */
 	int64_t sleep_start; /* when a timed sleep began */
 	struct plat_ctx ctx;
 	struct g *g;        /* plat_getg() while this thread is switched out */
@@ -219,6 +220,11 @@ static void deadlock(void)
 	stop(TR_DEADLOCK, msg);
 }
 
+static bool asleep(const struct sim_thread *t)
+{
+	return t->timed || t->sleeping;
+}
+
 /* Pick the thread to run next and switch to it (possibly S.cur itself,
  * which then just continues).  S.cur may have left the eligible set. */
 static void reschedule(void)
@@ -251,7 +257,29 @@ static void reschedule(void)
 	if (n == 1) {
 		next = S.elig[0];
 	} else if (window == SIM_WINDOW_INF) {
-		next = S.elig[strategy_draw((uint32_t)n)];
+		/* Running threads interleave freely; a sleeping thread (usleep,
+		 * notetsleep, a syscall) wakes in time order: it is eligible
+		 * once no running thread is earlier than its wake time.
+		 * Otherwise sysmon, or an M waiting for the next timer, would
+		 * wake at once and run ahead, and every timing decision of the
+		 * scheduler (preemption after 10 ms, timers, starvation mode)
+		 * would be made on op counts instead of time. */
+		int64_t fmin = INT64_MAX;
+		for (int i = 0; i < n; i++)
+			if (!asleep(S.elig[i]) && S.elig[i]->clock < fmin)
+				fmin = S.elig[i]->clock;
+		if (fmin == INT64_MAX)
+			fmin = min; /* everyone sleeps: the earliest wakes */
+		int k = 0;
+		for (int i = 0; i < n; i++)
+			if (!asleep(S.elig[i]) || S.elig[i]->clock <= fmin)
+				k++;
+		uint32_t pick = k == 1 ? 0 : strategy_draw((uint32_t)k);
+		int i = 0;
+		for (;; i++)
+			if ((!asleep(S.elig[i]) || S.elig[i]->clock <= fmin) && pick-- == 0)
+				break;
+		next = S.elig[i];
 	} else {
 		int64_t limit = min + window;
 		int k = 0;
@@ -587,7 +615,9 @@ int64_t plat_nanotime(void)
 
 void plat_usleep(uint32_t us)
 {
+	S.cur->sleeping = true;
 	yield((int64_t)us * 1000);
+	S.cur->sleeping = false;
 }
 
 void plat_osyield(void)
@@ -639,7 +669,9 @@ void plat_preemptM(struct m *mp)
 
 void plat_syscall(int64_t ns)
 {
+	S.cur->sleeping = true; /* blocked in the kernel */
 	yield(ns);
+	S.cur->sleeping = false;
 }
 
 void *plat_stackalloc(size_t size)
