@@ -2,17 +2,24 @@
  * gsched.c - the command line: `gsched run`, `gsched list`, help.
  *
  * Exit status (DESIGN.md): 0 the run completed (or stopped at a limit it
- * was given), 1 the run found a violation or a deadlock, 2 bad usage or
- * bad input, with a message naming the flag or the file and the place.
+ * was given) and the scenario's assertions held, 1 the run found a
+ * violation, a deadlock the scenario did not expect, or an assertion
+ * failed, 2 bad usage or bad input, with a message naming the flag or the
+ * file and the place.
+ *
+ * Every run feeds its events to the assertion checker (analysis/), teed
+ * with the SQLite writer when --db is given.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "an.h"
 #include "sc.h"
 #include "sim.h"
 #include "tr.h"
@@ -26,11 +33,12 @@ static const char usage_main[] =
         "  run SCENARIO     run a scenario in the deterministic simulator, print a summary\n"
         "                   and optionally log every scheduler transition to SQLite\n"
         "  list scenarios   one line per bundled scenario\n"
+        "  list policies    the --policy settings of gsched run\n"
         "  help [COMMAND]   this text, or a command's\n"
         "\n"
         "SCENARIO is the name of a bundled scenario (see `gsched list scenarios`) or the\n"
         "path of a scenario file (docs/scenarios.md).  Exit status: 0 ok, 1 the run found a\n"
-        "deadlock or a violation, 2 bad usage or bad input.\n";
+        "deadlock or a violation or an assertion failed, 2 bad usage or bad input.\n";
 
 static const char usage_run[] =
         "usage: gsched run SCENARIO [options]\n"
@@ -54,11 +62,33 @@ static const char usage_run[] =
         "  --max-steps N     stop after N yield points (default: no limit)\n"
         "  --max-time DUR    stop when virtual time passes DUR (e.g. 500us, 20ms, 2s;\n"
         "                    a plain number is ns; default: no limit)\n"
+        "  --policy KEY=VAL  a scheduler policy (repeatable; `gsched list policies`):\n"
+        "                    randomize=on|off (Go's -race scheduler randomisation),\n"
+        "                    asyncpreemptoff=on|off, nosysmon=on|off\n"
         "  --quiet           print only the status line and the hash\n"
         "  -h, --help        this text\n"
         "\n"
-        "Exit status: 0 the run completed or stopped at a limit, 1 deadlock or violation\n"
-        "(a scheduler throw), 2 bad usage, bad scenario or database error.\n";
+        "The summary ends with one line per assertion of the scenario (\"assert\" in\n"
+        "docs/scenarios.md), passed or failed with the measured figure.\n"
+        "\n"
+        "Exit status: 0 the run completed (or ended in a deadlock the scenario expects, or\n"
+        "stopped at a limit: assertions are then skipped) and every assertion held,\n"
+        "1 deadlock, violation (a scheduler throw) or a failed assertion, 2 bad usage,\n"
+        "bad scenario or database error.\n";
+
+/* The --policy settings: each a boolean field of struct sim_config. */
+static const struct {
+	const char *key, *help;
+	size_t off;
+} policies[] = {
+        {"randomize", "Go's randomizeScheduler (-race mode): random runnext/global queue choices",
+         offsetof(struct sim_config, randomize)},
+        {"asyncpreemptoff", "GODEBUG=asyncpreemptoff=1: only cooperative preemption",
+         offsetof(struct sim_config, asyncpreemptoff)},
+        {"nosysmon", "run without sysmon (as on wasm): no retake, no preemption by time",
+         offsetof(struct sim_config, nosysmon)},
+};
+#define NPOLICIES (sizeof policies / sizeof policies[0])
 
 static int bad_usage(const char *cmd, const char *fmt, const char *a, const char *b)
 {
@@ -132,6 +162,7 @@ static int cmd_run(int argc, char **argv)
 	const char *scenario = NULL, *db = NULL;
 	struct sim_config cfg = {.seed = 1, .window_ns = 0};
 	bool quiet = false;
+	int policy_set[NPOLICIES] = {0}; /* 0 not given, 1 off, 2 on */
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -145,7 +176,8 @@ static int cmd_run(int argc, char **argv)
 		} else if (a[0] == '-' && a[1] != 0) {
 			if (strcmp(a, "--seed") && strcmp(a, "--db") && strcmp(a, "--window") &&
 			    strcmp(a, "--strategy") && strcmp(a, "--backend") &&
-			    strcmp(a, "--max-steps") && strcmp(a, "--max-time"))
+			    strcmp(a, "--max-steps") && strcmp(a, "--max-time") &&
+			    strcmp(a, "--policy"))
 				return bad_usage("run", "unknown option '%s'%s", a, "");
 			if (!v)
 				return bad_usage("run", "%s needs a value%s", a, "");
@@ -186,6 +218,27 @@ static int cmd_run(int argc, char **argv)
 					                 "integer (got '%s')%s",
 					                 v, "");
 				cfg.max_steps = (int64_t)u;
+			} else if (strcmp(a, "--policy") == 0) {
+				const char *eq = strchr(v, '=');
+				size_t k = 0;
+				while (eq && k < NPOLICIES &&
+				       !(strlen(policies[k].key) == (size_t)(eq - v) &&
+				         strncmp(v, policies[k].key, (size_t)(eq - v)) == 0))
+					k++;
+				if (!eq || k == NPOLICIES)
+					return bad_usage(
+					        "run",
+					        "--policy: unknown policy '%s' (expected "
+					        "randomize=on|off, asyncpreemptoff=on|off or "
+					        "nosysmon=on|off)%s",
+					        v, "");
+				if (strcmp(eq + 1, "on") != 0 && strcmp(eq + 1, "off") != 0)
+					return bad_usage("run",
+					                 "--policy: expected on or off after '=' "
+					                 "(got '%s')%s",
+					                 v, "");
+				policy_set[k] = strcmp(eq + 1, "on") == 0 ? 2 : 1;
+				*(bool *)((char *)&cfg + policies[k].off) = policy_set[k] == 2;
 			} else if (strcmp(a, "--max-time") == 0) {
 				if (!parse_duration(v, &cfg.max_time_ns))
 					return bad_usage("run",
@@ -210,7 +263,28 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	struct tr_sink *sink = NULL;
+	/* runs.policy_json: the policies given, in a fixed order */
+	char policy_json[256];
+	size_t pj = (size_t)snprintf(policy_json, sizeof policy_json, "{");
+	for (size_t k = 0; k < NPOLICIES; k++)
+		if (policy_set[k])
+			pj += (size_t)snprintf(policy_json + pj, sizeof policy_json - pj,
+			                       "%s\"%s\":%s", pj > 1 ? "," : "", policies[k].key,
+			                       policy_set[k] == 2 ? "true" : "false");
+	snprintf(policy_json + pj, sizeof policy_json - pj, "}");
+
+	struct an_checker *checker = an_new(sc);
+	if (checker)
+		an_set_window(checker, cfg.window_ns);
+	struct an_result *results = calloc(sc_assert_count(sc) + 1, sizeof *results);
+	if (!checker || !results) {
+		fprintf(stderr, "gsched run: out of memory\n");
+		an_free(checker);
+		free(results);
+		sc_free(sc);
+		return 2;
+	}
+	struct tr_sink *sink = NULL, *db_sink = NULL;
 	char window[32];
 	if (cfg.window_ns == SIM_WINDOW_INF)
 		snprintf(window, sizeof window, "inf");
@@ -224,17 +298,29 @@ static int cmd_run(int argc, char **argv)
 		        .backend = "sim",
 		        .strategy = "random",
 		        .window_ns = cfg.window_ns,
-		        .policy_json = "{}",
+		        .policy_json = policy_json,
 		        .bugs_json = "[]",
 		        .gomaxprocs = sc_gomaxprocs(sc),
 		        .build = tr_build_string(),
 		};
-		sink = tr_sqlite_open(db, &run, err, sizeof err);
-		if (!sink) {
+		db_sink = tr_sqlite_open(db, &run, err, sizeof err);
+		if (!db_sink) {
 			fprintf(stderr, "gsched run: %s\n", err);
+			an_free(checker);
+			free(results);
 			sc_free(sc);
 			return 2;
 		}
+	}
+	sink = an_tee(db_sink, an_sink(checker));
+	if (!sink) {
+		fprintf(stderr, "gsched run: out of memory\n");
+		if (db_sink)
+			db_sink->close(db_sink);
+		an_free(checker);
+		free(results);
+		sc_free(sc);
+		return 2;
 	}
 	cfg.sink = sink;
 
@@ -243,15 +329,14 @@ static int cmd_run(int argc, char **argv)
 	int rc = sim_run_program(&cfg, sc_gomaxprocs(sc), sc_main, r, &res);
 	sc_run_free(r);
 
-	int64_t runid = 0;
-	if (sink) {
-		runid = tr_sqlite_run_id(sink);
-		if (sink->finish(sink, res.status, &res.stats, res.message, err, sizeof err) != 0) {
-			fprintf(stderr, "gsched run: %s\n", err);
-			rc = 2;
-		}
-		sink->close(sink);
+	size_t nres = an_evaluate(checker, res.status, res.stats.end_ns, results);
+	rc = an_exit_status(sc, res.status, results, nres);
+	int64_t runid = db_sink ? tr_sqlite_run_id(db_sink) : 0;
+	if (sink->finish(sink, res.status, &res.stats, res.message, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched run: %s\n", err);
+		rc = 2;
 	}
+	sink->close(sink); /* closes db_sink too */
 
 	const struct tr_stats *st = &res.stats;
 	if (quiet) {
@@ -276,15 +361,37 @@ static int cmd_run(int argc, char **argv)
 		printf("%-14s%016" PRIx64 "\n", "trace hash", st->hash);
 		if (db)
 			printf("%-14s%s (run %" PRId64 ")\n", "database", db, runid);
+		size_t failed = 0;
+		for (size_t i = 0; i < nres; i++)
+			failed += !results[i].passed;
+		if (nres)
+			printf("%-14s%zu passed, %zu failed\n", "assertions", nres - failed,
+			       failed);
+		for (size_t i = 0; i < nres; i++)
+			printf("  %-12s%s: %s\n", results[i].passed ? "passed" : "FAILED",
+			       results[i].as->path, results[i].text);
 	}
+	fflush(stdout);
+	for (size_t i = 0; i < nres; i++)
+		if (!results[i].passed)
+			fprintf(stderr, "assertion failed: %s: %s\n", results[i].as->path,
+			        results[i].text);
+	an_free(checker);
+	free(results);
 	sc_free(sc);
 	return rc;
 }
 
 static int cmd_list(int argc, char **argv)
 {
+	if (argc >= 1 && strcmp(argv[0], "policies") == 0) {
+		for (size_t k = 0; k < NPOLICIES; k++)
+			printf("%-20s on|off (default off): %s\n", policies[k].key,
+			       policies[k].help);
+		return 0;
+	}
 	if (argc < 1 || strcmp(argv[0], "scenarios") != 0) {
-		fprintf(stderr, "gsched list: expected 'scenarios' (got '%s')\n",
+		fprintf(stderr, "gsched list: expected 'scenarios' or 'policies' (got '%s')\n",
 		        argc ? argv[0] : "nothing");
 		return 2;
 	}

@@ -2,13 +2,22 @@
  * interp.c - running a compiled scenario: the goroutine bodies and the
  * workload PRNG.
  *
- * Every goroutine of a run executes body_fn with a pointer into the
- * run's own table (struct sc_run.bodies), so spawning allocates nothing:
- * gs_go(body_fn, &run->bodies[i]).  The interpreter walks the op array
- * of sc_internal.h with a program counter and a loop stack of at most
- * SC_MAX_DEPTH counters (64 bytes): goroutine stacks are small, so there
- * is no recursion and no big local.  Nothing here mallocs, and no cJSON
- * is left at run time.
+ * Every goroutine of a run executes body_fn.  A body without params gets
+ * a pointer into the run's own table (struct sc_run.bodies), so spawning
+ * it allocates nothing: gs_go(body_fn, &run->bodies[i]).  A body with
+ * params gets a frame holding its argument values, bump-allocated from
+ * the run's arena (freed with the run, so a goroutine that never ran
+ * leaks nothing); the goroutine copies them to its stack.  The
+ * interpreter walks the op array of sc_internal.h with a program counter
+ * and a loop stack of at most SC_MAX_DEPTH counters (128 bytes); a
+ * select builds its case array (SC_MAX_CASES, 384 bytes) on the stack.
+ * Goroutine stacks are small, so there is no recursion over ops and no
+ * big local; expressions recurse at most SC_MAX_EXPR_DEPTH deep.
+ *
+ * Channels, mutexes and wait groups are the run's: gs_chan_make must be
+ * called from a goroutine, so sc_main creates the channels before main's
+ * body runs; mutexes and wait groups are zeroed memory.  sc_run_free
+ * frees them after the run (no goroutine uses them any more).
  *
  * The workload PRNG is splitmix64 used as a counter generator: draw k is
  * mix(seed + k * gamma).  Its one word of state advances with an atomic
@@ -25,23 +34,40 @@
  *            approximation, tails cut at 6 sigma; clamped at 0
  * Every draw is clamped to 0..SC_MAX_NS.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "gs.h"
 #include "sc_internal.h"
 
-/* What a goroutine's arg points at: its run and its first op. */
+/* What a goroutine's arg points at: its run, its body and, for a body
+ * with params, their values. */
 struct body {
 	struct sc_run *run;
 	uint32_t start;
+	uint32_t index;
+	int64_t args[];
+};
+
+#define ARENA_CHUNK 65536
+
+struct chunk {
+	struct chunk *next;
+	size_t used;
+	_Alignas(16) char mem[ARENA_CHUNK];
 };
 
 struct sc_run {
 	const struct sc_scenario *sc;
-	uint64_t rng;         /* splitmix64 counter; atomic */
-	int64_t live;         /* atomic; see sc_run_live */
-	int64_t created;      /* atomic */
-	struct body bodies[]; /* one per body of sc */
+	uint64_t rng;    /* splitmix64 counter; atomic */
+	int64_t live;    /* atomic; see sc_run_live */
+	int64_t created; /* atomic */
+	int arena_lock;  /* spin lock (atomic) over chunks: native Ms may spawn at once */
+	struct chunk *chunks;
+	struct gs_chan **chans;
+	struct gs_mutex *mutexes;
+	struct gs_waitgroup *wgs;
+	struct body *bodies[]; /* one per body of sc (params: only a template) */
 };
 
 #define GAMMA   0x9e3779b97f4a7c15ULL
@@ -107,41 +133,158 @@ static int64_t draw(struct sc_run *r, const struct sc_op *op)
 	}
 }
 
+int64_t sc_eval(const struct sc_scenario *sc, uint32_t e, const int64_t *args)
+{
+	const struct sc_expr *x = &sc->exprs[e];
+	int64_t a, b, r;
+	switch (x->kind) {
+	case SC_X_LIT:
+		return x->v;
+	case SC_X_ARG:
+		return args[x->v];
+	default:
+		break;
+	}
+	a = sc_eval(sc, x->l, args);
+	b = sc_eval(sc, x->r, args);
+	bool ovf = x->kind == SC_X_ADD   ? __builtin_add_overflow(a, b, &r)
+	           : x->kind == SC_X_SUB ? __builtin_sub_overflow(a, b, &r)
+	                                 : __builtin_mul_overflow(a, b, &r);
+	if (ovf) /* saturate: deterministic, and no undefined behaviour */
+		r = (x->kind == SC_X_MUL   ? (a < 0) != (b < 0)
+		     : x->kind == SC_X_ADD ? a < 0
+		                           : a < b)
+		            ? INT64_MIN
+		            : INT64_MAX;
+	return r;
+}
+
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int64_t duration(struct sc_run *r, const struct sc_op *op, const int64_t *args)
+{
+	if (op->dist == SC_DIST_FIXED && op->e)
+		return clamp(sc_eval(r->sc, op->e, args), 0, SC_MAX_NS);
+	return draw(r, op);
+}
+
+static bool cond_true(const struct sc_scenario *sc, const struct sc_op *op, const int64_t *args)
+{
+	int64_t x = sc_val(sc, op->x, op->e, args), y = sc_val(sc, op->y, op->f, args);
+	switch (op->dist) {
+	case SC_EQ:
+		return x == y;
+	case SC_NE:
+		return x != y;
+	case SC_LT:
+		return x < y;
+	case SC_LE:
+		return x <= y;
+	case SC_GT:
+		return x > y;
+	default:
+		return x >= y;
+	}
+}
+
+/* size bytes (a multiple of 8) from the run's arena; NULL when out of memory. */
+static void *arena_alloc(struct sc_run *r, size_t size)
+{
+	void *p = NULL;
+	while (__atomic_exchange_n(&r->arena_lock, 1, __ATOMIC_ACQUIRE))
+		;
+	struct chunk *c = r->chunks;
+	if (!c || c->used + size > ARENA_CHUNK) {
+		c = malloc(sizeof *c);
+		if (c) {
+			c->next = r->chunks;
+			c->used = 0;
+			r->chunks = c;
+		}
+	}
+	if (c) {
+		p = c->mem + c->used;
+		c->used += size;
+	}
+	__atomic_store_n(&r->arena_lock, 0, __ATOMIC_RELEASE);
+	return p;
+}
+
 static void body_fn(void *arg);
 
-/* Run the ops from pc until an exit (every body ends with one). */
-static void exec(struct sc_run *r, uint32_t pc)
+static void spawn(struct sc_run *r, const struct sc_op *op, const int64_t *args)
 {
-	const struct sc_op *ops = r->sc->ops;
-	uint32_t left[SC_MAX_DEPTH]; /* iterations still to start, per open repeat */
+	const struct sc_scenario *sc = r->sc;
+	int64_t n = clamp(sc_val(sc, op->x, op->e, args), 0, SC_MAX_COUNT);
+	uint8_t np = sc->nparams[op->a];
+	for (int64_t i = 0; i < n; i++) {
+		struct body *b = r->bodies[op->a];
+		if (np) {
+			b = arena_alloc(r, sizeof *b + np * sizeof b->args[0]);
+			if (!b)
+				abort(); /* out of memory in the middle of a run */
+			*b = (struct body){
+			        .run = r, .start = sc->body_start[op->a], .index = op->a};
+			for (uint8_t k = 0; k < np; k++)
+				b->args[k] = sc_val(sc, sc->spawn_args[op->b + k].x,
+				                    sc->spawn_args[op->b + k].e, args);
+		}
+		__atomic_add_fetch(&r->live, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&r->created, 1, __ATOMIC_RELAXED);
+		if (op->label)
+			gs_go_labelled(body_fn, b, op->label);
+		else
+			gs_go(body_fn, b);
+	}
+}
+
+/* Run the ops from pc until an exit (every body ends with one). */
+static void exec(struct sc_run *r, uint32_t pc, const int64_t *args)
+{
+	const struct sc_scenario *sc = r->sc;
+	const struct sc_op *ops = sc->ops;
+	int64_t left[SC_MAX_DEPTH]; /* iterations still to start, per open repeat */
 	int depth = 0;
 	for (;;) {
 		const struct sc_op *op = &ops[pc];
 		switch (op->kind) {
 		case SC_OP_SPAWN:
-			for (int64_t i = 0; i < op->x; i++) {
-				__atomic_add_fetch(&r->live, 1, __ATOMIC_RELAXED);
-				__atomic_add_fetch(&r->created, 1, __ATOMIC_RELAXED);
-				gs_go(body_fn, &r->bodies[op->a]);
-			}
+			spawn(r, op, args);
 			pc++;
 			break;
 		case SC_OP_SPEND:
-			gs_spend(draw(r, op));
+			gs_spend(duration(r, op, args));
+			pc++;
+			break;
+		case SC_OP_SLEEP:
+			gs_sleep(duration(r, op, args));
+			pc++;
+			break;
+		case SC_OP_SYSCALL:
+			gs_syscall(duration(r, op, args));
+			pc++;
+			break;
+		case SC_OP_IOWAIT:
+			gs_iowait(duration(r, op, args));
 			pc++;
 			break;
 		case SC_OP_GOSCHED:
 			gs_gosched();
 			pc++;
 			break;
-		case SC_OP_REPEAT:
-			if (op->x == 0) {
+		case SC_OP_REPEAT: {
+			int64_t n = clamp(sc_val(sc, op->x, op->e, args), 0, SC_MAX_COUNT);
+			if (n == 0) {
 				pc = op->a + 1;
 			} else {
-				left[depth++] = (uint32_t)op->x - 1;
+				left[depth++] = n - 1;
 				pc++;
 			}
 			break;
+		}
 		case SC_OP_END:
 			if (left[depth - 1] > 0) {
 				left[depth - 1]--;
@@ -153,6 +296,69 @@ static void exec(struct sc_run *r, uint32_t pc)
 			break;
 		case SC_OP_EXIT:
 			return;
+		case SC_OP_IF:
+			pc = cond_true(sc, op, args) ? pc + 1 : op->a;
+			break;
+		case SC_OP_JUMP:
+			pc = op->a;
+			break;
+		case SC_OP_SEND:
+			gs_chan_send(r->chans[op->a], sc_val(sc, op->x, op->e, args));
+			pc++;
+			break;
+		case SC_OP_RECV: {
+			int64_t v;
+			gs_chan_recv(r->chans[op->a], &v);
+			pc++;
+			break;
+		}
+		case SC_OP_CLOSE:
+			gs_chan_close(r->chans[op->a]);
+			pc++;
+			break;
+		case SC_OP_SELECT: {
+			struct gs_case cases[SC_MAX_CASES];
+			int n = (int)op->x;
+			for (int k = 0; k < n; k++) {
+				const struct sc_op *c = &ops[op->b + (uint32_t)k];
+				cases[k] = (struct gs_case){
+				        .c = r->chans[c->y],
+				        .dir = c->dist == 1 ? GS_SEND : GS_RECV,
+				        .value = c->dist == 1 ? sc_val(sc, c->x, c->e, args) : 0,
+				};
+			}
+			int k = gs_select(cases, n, !op->y);
+			if (k >= 0)
+				pc = ops[op->b + (uint32_t)k].a;
+			else
+				pc = n ? ops[op->b + (uint32_t)n - 1].b + 1 : op->b;
+			break;
+		}
+		case SC_OP_LOCK:
+			gs_mutex_lock(&r->mutexes[op->a]);
+			pc++;
+			break;
+		case SC_OP_UNLOCK:
+			gs_mutex_unlock(&r->mutexes[op->a]);
+			pc++;
+			break;
+		case SC_OP_ADD:
+			gs_wg_add(&r->wgs[op->a], sc_val(sc, op->x, op->e, args));
+			pc++;
+			break;
+		case SC_OP_DONE:
+			gs_wg_done(&r->wgs[op->a]);
+			pc++;
+			break;
+		case SC_OP_WAIT:
+			gs_wg_wait(&r->wgs[op->a]);
+			pc++;
+			break;
+		case SC_OP_GOMAXPROCS:
+			gs_gomaxprocs((int32_t)clamp(sc_val(sc, op->x, op->e, args), 1,
+			                             SC_MAX_GOMAXPROCS));
+			pc++;
+			break;
 		default:
 			abort(); /* sc_parse emits no other kind */
 		}
@@ -163,33 +369,80 @@ static void exec(struct sc_run *r, uint32_t pc)
 static void body_fn(void *arg)
 {
 	struct body *b = arg;
-	exec(b->run, b->start);
-	__atomic_sub_fetch(&b->run->live, 1, __ATOMIC_RELEASE);
+	struct sc_run *r = b->run;
+	int64_t args[SC_MAX_ARGS];
+	uint8_t np = r->sc->nparams[b->index];
+	for (uint8_t k = 0; k < np; k++)
+		args[k] = b->args[k];
+	exec(r, b->start, args);
+	__atomic_sub_fetch(&r->live, 1, __ATOMIC_RELEASE);
 }
 
 struct sc_run *sc_run_new(const struct sc_scenario *sc, uint64_t workload_seed)
 {
-	struct sc_run *r = malloc(sizeof *r + sc->nbodies * sizeof r->bodies[0]);
+	struct sc_run *r = calloc(1, sizeof *r + sc->nbodies * sizeof r->bodies[0]);
 	if (!r)
 		return NULL;
 	r->sc = sc;
 	r->rng = workload_seed;
 	r->live = 1; /* main, from now until sc_main returns */
 	r->created = 1;
-	for (uint32_t i = 0; i < sc->nbodies; i++)
-		r->bodies[i] = (struct body){.run = r, .start = sc->body_start[i]};
+	r->chans = calloc(sc->nchans + 1, sizeof *r->chans);
+	r->mutexes = calloc(sc->nmutexes + 1, sizeof *r->mutexes);
+	r->wgs = calloc(sc->nwgs + 1, sizeof *r->wgs);
+	if (!r->chans || !r->mutexes || !r->wgs)
+		goto fail;
+	for (uint32_t i = 0; i < sc->nbodies; i++) {
+		/* the template: what a param-less spawn passes; main's defaults */
+		uint8_t np = sc->nparams[i];
+		struct body *b = malloc(sizeof *b + np * sizeof b->args[0]);
+		if (!b)
+			goto fail;
+		*b = (struct body){.run = r, .start = sc->body_start[i], .index = i};
+		for (uint8_t k = 0; k < np; k++)
+			b->args[k] = sc->param_default[i][k];
+		r->bodies[i] = b;
+	}
 	return r;
+fail:
+	sc_run_free(r);
+	return NULL;
 }
 
 void sc_run_free(struct sc_run *r)
 {
+	if (!r)
+		return;
+	const struct sc_scenario *sc = r->sc;
+	if (r->chans)
+		for (uint32_t i = 0; i < sc->nchans; i++)
+			if (r->chans[i])
+				gs_chan_free(r->chans[i]);
+	if (r->mutexes)
+		for (uint32_t i = 0; i < sc->nmutexes; i++)
+			gs_mutex_destroy(&r->mutexes[i]);
+	if (r->wgs)
+		for (uint32_t i = 0; i < sc->nwgs; i++)
+			gs_wg_destroy(&r->wgs[i]);
+	free(r->chans);
+	free(r->mutexes);
+	free(r->wgs);
+	for (uint32_t i = 0; i < sc->nbodies; i++)
+		free(r->bodies[i]);
+	while (r->chunks) {
+		struct chunk *c = r->chunks;
+		r->chunks = c->next;
+		free(c);
+	}
 	free(r);
 }
 
 void sc_main(void *run)
 {
 	struct sc_run *r = run;
-	body_fn(&r->bodies[r->sc->main]);
+	for (uint32_t i = 0; i < r->sc->nchans; i++)
+		r->chans[i] = gs_chan_make(r->sc->chan_cap[i]);
+	body_fn(r->bodies[r->sc->main]);
 }
 
 int64_t sc_run_live(const struct sc_run *r)

@@ -3,20 +3,32 @@
  * all of it, and compile it to the flat op array of sc_internal.h.
  *
  * Validation is complete at load: once sc_parse returns 0 a run cannot
- * meet bad input (every body named by a spawn exists, every number is in
- * range, repeats nest at most SC_MAX_DEPTH deep, and the spawn graph
- * reachable from main is finite).  The first problem found is reported
- * as one line, "FILE: $.json.path: expected WHAT (got WHAT)", and the
- * function returns 2; nothing is kept.
+ * meet bad input (every body, channel, mutex, wait group and argument
+ * named exists, every literal is in range, repeats nest at most
+ * SC_MAX_DEPTH deep, every expression value a run can meet is in range,
+ * and spawning ends).  The first problem found is reported as one line,
+ * "FILE: $.json.path: expected WHAT (got WHAT)", and the function returns
+ * 2; nothing is kept.
  *
  * The document is walked once, in document order, with the JSON path of
  * the node being looked at kept in struct ld so that every message can
- * name it.  Costs: O(size of the document) plus O(B log B) for B bodies
- * (names are sorted once so that spawn targets resolve by binary search).
+ * name it.  Then the goroutine states a run can reach are evaluated
+ * (check_spawns): a state is a body with concrete argument values, and
+ * since arguments are immutable and computed only from literals and the
+ * parent's arguments, each state's spawns, if-branches, counts and
+ * durations are known at load (only which select case runs is not: every
+ * case is followed, so the goroutine count is an upper bound there).
+ * A spawn that reaches a state already on the DFS stack is an endless
+ * cycle; more than SC_MAX_STATES distinct states is refused too (an
+ * argument that never reaches its bound).  Costs: O(size of the
+ * document) to compile, plus O(states x body size) to evaluate.
  *
  * Rejected: validating lazily while interpreting (a typo deep in a body
- * would surface minutes into a run), and keeping cJSON trees at run time
- * (a pointer chase and a string compare per op executed).
+ * would surface minutes into a run); keeping cJSON trees at run time (a
+ * pointer chase and a string compare per op executed); requiring a
+ * syntactically decreasing argument for recursion (it would refuse
+ * correct programs such as one that spawns n-1 behind an if, and accept
+ * nothing the state evaluation refuses).
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <cJSON.h>
@@ -28,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h" /* event kind names, for min-events (not the runtime) */
 #include "sc_internal.h"
 
 #define PATH_MAX_LEN 512 /* longer JSON paths are cut in messages */
@@ -40,11 +53,15 @@ struct ld {
 	char path[PATH_MAX_LEN]; /* JSON path of the node being checked */
 	size_t plen;
 	struct sc_scenario *sc;
-	size_t cap;                /* allocated sc->ops */
-	const cJSON **src;         /* the JSON node each op came from (load only) */
-	const char **names;        /* body names, document order */
-	uint32_t *sorted;          /* body indices sorted by name */
-	const cJSON **bodies_json; /* each body's op array */
+	size_t cap;                         /* allocated sc->ops */
+	char **paths;                       /* JSON path of each op (load only) */
+	size_t npaths;                      /* paths allocated (sc may be gone at cleanup) */
+	const char **names;                 /* body names, document order */
+	uint32_t *sorted;                   /* body indices sorted by name */
+	const cJSON **bodies_json;          /* each body's op array */
+	const char *(*pnames)[SC_MAX_ARGS]; /* param names per body */
+	uint32_t body;                      /* the body being compiled */
+	size_t xcap, acap, lcap;            /* allocated exprs, spawn_args, labels */
 };
 
 /* ---- messages ---- */
@@ -291,29 +308,218 @@ static int get_body_ref(struct ld *l, const cJSON *v, uint32_t *out)
 	return 0;
 }
 
+/* ---- growing arrays ---- */
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
 /* ---- compiling ops ---- */
 
-static int emit(struct ld *l, const cJSON *src, struct sc_op op, size_t *at)
+static int emit(struct ld *l, struct sc_op op, size_t *at)
 {
 	struct sc_scenario *sc = l->sc;
 	if (sc->nops == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 64;
 		struct sc_op *ops = realloc(sc->ops, cap * sizeof *ops);
-		const cJSON **srcs = realloc(l->src, cap * sizeof *srcs);
 		if (ops)
 			sc->ops = ops;
-		if (srcs)
-			l->src = srcs;
-		if (!ops || !srcs || cap > UINT32_MAX)
+		char **paths = realloc(l->paths, cap * sizeof *paths);
+		if (paths)
+			l->paths = paths;
+		if (!ops || !paths || cap > UINT32_MAX)
 			return fail(l, "out of memory compiling the scenario");
 		l->cap = cap;
 	}
+	if (!(l->paths[sc->nops] = strdup(l->path)))
+		return fail(l, "out of memory compiling the scenario");
+	l->npaths = sc->nops + 1;
 	if (at)
 		*at = sc->nops;
-	l->src[sc->nops] = src;
 	sc->ops[sc->nops++] = op;
 	return 0;
 }
+
+/* The label string s, stored once per distinct value. */
+static const char *intern_label(struct ld *l, const char *s)
+{
+	struct sc_scenario *sc = l->sc;
+	for (size_t i = 0; i < sc->nlabels; i++)
+		if (strcmp(sc->labels[i], s) == 0)
+			return sc->labels[i];
+	if (!grow((void **)&sc->labels, &l->lcap, sc->nlabels + 1, sizeof *sc->labels))
+		return NULL;
+	char *c = strdup(s);
+	if (c)
+		sc->labels[sc->nlabels++] = c;
+	return c;
+}
+
+static bool has_label(const struct sc_scenario *sc, const char *s)
+{
+	for (size_t i = 0; i < sc->nlabels; i++)
+		if (strcmp(sc->labels[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* ---- expressions ---- */
+
+static const char *const expr_help =
+        "expected an integer, a \"$param\" of the body, or {\"add\"|\"sub\"|\"mul\": [x, y]}";
+
+static uint32_t new_expr(struct ld *l, struct sc_expr x)
+{
+	struct sc_scenario *sc = l->sc;
+	if (sc->nexprs == 0)
+		sc->nexprs = 1; /* index 0 means "none" */
+	if (!grow((void **)&sc->exprs, &l->xcap, sc->nexprs + 1, sizeof *sc->exprs))
+		return 0;
+	sc->exprs[sc->nexprs] = x;
+	return (uint32_t)sc->nexprs++;
+}
+
+static bool is_expr_form(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return v->valuestring[0] == '$';
+	return cJSON_IsObject(v) && v->child && !v->child->next &&
+	       (strcmp(v->child->string, "add") == 0 || strcmp(v->child->string, "sub") == 0 ||
+	        strcmp(v->child->string, "mul") == 0);
+}
+
+/* An integer expression at the current path: a literal goes to *lit with
+ * *e = 0, anything else is compiled to *e. */
+static int get_expr(struct ld *l, const cJSON *v, int depth, int64_t *lit, uint32_t *e)
+{
+	char got[96];
+	*e = 0;
+	*lit = 0;
+	if (cJSON_IsNumber(v)) {
+		if (!is_integer(v) || fabs(v->valuedouble) > 9007199254740992.0)
+			return fail(l, "%s (got %s)", expr_help, show(v, got, sizeof got));
+		*lit = (int64_t)v->valuedouble;
+		return 0;
+	}
+	if (cJSON_IsString(v) && v->valuestring[0] == '$') {
+		const char *name = v->valuestring + 1;
+		uint8_t np = l->sc->nparams[l->body];
+		for (uint8_t i = 0; i < np; i++) {
+			if (strcmp(l->pnames[l->body][i], name) != 0)
+				continue;
+			if (!(*e = new_expr(l, (struct sc_expr){.kind = SC_X_ARG, .v = i})))
+				return fail(l, "out of memory");
+			return 0;
+		}
+		char params[256];
+		size_t n = 0;
+		params[0] = '\0';
+		for (uint8_t i = 0; i < np && n < sizeof params; i++)
+			n += (size_t)snprintf(params + n, sizeof params - n, "%s$%s", i ? ", " : "",
+			                      l->pnames[l->body][i]);
+		return fail(l, "expected a param of body %s (%s) (got %s)", l->names[l->body],
+		            np ? params : "it has none: declare them in $.params",
+		            show(v, got, sizeof got));
+	}
+	if (!is_expr_form(v))
+		return fail(l, "%s (got %s)", expr_help, show(v, got, sizeof got));
+	const cJSON *d = v->child;
+	size_t old = path_key(l, d->string);
+	if (depth + 1 > SC_MAX_EXPR_DEPTH)
+		return fail(l, "expected expressions nested at most %d deep", SC_MAX_EXPR_DEPTH);
+	if (!cJSON_IsArray(d) || cJSON_GetArraySize(d) != 2)
+		return fail(l, "expected two operands [x, y] (got %s)", show(d, got, sizeof got));
+	struct sc_expr x = {.kind = d->string[0] == 'a'   ? SC_X_ADD
+	                            : d->string[0] == 's' ? SC_X_SUB
+	                                                  : SC_X_MUL};
+	int i = 0;
+	for (const cJSON *o = d->child; o; o = o->next, i++) {
+		int64_t ol;
+		uint32_t oe;
+		size_t o2 = path_index(l, i);
+		if (get_expr(l, o, depth + 1, &ol, &oe))
+			return 2;
+		path_pop(l, o2);
+		if (!oe && !(oe = new_expr(l, (struct sc_expr){.kind = SC_X_LIT, .v = ol})))
+			return fail(l, "out of memory");
+		if (i == 0)
+			x.l = oe;
+		else
+			x.r = oe;
+	}
+	path_pop(l, old);
+	if (!(*e = new_expr(l, x)))
+		return fail(l, "out of memory");
+	return 0;
+}
+
+/* A count-like field: a literal non-negative integer up to max (the
+ * message of the first language version), or an expression, checked for
+ * range when the states are evaluated. */
+static int get_count(struct ld *l, const cJSON *v, int64_t max, int64_t *x, uint32_t *e)
+{
+	if (is_expr_form(v))
+		return get_expr(l, v, 0, x, e);
+	*e = 0;
+	return get_uint(l, v, max, x);
+}
+
+static int get_count_field(struct ld *l, const cJSON *obj, const char *key, int64_t max, int64_t *x,
+                           uint32_t *e)
+{
+	size_t old = path_key(l, key);
+	int rc = get_count(l, cJSON_GetObjectItemCaseSensitive(obj, key), max, x, e);
+	if (rc == 0)
+		path_pop(l, old);
+	return rc;
+}
+
+static const char *const cmp_names[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+
+/* {"gt": [x, y]} at the current path, into op (dist, x/e, y/f). */
+static int get_cond(struct ld *l, const cJSON *v, struct sc_op *op)
+{
+	char got[96];
+	const char *help = "expected one comparison {\"eq\"|\"ne\"|\"lt\"|\"le\"|\"gt\"|\"ge\": "
+	                   "[x, y]}";
+	if (!cJSON_IsObject(v) || !v->child || v->child->next)
+		return fail(l, "%s (got %s)", help, show(v, got, sizeof got));
+	const cJSON *d = v->child;
+	int k = 0;
+	while (k < 6 && strcmp(d->string, cmp_names[k]) != 0)
+		k++;
+	size_t old = path_key(l, d->string);
+	if (k == 6) {
+		char q[160];
+		quote(q, sizeof q, d->string, 64);
+		return fail(l, "unknown comparison %s (expected eq, ne, lt, le, gt, ge)", q);
+	}
+	if (!cJSON_IsArray(d) || cJSON_GetArraySize(d) != 2)
+		return fail(l, "expected two operands [x, y] (got %s)", show(d, got, sizeof got));
+	op->dist = (uint8_t)k;
+	size_t o2 = path_index(l, 0);
+	if (get_expr(l, d->child, 0, &op->x, &op->e))
+		return 2;
+	path_pop(l, o2);
+	path_index(l, 1);
+	if (get_expr(l, d->child->next, 0, &op->y, &op->f))
+		return 2;
+	path_pop(l, old);
+	return 0;
+}
+
+/* ---- durations ---- */
 
 static const char *const spend_help =
         "expected a non-negative integer or one distribution: {\"uniform\":[lo,hi]}, "
@@ -336,13 +542,14 @@ static int get_pair(struct ld *l, const cJSON *v, const char *what, int64_t *p, 
 	return 0;
 }
 
-/* The "ns" of a spend, at the current path: a number or a distribution. */
+/* The "ns" of a spend (sleep, syscall, io-wait), at the current path: a
+ * number, an expression or a distribution. */
 static int get_spend(struct ld *l, const cJSON *v, struct sc_op *op)
 {
 	char got[96];
-	if (cJSON_IsNumber(v)) {
+	if (cJSON_IsNumber(v) || is_expr_form(v)) {
 		op->dist = SC_DIST_FIXED;
-		return get_uint(l, v, SC_MAX_NS, &op->x);
+		return get_count(l, v, SC_MAX_NS, &op->x, &op->e);
 	}
 	if (!cJSON_IsObject(v) || !v->child || v->child->next)
 		return fail(l, "%s (got %s)", spend_help, show(v, got, sizeof got));
@@ -375,18 +582,250 @@ static int get_spend(struct ld *l, const cJSON *v, struct sc_op *op)
 	return 0;
 }
 
+/* ---- named objects ---- */
+
+/* Index of name in names[0..n), or -1. */
+static int64_t find_name(char **names, uint32_t n, const char *name)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The field key of v names one of names (declared in $.decl). */
+static int get_obj_ref(struct ld *l, const cJSON *v, const char *key, char **names, uint32_t n,
+                       const char *decl, uint32_t *out)
+{
+	char got[96];
+	size_t old = path_key(l, key);
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, key);
+	int64_t i = cJSON_IsString(f) ? find_name(names, n, f->valuestring) : -1;
+	if (i < 0)
+		return fail(l, "expected the name of one of $.%s (got %s)", decl,
+		            show(f, got, sizeof got));
+	path_pop(l, old);
+	*out = (uint32_t)i;
+	return 0;
+}
+
+/* ---- ops ---- */
+
 static int compile_ops(struct ld *l, const cJSON *arr, int depth);
 
-static const char *const op_names[] = {"spawn", "spend", "gosched", "repeat", "exit"};
-static const char *const spawn_keys[] = {"op", "body", "count"};
+/* Compile the op array at key of v (at the current path). */
+static int compile_block(struct ld *l, const cJSON *v, const char *key, int depth)
+{
+	size_t old = path_key(l, key);
+	if (compile_ops(l, cJSON_GetObjectItemCaseSensitive(v, key), depth))
+		return 2;
+	path_pop(l, old);
+	return 0;
+}
+
+enum {
+	K_SPAWN,
+	K_SPEND,
+	K_GOSCHED,
+	K_REPEAT,
+	K_EXIT,
+	K_SLEEP,
+	K_SYSCALL,
+	K_IOWAIT,
+	K_GOMAXPROCS,
+	K_SEND,
+	K_RECV,
+	K_CLOSE,
+	K_SELECT,
+	K_LOCK,
+	K_UNLOCK,
+	K_ADD,
+	K_DONE,
+	K_WAIT,
+	K_IF,
+	K__N
+};
+static const char *const op_names[K__N] = {
+        "spawn",          "spend", "gosched", "repeat", "exit",   "sleep", "syscall", "io-wait",
+        "set-gomaxprocs", "send",  "recv",    "close",  "select", "lock",  "unlock",  "add",
+        "done",           "wait",  "if"};
+static const char *const op_list =
+        "spawn, spend, gosched, repeat, exit, sleep, syscall, io-wait, set-gomaxprocs, send, "
+        "recv, close, select, lock, unlock, add, done, wait, if";
+static const char *const spawn_keys[] = {"op", "body", "count", "args", "label"};
 static const char *const spend_keys[] = {"op", "ns"};
 static const char *const bare_keys[] = {"op"};
 static const char *const repeat_keys[] = {"op", "count", "body"};
+static const char *const n_keys[] = {"op", "n"};
+static const char *const send_keys[] = {"op", "chan", "value"};
+static const char *const chan_keys[] = {"op", "chan"};
+static const char *const select_keys[] = {"op", "cases", "default"};
+static const char *const mutex_keys[] = {"op", "mutex"};
+static const char *const add_keys[] = {"op", "wg", "n"};
+static const char *const wg_keys[] = {"op", "wg"};
+static const char *const if_keys[] = {"op", "cond", "then", "else"};
+static const char *const send_case_keys[] = {"send", "value", "then"};
+static const char *const recv_case_keys[] = {"recv", "then"};
+
+static int compile_spawn(struct ld *l, const cJSON *v)
+{
+	char got[96];
+	struct sc_op op = {.kind = SC_OP_SPAWN, .x = 1};
+	struct sc_scenario *sc = l->sc;
+	if (check_keys(l, v, spawn_keys, 5, "op, body, count, args, label") ||
+	    missing(l, v, "body"))
+		return 2;
+	size_t old = path_key(l, "body");
+	if (get_body_ref(l, cJSON_GetObjectItemCaseSensitive(v, "body"), &op.a))
+		return 2;
+	path_pop(l, old);
+	if (cJSON_GetObjectItemCaseSensitive(v, "count") &&
+	    get_count_field(l, v, "count", SC_MAX_COUNT, &op.x, &op.e))
+		return 2;
+	const cJSON *label = cJSON_GetObjectItemCaseSensitive(v, "label");
+	if (label) {
+		old = path_key(l, "label");
+		if (!cJSON_IsString(label) || !label->valuestring[0])
+			return fail(l, "expected a non-empty string (got %s)",
+			            show(label, got, sizeof got));
+		if (!(op.label = intern_label(l, label->valuestring)))
+			return fail(l, "out of memory");
+		path_pop(l, old);
+	}
+	/* every param of the target gets a value: its default unless given */
+	uint8_t np = sc->nparams[op.a];
+	op.b = (uint32_t)sc->nspawn_args;
+	if (!grow((void **)&sc->spawn_args, &l->acap, sc->nspawn_args + np + 1,
+	          sizeof *sc->spawn_args))
+		return fail(l, "out of memory");
+	for (uint8_t i = 0; i < np; i++)
+		sc->spawn_args[op.b + i] = (struct sc_arg){.x = sc->param_default[op.a][i]};
+	sc->nspawn_args += np;
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(v, "args");
+	if (args) {
+		old = path_key(l, "args");
+		if (!cJSON_IsObject(args))
+			return fail(l,
+			            "expected an object of named arguments like {\"n\": 3} "
+			            "(got %s)",
+			            show(args, got, sizeof got));
+		unsigned seen = 0;
+		for (const cJSON *a = args->child; a; a = a->next) {
+			size_t o2 = path_key(l, a->string);
+			uint8_t i = 0;
+			while (i < np && strcmp(l->pnames[op.a][i], a->string) != 0)
+				i++;
+			char q[160];
+			quote(q, sizeof q, a->string, 64);
+			if (i == np) {
+				char params[256];
+				size_t n = 0;
+				params[0] = '\0';
+				for (uint8_t j = 0; j < np && n < sizeof params; j++)
+					n += (size_t)snprintf(params + n, sizeof params - n, "%s%s",
+					                      j ? ", " : "", l->pnames[op.a][j]);
+				return fail(l, "unknown argument %s (body %s takes %s)", q,
+				            l->names[op.a], np ? params : "none");
+			}
+			if (seen & (1u << i))
+				return fail(l, "duplicate key %s", q);
+			seen |= 1u << i;
+			struct sc_arg *sa = &sc->spawn_args[op.b + i];
+			if (get_expr(l, a, 0, &sa->x, &sa->e))
+				return 2;
+			path_pop(l, o2);
+		}
+		path_pop(l, old);
+	}
+	return emit(l, op, NULL);
+}
+
+static int compile_select(struct ld *l, const cJSON *v, int depth)
+{
+	char got[96];
+	struct sc_scenario *sc = l->sc;
+	if (check_keys(l, v, select_keys, 3, "op, cases, default") || missing(l, v, "cases"))
+		return 2;
+	const cJSON *cases = cJSON_GetObjectItemCaseSensitive(v, "cases");
+	const cJSON *def = cJSON_GetObjectItemCaseSensitive(v, "default");
+	size_t old = path_key(l, "cases");
+	int n = cJSON_IsArray(cases) ? cJSON_GetArraySize(cases) : -1;
+	if (n < 0 || n > SC_MAX_CASES || (n == 0 && !def))
+		return fail(l, "expected an array of 1..%d cases like {\"recv\": \"c\"} (got %s)",
+		            SC_MAX_CASES, show(cases, got, sizeof got));
+	path_pop(l, old);
+	size_t at, first;
+	if (emit(l, (struct sc_op){.kind = SC_OP_SELECT, .x = n, .y = def != NULL}, &at))
+		return 2;
+	first = sc->nops;
+	sc->ops[at].b = (uint32_t)first;
+	/* the CASE ops first, so the interpreter builds its gs_case array in one pass */
+	int i = 0;
+	for (const cJSON *c = cases->child; c; c = c->next, i++) {
+		size_t o2 = path_key(l, "cases");
+		path_index(l, i);
+		struct sc_op op = {.kind = SC_OP_CASE};
+		bool send = cJSON_IsObject(c) && cJSON_GetObjectItemCaseSensitive(c, "send");
+		bool recv = cJSON_IsObject(c) && cJSON_GetObjectItemCaseSensitive(c, "recv");
+		if (send == recv)
+			return fail(l,
+			            "expected a case {\"send\": \"c\", \"value\": 1} or "
+			            "{\"recv\": \"c\"}, with an optional \"then\" (got %s)",
+			            show(c, got, sizeof got));
+		if (send ? check_keys(l, c, send_case_keys, 3, "send, value, then")
+		         : check_keys(l, c, recv_case_keys, 2, "recv, then"))
+			return 2;
+		op.dist = send ? 1 : 2;
+		uint32_t ch;
+		if (get_obj_ref(l, c, send ? "send" : "recv", sc->chan_name, sc->nchans, "channels",
+		                &ch))
+			return 2;
+		op.y = ch;
+		if (send && cJSON_GetObjectItemCaseSensitive(c, "value")) {
+			size_t o3 = path_key(l, "value");
+			if (get_expr(l, cJSON_GetObjectItemCaseSensitive(c, "value"), 0, &op.x,
+			             &op.e))
+				return 2;
+			path_pop(l, o3);
+		}
+		if (emit(l, op, NULL))
+			return 2;
+		path_pop(l, o2);
+	}
+	/* then the bodies, each ending with a jump past the select */
+	size_t *jumps = malloc(((size_t)n + 1) * sizeof *jumps);
+	if (!jumps)
+		return fail(l, "out of memory");
+	i = 0;
+	for (const cJSON *c = cases->child; c; c = c->next, i++) {
+		size_t o2 = path_key(l, "cases");
+		path_index(l, i);
+		sc->ops[first + (size_t)i].a = (uint32_t)sc->nops;
+		if ((cJSON_GetObjectItemCaseSensitive(c, "then") &&
+		     compile_block(l, c, "then", depth)) ||
+		    emit(l, (struct sc_op){.kind = SC_OP_JUMP}, &jumps[i])) {
+			free(jumps);
+			return 2;
+		}
+		sc->ops[first + (size_t)i].b = (uint32_t)jumps[i];
+		path_pop(l, o2);
+	}
+	if (def && compile_block(l, v, "default", depth)) {
+		free(jumps);
+		return 2;
+	}
+	for (i = 0; i < n; i++)
+		sc->ops[jumps[i]].a = (uint32_t)sc->nops;
+	sc->ops[at].a = (uint32_t)sc->nops;
+	free(jumps);
+	return 0;
+}
 
 /* One op object at the current path; depth = repeats around it. */
 static int compile_op(struct ld *l, const cJSON *v, int depth)
 {
 	char got[96];
+	struct sc_scenario *sc = l->sc;
 	struct sc_op op = {0};
 	size_t old;
 	if (!cJSON_IsObject(v))
@@ -396,49 +835,122 @@ static int compile_op(struct ld *l, const cJSON *v, int depth)
 	if (missing(l, v, "op"))
 		return 2;
 	int kind = 0;
-	while (kind < 5 &&
+	while (kind < K__N &&
 	       !(cJSON_IsString(name) && strcmp(name->valuestring, op_names[kind]) == 0))
 		kind++;
-	if (kind == 5) {
+	if (kind == K__N) {
 		path_key(l, "op");
 		if (!cJSON_IsString(name))
 			return fail(l, "expected an op name (got %s)", show(name, got, sizeof got));
-		return fail(l, "unknown op %s (expected spawn, spend, gosched, repeat, exit)",
-		            show(name, got, sizeof got));
+		return fail(l, "unknown op %s (expected %s)", show(name, got, sizeof got), op_list);
 	}
 	switch (kind) {
-	case 0: /* spawn */
-		if (check_keys(l, v, spawn_keys, 3, "op, body, count") || missing(l, v, "body"))
-			return 2;
-		op.kind = SC_OP_SPAWN;
-		old = path_key(l, "body");
-		if (get_body_ref(l, cJSON_GetObjectItemCaseSensitive(v, "body"), &op.a))
-			return 2;
-		path_pop(l, old);
-		op.x = 1;
-		if (cJSON_GetObjectItemCaseSensitive(v, "count") &&
-		    get_uint_field(l, v, "count", SC_MAX_COUNT, &op.x))
-			return 2;
-		return emit(l, v, op, NULL);
-	case 1: /* spend */
+	case K_SPAWN:
+		return compile_spawn(l, v);
+	case K_SPEND:
+	case K_SLEEP:
+	case K_SYSCALL:
+	case K_IOWAIT:
 		if (check_keys(l, v, spend_keys, 2, "op, ns") || missing(l, v, "ns"))
 			return 2;
-		op.kind = SC_OP_SPEND;
+		op.kind = kind == K_SPEND     ? SC_OP_SPEND
+		          : kind == K_SLEEP   ? SC_OP_SLEEP
+		          : kind == K_SYSCALL ? SC_OP_SYSCALL
+		                              : SC_OP_IOWAIT;
 		old = path_key(l, "ns");
 		if (get_spend(l, cJSON_GetObjectItemCaseSensitive(v, "ns"), &op))
 			return 2;
 		path_pop(l, old);
-		return emit(l, v, op, NULL);
-	case 2: /* gosched */
+		return emit(l, op, NULL);
+	case K_GOSCHED:
+	case K_EXIT:
 		if (check_keys(l, v, bare_keys, 1, "op"))
 			return 2;
-		op.kind = SC_OP_GOSCHED;
-		return emit(l, v, op, NULL);
-	case 4: /* exit */
-		if (check_keys(l, v, bare_keys, 1, "op"))
+		op.kind = kind == K_GOSCHED ? SC_OP_GOSCHED : SC_OP_EXIT;
+		return emit(l, op, NULL);
+	case K_GOMAXPROCS:
+		if (check_keys(l, v, n_keys, 2, "op, n") || missing(l, v, "n"))
 			return 2;
-		op.kind = SC_OP_EXIT;
-		return emit(l, v, op, NULL);
+		op.kind = SC_OP_GOMAXPROCS;
+		if (get_count_field(l, v, "n", SC_MAX_GOMAXPROCS, &op.x, &op.e))
+			return 2;
+		if (!op.e && op.x < 1) {
+			path_key(l, "n");
+			return fail(l, "expected an integer in 1..%d (got 0)", SC_MAX_GOMAXPROCS);
+		}
+		return emit(l, op, NULL);
+	case K_SEND:
+		if (check_keys(l, v, send_keys, 3, "op, chan, value") || missing(l, v, "chan"))
+			return 2;
+		op.kind = SC_OP_SEND;
+		if (get_obj_ref(l, v, "chan", sc->chan_name, sc->nchans, "channels", &op.a))
+			return 2;
+		if (cJSON_GetObjectItemCaseSensitive(v, "value")) {
+			old = path_key(l, "value");
+			if (get_expr(l, cJSON_GetObjectItemCaseSensitive(v, "value"), 0, &op.x,
+			             &op.e))
+				return 2;
+			path_pop(l, old);
+		}
+		return emit(l, op, NULL);
+	case K_RECV:
+	case K_CLOSE:
+		if (check_keys(l, v, chan_keys, 2, "op, chan") || missing(l, v, "chan"))
+			return 2;
+		op.kind = kind == K_RECV ? SC_OP_RECV : SC_OP_CLOSE;
+		if (get_obj_ref(l, v, "chan", sc->chan_name, sc->nchans, "channels", &op.a))
+			return 2;
+		return emit(l, op, NULL);
+	case K_SELECT:
+		return compile_select(l, v, depth);
+	case K_LOCK:
+	case K_UNLOCK:
+		if (check_keys(l, v, mutex_keys, 2, "op, mutex") || missing(l, v, "mutex"))
+			return 2;
+		op.kind = kind == K_LOCK ? SC_OP_LOCK : SC_OP_UNLOCK;
+		if (get_obj_ref(l, v, "mutex", sc->mutex_name, sc->nmutexes, "mutexes", &op.a))
+			return 2;
+		return emit(l, op, NULL);
+	case K_ADD:
+		if (check_keys(l, v, add_keys, 3, "op, wg, n") || missing(l, v, "wg") ||
+		    missing(l, v, "n"))
+			return 2;
+		op.kind = SC_OP_ADD;
+		if (get_obj_ref(l, v, "wg", sc->wg_name, sc->nwgs, "waitgroups", &op.a))
+			return 2;
+		old = path_key(l, "n");
+		if (get_expr(l, cJSON_GetObjectItemCaseSensitive(v, "n"), 0, &op.x, &op.e))
+			return 2;
+		path_pop(l, old);
+		return emit(l, op, NULL);
+	case K_DONE:
+	case K_WAIT:
+		if (check_keys(l, v, wg_keys, 2, "op, wg") || missing(l, v, "wg"))
+			return 2;
+		op.kind = kind == K_DONE ? SC_OP_DONE : SC_OP_WAIT;
+		if (get_obj_ref(l, v, "wg", sc->wg_name, sc->nwgs, "waitgroups", &op.a))
+			return 2;
+		return emit(l, op, NULL);
+	case K_IF: {
+		if (check_keys(l, v, if_keys, 4, "op, cond, then, else") || missing(l, v, "cond") ||
+		    missing(l, v, "then"))
+			return 2;
+		op.kind = SC_OP_IF;
+		old = path_key(l, "cond");
+		if (get_cond(l, cJSON_GetObjectItemCaseSensitive(v, "cond"), &op))
+			return 2;
+		path_pop(l, old);
+		size_t at, jump;
+		if (emit(l, op, &at) || compile_block(l, v, "then", depth) ||
+		    emit(l, (struct sc_op){.kind = SC_OP_JUMP}, &jump))
+			return 2;
+		sc->ops[at].a = (uint32_t)sc->nops;
+		if (cJSON_GetObjectItemCaseSensitive(v, "else") &&
+		    compile_block(l, v, "else", depth))
+			return 2;
+		sc->ops[jump].a = (uint32_t)sc->nops;
+		return 0;
+	}
 	}
 	/* repeat */
 	if (check_keys(l, v, repeat_keys, 3, "op, count, body") || missing(l, v, "count") ||
@@ -448,18 +960,13 @@ static int compile_op(struct ld *l, const cJSON *v, int depth)
 		return fail(l, "expected repeats nested at most %d deep (got %d)", SC_MAX_DEPTH,
 		            depth + 1);
 	op.kind = SC_OP_REPEAT;
-	if (get_uint_field(l, v, "count", SC_MAX_COUNT, &op.x))
+	if (get_count_field(l, v, "count", SC_MAX_COUNT, &op.x, &op.e))
 		return 2;
 	size_t at, end;
-	if (emit(l, v, op, &at))
+	if (emit(l, op, &at) || compile_block(l, v, "body", depth + 1) ||
+	    emit(l, (struct sc_op){.kind = SC_OP_END, .a = (uint32_t)at}, &end))
 		return 2;
-	old = path_key(l, "body");
-	if (compile_ops(l, cJSON_GetObjectItemCaseSensitive(v, "body"), depth + 1))
-		return 2;
-	path_pop(l, old);
-	if (emit(l, v, (struct sc_op){.kind = SC_OP_END, .a = (uint32_t)at}, &end))
-		return 2;
-	l->sc->ops[at].a = (uint32_t)end;
+	sc->ops[at].a = (uint32_t)end;
 	return 0;
 }
 
@@ -479,7 +986,7 @@ static int compile_ops(struct ld *l, const cJSON *arr, int depth)
 	return 0;
 }
 
-/* ---- the spawn graph ---- */
+/* ---- goroutine states: counting spawns, refusing endless ones ---- */
 
 static int64_t sat_mul(int64_t a, int64_t b)
 {
@@ -493,162 +1000,638 @@ static int64_t sat_add(int64_t a, int64_t b)
 	return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
 }
 
-/* Does running ops [i, end) once reach an exit? */
-static bool reaches_exit(const struct sc_op *ops, size_t i, size_t end)
+/* A goroutine state: a body and its argument values. */
+struct state {
+	uint32_t body;
+	uint8_t mark; /* 0 new, 1 on the DFS stack, 2 done */
+	int64_t args[SC_MAX_ARGS];
+	int64_t total; /* goroutines a goroutine in this state creates, itself included */
+};
+
+struct kid {
+	uint32_t st;
+	uint32_t pc; /* the spawn */
+	int64_t mult;
+};
+
+struct states {
+	struct state *v;
+	size_t n, cap;
+	uint32_t *hash; /* open addressing: state index + 1, 0 empty */
+	size_t hcap;    /* power of two */
+	struct kid *kids;
+	size_t nkids, kcap;
+	const int64_t *args; /* of the state being walked */
+	uint32_t body;
+};
+
+static uint64_t state_hash(uint32_t body, const int64_t *args, int np)
 {
-	while (i < end) {
-		if (ops[i].kind == SC_OP_EXIT)
-			return true;
-		if (ops[i].kind == SC_OP_REPEAT) {
-			if (ops[i].x > 0 && reaches_exit(ops, i + 1, ops[i].a))
-				return true;
-			i = ops[i].a + 1;
-		} else {
-			i++;
-		}
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ body;
+	for (int i = 0; i < np; i++) {
+		h ^= (uint64_t)args[i];
+		h *= 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
 	}
-	return false;
+	return h;
 }
 
-/* execs[k] = how often op k runs when ops [i, end) start m times.
- * Recursion depth is bounded by SC_MAX_DEPTH.  Returns m, or 0 once an
- * exit ended the sequence. */
-static int64_t count_execs(const struct sc_op *ops, int64_t *execs, size_t i, size_t end, int64_t m)
+/* "node(depth=3)" or "node" */
+static void state_name(const struct ld *l, const struct state *s, char *buf, size_t cap)
 {
-	while (i < end) {
-		const struct sc_op *op = &ops[i];
-		execs[i] = m;
-		if (op->kind == SC_OP_EXIT) {
-			m = 0; /* what follows is dead */
-			i++;
-		} else if (op->kind == SC_OP_REPEAT) {
-			size_t j = op->a;
-			if (op->x > 0 && reaches_exit(ops, i + 1, j)) {
-				/* the first iteration exits: its prefix runs once per start */
-				count_execs(ops, execs, i + 1, j, m);
-				m = 0;
-			} else {
-				count_execs(ops, execs, i + 1, j, sat_mul(m, op->x));
+	size_t n = (size_t)snprintf(buf, cap, "%s", l->names[s->body]);
+	uint8_t np = l->sc->nparams[s->body];
+	for (uint8_t i = 0; i < np && n < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s=%lld", i ? ", " : "(",
+		                      l->pnames[s->body][i], (long long)s->args[i]);
+	if (np && n < cap)
+		snprintf(buf + n, cap - n, ")");
+}
+
+/* Set the path to op pc's, plus key. */
+static void path_at(struct ld *l, size_t pc, const char *key)
+{
+	l->plen = 0;
+	l->path[0] = '\0';
+	path_put(l, l->paths[pc]);
+	if (key)
+		path_key(l, key);
+}
+
+/* The state (body, args), added if new; returns its index or -1 (full). */
+static int64_t intern_state(struct states *S, uint8_t np, uint32_t body, const int64_t *args)
+{
+	if (S->n + 1 > S->hcap / 2) {
+		size_t hcap = S->hcap ? 2 * S->hcap : 1024;
+		uint32_t *h = calloc(hcap, sizeof *h);
+		if (!h)
+			return -1;
+		for (size_t i = 0; i < S->n; i++) {
+			size_t j = state_hash(S->v[i].body, S->v[i].args, SC_MAX_ARGS) & (hcap - 1);
+			while (h[j])
+				j = (j + 1) & (hcap - 1);
+			h[j] = (uint32_t)i + 1;
+		}
+		free(S->hash);
+		S->hash = h;
+		S->hcap = hcap;
+	}
+	int64_t a[SC_MAX_ARGS] = {0};
+	memcpy(a, args, np * sizeof *a);
+	size_t j = state_hash(body, a, SC_MAX_ARGS) & (S->hcap - 1);
+	for (; S->hash[j]; j = (j + 1) & (S->hcap - 1)) {
+		struct state *s = &S->v[S->hash[j] - 1];
+		if (s->body == body && memcmp(s->args, a, sizeof a) == 0)
+			return S->hash[j] - 1;
+	}
+	if (S->n >= SC_MAX_STATES || !grow((void **)&S->v, &S->cap, S->n + 1, sizeof *S->v))
+		return -1;
+	S->v[S->n] = (struct state){.body = body};
+	memcpy(S->v[S->n].args, a, sizeof a);
+	S->hash[j] = (uint32_t)S->n + 1;
+	return (int64_t)S->n++;
+}
+
+/* Check that an evaluated value is within lo..hi (at op pc's key). */
+static int check_range(struct ld *l, struct states *S, size_t pc, const char *key, int64_t v,
+                       int64_t lo, int64_t hi)
+{
+	if (v >= lo && v <= hi)
+		return 0;
+	char st[200];
+	struct state tmp = {.body = S->body};
+	memcpy(tmp.args, S->args, sizeof tmp.args);
+	state_name(l, &tmp, st, sizeof st);
+	path_at(l, pc, key);
+	return fail(l, "expected an integer in %lld..%lld (got %lld in %s)", (long long)lo,
+	            (long long)hi, (long long)v, st);
+}
+
+static bool cond_true(const struct sc_scenario *sc, const struct sc_op *op, const int64_t *args)
+{
+	int64_t x = sc_val(sc, op->x, op->e, args), y = sc_val(sc, op->y, op->f, args);
+	switch (op->dist) {
+	case SC_EQ:
+		return x == y;
+	case SC_NE:
+		return x != y;
+	case SC_LT:
+		return x < y;
+	case SC_LE:
+		return x <= y;
+	case SC_GT:
+		return x > y;
+	default:
+		return x >= y;
+	}
+}
+
+/* Run ops [pc, end) of the state being walked, started mult times:
+ * collect its spawns (unless dry) and check evaluated values.  Returns 1
+ * when every path through them ends at an exit, 0 when not, 2 on error.
+ * Recursion depth is bounded by the document's nesting. */
+static int walk(struct ld *l, struct states *S, size_t pc, size_t end, int64_t mult, bool dry)
+{
+	const struct sc_scenario *sc = l->sc;
+	const int64_t *args = S->args;
+	while (pc < end) {
+		const struct sc_op *op = &sc->ops[pc];
+		int64_t v;
+		int r;
+		switch (op->kind) {
+		case SC_OP_SPAWN: {
+			if (dry) {
+				pc++;
+				break;
 			}
-			execs[j] = m;
-			i = j + 1;
-		} else {
-			i++;
+			v = sc_val(sc, op->x, op->e, args);
+			if (check_range(l, S, pc, "count", v, 0, SC_MAX_COUNT))
+				return 2;
+			if (v > 0 && mult > 0) {
+				int64_t a[SC_MAX_ARGS] = {0};
+				uint8_t np = sc->nparams[op->a];
+				for (uint8_t i = 0; i < np; i++)
+					a[i] = sc_val(sc, sc->spawn_args[op->b + i].x,
+					              sc->spawn_args[op->b + i].e, args);
+				int64_t st = intern_state(S, np, op->a, a);
+				if (st < 0) {
+					path_at(l, pc, "body");
+					return fail(l,
+					            "expected spawns that end (got more than %d "
+					            "distinct goroutine states: does an argument "
+					            "approach a bound?)",
+					            SC_MAX_STATES);
+				}
+				if (!grow((void **)&S->kids, &S->kcap, S->nkids + 1,
+				          sizeof *S->kids))
+					return fail(l, "out of memory");
+				S->kids[S->nkids++] = (struct kid){.st = (uint32_t)st,
+				                                   .pc = (uint32_t)pc,
+				                                   .mult = sat_mul(mult, v)};
+			}
+			pc++;
+			break;
+		}
+		case SC_OP_SPEND:
+		case SC_OP_SLEEP:
+		case SC_OP_SYSCALL:
+		case SC_OP_IOWAIT:
+			if (!dry && op->dist == SC_DIST_FIXED && op->e &&
+			    check_range(l, S, pc, "ns", sc_eval(sc, op->e, args), 0, SC_MAX_NS))
+				return 2;
+			pc++;
+			break;
+		case SC_OP_GOMAXPROCS:
+			if (!dry && op->e &&
+			    check_range(l, S, pc, "n", sc_eval(sc, op->e, args), 1,
+			                SC_MAX_GOMAXPROCS))
+				return 2;
+			pc++;
+			break;
+		case SC_OP_REPEAT:
+			v = sc_val(sc, op->x, op->e, args);
+			if (!dry && check_range(l, S, pc, "count", v, 0, SC_MAX_COUNT))
+				return 2;
+			if (v <= 0) {
+				pc = op->a + 1;
+				break;
+			}
+			r = walk(l, S, pc + 1, op->a, mult, true);
+			if (r == 2)
+				return 2;
+			/* an exit in the first pass ends the goroutine: one pass */
+			if (!dry &&
+			    walk(l, S, pc + 1, op->a, r ? mult : sat_mul(mult, v), false) == 2)
+				return 2;
+			if (r)
+				return 1;
+			pc = op->a + 1;
+			break;
+		case SC_OP_EXIT:
+			return 1;
+		case SC_OP_IF: {
+			size_t jump = op->a - 1; /* ends the then part */
+			r = cond_true(sc, op, args) ? walk(l, S, pc + 1, jump, mult, dry)
+			                            : walk(l, S, op->a, sc->ops[jump].a, mult, dry);
+			if (r)
+				return r;
+			pc = sc->ops[jump].a;
+			break;
+		}
+		case SC_OP_SELECT: {
+			/* any case may run: follow each; none is a definite exit */
+			for (int64_t k = 0; k < op->x; k++) {
+				const struct sc_op *c = &sc->ops[op->b + k];
+				if (walk(l, S, c->a, c->b, mult, dry) == 2)
+					return 2;
+			}
+			size_t def = op->x ? sc->ops[op->b + op->x - 1].b + 1 : op->b;
+			if (op->y && walk(l, S, def, op->a, mult, dry) == 2)
+				return 2;
+			pc = op->a;
+			break;
+		}
+		default:
+			pc++;
 		}
 	}
-	return m;
+	return 0;
 }
 
-/* Append the path of op node target inside the op array arr. */
-static bool path_to(struct ld *l, const cJSON *arr, const cJSON *target)
-{
-	int i = 0;
-	for (const cJSON *v = arr->child; v; v = v->next, i++) {
-		size_t old = path_index(l, i);
-		if (v == target)
-			return true;
-		const cJSON *inner = cJSON_GetObjectItemCaseSensitive(v, "body");
-		if (cJSON_IsArray(inner)) {
-			path_key(l, "body");
-			if (path_to(l, inner, target))
-				return true;
-		}
-		path_pop(l, old);
-	}
-	return false;
-}
-
-/* Count the goroutines a run creates and refuse a reachable spawn cycle
- * (it would never end).  Iterative DFS: a chain of many bodies must not
- * exhaust the C stack. */
+/* Evaluate every goroutine state reachable from main (iterative DFS: a
+ * chain of many states must not exhaust the C stack), count the
+ * goroutines a run creates, and refuse a spawn cycle. */
 static int check_spawns(struct ld *l)
 {
 	struct sc_scenario *sc = l->sc;
-	uint32_t nb = sc->nbodies;
-	int64_t *execs = malloc((sc->nops ? sc->nops : 1) * sizeof *execs);
-	int64_t *total = calloc(nb, sizeof *total);
-	unsigned char *state = calloc(nb, 1); /* 0 new, 1 on the stack, 2 done */
-	uint32_t *stk = malloc(nb * sizeof *stk);
-	size_t *pcs = malloc(nb * sizeof *pcs);
-	int64_t *acc = malloc(nb * sizeof *acc);
+	struct states S = {0};
+	struct frame {
+		uint32_t st;
+		size_t kids, nkids, next;
+		int64_t acc;
+	} *stk = NULL;
+	size_t top = 0, scap = 0;
 	int rc = 2;
-	if (!execs || !total || !state || !stk || !pcs || !acc) {
+	int64_t root =
+	        intern_state(&S, sc->nparams[sc->main], sc->main, sc->param_default[sc->main]);
+	if (root < 0 || !grow((void **)&stk, &scap, 1, sizeof *stk)) {
 		fail(l, "out of memory checking spawns");
 		goto fail;
 	}
-	for (uint32_t b = 0; b < nb; b++)
-		count_execs(sc->ops, execs, sc->body_start[b],
-		            b + 1 < nb ? sc->body_start[b + 1] : sc->nops, 1);
-
-	size_t top = 0;
-	stk[0] = sc->main;
-	pcs[0] = sc->body_start[sc->main];
-	acc[0] = 1; /* the goroutine itself */
-	state[sc->main] = 1;
+	stk[0] = (struct frame){.st = (uint32_t)root};
 	for (;;) {
-		uint32_t b = stk[top];
-		size_t end = b + 1 < nb ? sc->body_start[b + 1] : sc->nops;
-		size_t pc = pcs[top];
-		for (; pc < end; pc++) {
-			const struct sc_op *op = &sc->ops[pc];
-			if (op->kind != SC_OP_SPAWN || execs[pc] == 0 || op->x == 0)
-				continue;
-			if (state[op->a] == 2) {
-				int64_t n = sat_mul(sat_mul(execs[pc], op->x), total[op->a]);
-				acc[top] = sat_add(acc[top], n);
+		struct frame *f = &stk[top];
+		struct state *s = &S.v[f->st];
+		if (s->mark == 0) {                /* first visit: collect its spawns */
+			int64_t args[SC_MAX_ARGS]; /* walk may grow S.v: not s->args */
+			memcpy(args, s->args, sizeof args);
+			s->mark = 1;
+			f->acc = 1;
+			f->kids = S.nkids;
+			S.args = args;
+			S.body = s->body;
+			uint32_t b = s->body;
+			size_t end = b + 1 < sc->nbodies ? sc->body_start[b + 1] : sc->nops;
+			if (walk(l, &S, sc->body_start[b], end, 1, false) == 2)
+				goto fail;
+			f = &stk[top]; /* S.v may have moved; stk did not */
+			f->nkids = S.nkids - f->kids;
+			f->next = 0;
+		}
+		bool pushed = false;
+		while (f->next < f->nkids) {
+			struct kid k = S.kids[f->kids + f->next];
+			struct state *c = &S.v[k.st];
+			if (c->mark == 2) {
+				f->acc = sat_add(f->acc, sat_mul(k.mult, c->total));
+				f->next++;
 				continue;
 			}
-			if (state[op->a] == 1) {
-				char cyc[400];
-				size_t n = 0, k = top;
-				while (stk[k] != op->a)
-					k--;
+			if (c->mark == 1) {
+				char cyc[400], nm[200];
+				size_t n = 0, j = top;
+				while (stk[j].st != k.st)
+					j--;
 				cyc[0] = '\0';
-				for (; k <= top && n < sizeof cyc; k++)
+				for (; j <= top && n < sizeof cyc; j++) {
+					state_name(l, &S.v[stk[j].st], nm, sizeof nm);
 					n += (size_t)snprintf(cyc + n, sizeof cyc - n, "%s -> ",
-					                      l->names[stk[k]]);
+					                      nm);
+				}
+				state_name(l, c, nm, sizeof nm);
 				if (n < sizeof cyc)
-					snprintf(cyc + n, sizeof cyc - n, "%s", l->names[op->a]);
-				/* name the spawn that closes the cycle */
-				path_key(l, "bodies");
-				path_key(l, l->names[b]);
-				if (path_to(l, l->bodies_json[b], l->src[pc]))
-					path_key(l, "body");
+					snprintf(cyc + n, sizeof cyc - n, "%s", nm);
+				path_at(l, k.pc, "body");
 				fail(l, "expected spawns that end (got the endless cycle %s)", cyc);
 				goto fail;
 			}
-			break; /* descend into op->a, then look at this op again */
+			if (!grow((void **)&stk, &scap, top + 2, sizeof *stk)) {
+				fail(l, "out of memory checking spawns");
+				goto fail;
+			}
+			f = &stk[top];
+			stk[++top] = (struct frame){.st = k.st};
+			pushed = true;
+			break;
 		}
-		if (pc < end) {
-			uint32_t c = sc->ops[pc].a;
-			pcs[top++] = pc;
-			stk[top] = c;
-			pcs[top] = sc->body_start[c];
-			acc[top] = 1;
-			state[c] = 1;
+		if (pushed)
 			continue;
-		}
-		total[b] = acc[top];
-		state[b] = 2;
+		s = &S.v[f->st];
+		s->total = f->acc;
+		s->mark = 2;
+		S.nkids = f->kids;
 		if (top == 0)
 			break;
 		top--;
+		/* the parent's kid is done: fold it in */
+		struct frame *p = &stk[top];
+		struct kid k = S.kids[p->kids + p->next];
+		p->acc = sat_add(p->acc, sat_mul(k.mult, S.v[k.st].total));
+		p->next++;
 	}
-	sc->goroutines = total[sc->main];
+	sc->goroutines = S.v[root].total;
 	rc = 0;
 fail:
-	free(execs);
-	free(total);
-	free(state);
+	free(S.v);
+	free(S.hash);
+	free(S.kids);
 	free(stk);
-	free(pcs);
-	free(acc);
 	return rc;
+}
+
+/* ---- declarations ---- */
+
+/* A list of unique names ("mutexes": ["mu"]) at key of root. */
+static int get_names(struct ld *l, const cJSON *root, const char *key, char ***out, uint32_t *n)
+{
+	char got[96];
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+	if (!v)
+		return 0;
+	size_t old = path_key(l, key);
+	int cnt = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
+	if (cnt < 0 || cnt > SC_MAX_OBJECTS)
+		return fail(l, "expected an array of at most %d names like [\"mu\"] (got %s)",
+		            SC_MAX_OBJECTS, show(v, got, sizeof got));
+	if (!(*out = calloc((size_t)cnt + 1, sizeof **out)))
+		return fail(l, "out of memory");
+	int i = 0;
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		size_t o2 = path_index(l, i);
+		if (!cJSON_IsString(e) || !e->valuestring[0])
+			return fail(l, "expected a non-empty string (got %s)",
+			            show(e, got, sizeof got));
+		if (find_name(*out, *n, e->valuestring) >= 0)
+			return fail(l, "expected a name not given before (got %s)",
+			            show(e, got, sizeof got));
+		if (!((*out)[(*n)++] = strdup(e->valuestring)))
+			return fail(l, "out of memory");
+		path_pop(l, o2);
+	}
+	path_pop(l, old);
+	return 0;
+}
+
+static int get_channels(struct ld *l, const cJSON *root)
+{
+	char got[96];
+	struct sc_scenario *sc = l->sc;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "channels");
+	static const char *const keys[] = {"cap"};
+	if (!v)
+		return 0;
+	size_t old = path_key(l, "channels");
+	int cnt = cJSON_IsObject(v) ? cJSON_GetArraySize(v) : -1;
+	if (cnt < 0 || cnt > SC_MAX_OBJECTS)
+		return fail(l,
+		            "expected an object of at most %d channels like {\"jobs\": "
+		            "{\"cap\": 16}} (got %s)",
+		            SC_MAX_OBJECTS, show(v, got, sizeof got));
+	sc->chan_name = calloc((size_t)cnt + 1, sizeof *sc->chan_name);
+	sc->chan_cap = calloc((size_t)cnt + 1, sizeof *sc->chan_cap);
+	if (!sc->chan_name || !sc->chan_cap)
+		return fail(l, "out of memory");
+	for (const cJSON *c = v->child; c; c = c->next) {
+		size_t o2 = path_key(l, c->string);
+		if (find_name(sc->chan_name, sc->nchans, c->string) >= 0) {
+			char q[160];
+			quote(q, sizeof q, c->string, 64);
+			return fail(l, "duplicate key %s", q);
+		}
+		if (!cJSON_IsObject(c))
+			return fail(l, "expected a channel like {} or {\"cap\": 16} (got %s)",
+			            show(c, got, sizeof got));
+		if (check_keys(l, c, keys, 1, "cap"))
+			return 2;
+		int64_t cap = 0;
+		if (cJSON_GetObjectItemCaseSensitive(c, "cap") &&
+		    get_uint_field(l, c, "cap", SC_MAX_CAP, &cap))
+			return 2;
+		if (!(sc->chan_name[sc->nchans] = strdup(c->string)))
+			return fail(l, "out of memory");
+		sc->chan_cap[sc->nchans++] = cap;
+		path_pop(l, o2);
+	}
+	path_pop(l, old);
+	return 0;
+}
+
+/* "params": {"node": {"depth": 10}} */
+static int get_params(struct ld *l, const cJSON *root)
+{
+	char got[96];
+	struct sc_scenario *sc = l->sc;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "params");
+	if (!v)
+		return 0;
+	size_t old = path_key(l, "params");
+	if (!cJSON_IsObject(v))
+		return fail(l,
+		            "expected an object of bodies' params like {\"node\": "
+		            "{\"depth\": 10}} (got %s)",
+		            show(v, got, sizeof got));
+	for (const cJSON *b = v->child; b; b = b->next) {
+		size_t o2 = path_key(l, b->string);
+		int64_t bi = find_body(l, b->string);
+		char q[160];
+		quote(q, sizeof q, b->string, 64);
+		if (bi < 0)
+			return fail(l, "expected the name of a body in $.bodies (got %s)", q);
+		if (sc->nparams[bi])
+			return fail(l, "duplicate key %s", q);
+		int np = cJSON_IsObject(b) ? cJSON_GetArraySize(b) : -1;
+		if (np < 1 || np > SC_MAX_ARGS)
+			return fail(l,
+			            "expected an object of 1..%d params with default values "
+			            "like {\"depth\": 10} (got %s)",
+			            SC_MAX_ARGS, show(b, got, sizeof got));
+		int i = 0;
+		for (const cJSON *p = b->child; p; p = p->next, i++) {
+			size_t o3 = path_key(l, p->string);
+			quote(q, sizeof q, p->string, 64);
+			if (!is_ident(p->string))
+				return fail(l,
+				            "expected a param name made of letters, digits, _ "
+				            "and - (got %s)",
+				            q);
+			for (int j = 0; j < i; j++)
+				if (strcmp(l->pnames[bi][j], p->string) == 0)
+					return fail(l, "duplicate key %s", q);
+			if (!is_integer(p) || fabs(p->valuedouble) > 9007199254740992.0)
+				return fail(l, "expected an integer default value (got %s)",
+				            show(p, got, sizeof got));
+			l->pnames[bi][i] = p->string;
+			sc->param_default[bi][i] = (int64_t)p->valuedouble;
+			path_pop(l, o3);
+		}
+		sc->nparams[bi] = (uint8_t)np;
+		path_pop(l, o2);
+	}
+	path_pop(l, old);
+	return 0;
+}
+
+/* A label field of an assertion object a, which must be a label in use. */
+static int get_label_field(struct ld *l, const cJSON *a, const char *key, const char **out)
+{
+	char got[96];
+	size_t old = path_key(l, key);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, key);
+	if (!cJSON_IsString(v) || !has_label(l->sc, v->valuestring))
+		return fail(l, "expected a label given by a spawn or by main-label (got %s)",
+		            show(v, got, sizeof got));
+	*out = intern_label(l, v->valuestring);
+	path_pop(l, old);
+	return 0;
+}
+
+static const char *const assert_list =
+        "all-finish, deadlock, max-runnable-wait, cpu-share, finish-before, "
+        "min-parallelism, min-events";
+
+/* "assert": [{"all-finish": true}, {"cpu-share": {...}}, ...] */
+static int get_asserts(struct ld *l, const cJSON *root)
+{
+	char got[96];
+	struct sc_scenario *sc = l->sc;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "assert");
+	static const char *const label_ns[] = {"label", "ns"};
+	static const char *const label_n[] = {"label", "n"};
+	static const char *const share_keys[] = {"labels", "within"};
+	static const char *const event_keys[] = {"kind", "count"};
+	if (!v)
+		return 0;
+	size_t old = path_key(l, "assert");
+	int cnt = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
+	if (cnt < 0)
+		return fail(l,
+		            "expected an array of assertions like [{\"all-finish\": true}] "
+		            "(got %s)",
+		            show(v, got, sizeof got));
+	if (!(sc->asserts = calloc((size_t)cnt + 1, sizeof *sc->asserts)))
+		return fail(l, "out of memory");
+	bool finish = false, deadlock = false;
+	int i = 0;
+	for (const cJSON *a = v->child; a; a = a->next, i++) {
+		size_t o2 = path_index(l, i);
+		struct sc_assert *as = &sc->asserts[sc->nasserts];
+		snprintf(as->path, sizeof as->path, "$.assert[%d]", i);
+		if (!cJSON_IsObject(a) || !a->child || a->child->next)
+			return fail(l,
+			            "expected one assertion like {\"all-finish\": true} (got %s)",
+			            show(a, got, sizeof got));
+		const cJSON *d = a->child;
+		const char *k = d->string;
+		path_key(l, k);
+		if (strcmp(k, "all-finish") == 0 || strcmp(k, "deadlock") == 0) {
+			if (!cJSON_IsTrue(d))
+				return fail(l, "expected true (got %s)", show(d, got, sizeof got));
+			as->kind = k[0] == 'a' ? SC_ASSERT_ALL_FINISH : SC_ASSERT_DEADLOCK;
+			if (k[0] == 'a')
+				finish = true;
+			else
+				deadlock = true;
+			if (finish && deadlock)
+				return fail(l, "expected either all-finish or deadlock, not both");
+		} else if (strcmp(k, "max-runnable-wait") == 0 || strcmp(k, "finish-before") == 0) {
+			as->kind =
+			        k[0] == 'm' ? SC_ASSERT_MAX_RUNNABLE_WAIT : SC_ASSERT_FINISH_BEFORE;
+			if (!cJSON_IsObject(d))
+				return fail(l, "expected {\"label\": \"x\", \"ns\": 1000} (got %s)",
+				            show(d, got, sizeof got));
+			if (check_keys(l, d, label_ns, 2, "label, ns") || missing(l, d, "label") ||
+			    missing(l, d, "ns") || get_label_field(l, d, "label", &as->label) ||
+			    get_uint_field(l, d, "ns", SC_MAX_NS, &as->ns))
+				return 2;
+		} else if (strcmp(k, "min-parallelism") == 0) {
+			as->kind = SC_ASSERT_MIN_PARALLELISM;
+			if (!cJSON_IsObject(d))
+				return fail(l, "expected {\"label\": \"x\", \"n\": 4} (got %s)",
+				            show(d, got, sizeof got));
+			if (check_keys(l, d, label_n, 2, "label, n") || missing(l, d, "label") ||
+			    missing(l, d, "n") || get_label_field(l, d, "label", &as->label) ||
+			    get_uint_field(l, d, "n", SC_MAX_COUNT, &as->n))
+				return 2;
+		} else if (strcmp(k, "cpu-share") == 0) {
+			as->kind = SC_ASSERT_CPU_SHARE;
+			if (!cJSON_IsObject(d))
+				return fail(l,
+				            "expected {\"labels\": [\"a\", \"b\"], \"within\": 20} "
+				            "(got %s)",
+				            show(d, got, sizeof got));
+			if (check_keys(l, d, share_keys, 2, "labels, within") ||
+			    missing(l, d, "labels") || missing(l, d, "within"))
+				return 2;
+			const cJSON *labels = cJSON_GetObjectItemCaseSensitive(d, "labels");
+			size_t o3 = path_key(l, "labels");
+			if (!cJSON_IsArray(labels) || cJSON_GetArraySize(labels) != 2)
+				return fail(l, "expected two labels [\"a\", \"b\"] (got %s)",
+				            show(labels, got, sizeof got));
+			const char *lb[2];
+			int j = 0;
+			for (const cJSON *x = labels->child; x; x = x->next, j++) {
+				path_index(l, j);
+				if (!cJSON_IsString(x) || !has_label(sc, x->valuestring))
+					return fail(l,
+					            "expected a label given by a spawn or by "
+					            "main-label (got %s)",
+					            show(x, got, sizeof got));
+				lb[j] = intern_label(l, x->valuestring);
+				path_pop(l, o3);
+				path_key(l, "labels");
+			}
+			path_pop(l, o3);
+			as->label = lb[0];
+			as->label2 = lb[1];
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(d, "within");
+			o3 = path_key(l, "within");
+			if (!cJSON_IsNumber(w) || !(w->valuedouble >= 1) || w->valuedouble > 1e9)
+				return fail(l, "expected a factor >= 1 (got %s)",
+				            show(w, got, sizeof got));
+			as->within = w->valuedouble;
+			path_pop(l, o3);
+		} else if (strcmp(k, "min-events") == 0) {
+			as->kind = SC_ASSERT_MIN_EVENTS;
+			if (!cJSON_IsObject(d))
+				return fail(l,
+				            "expected {\"kind\": \"steal\", \"count\": 1} (got %s)",
+				            show(d, got, sizeof got));
+			if (check_keys(l, d, event_keys, 2, "kind, count") ||
+			    missing(l, d, "kind") || missing(l, d, "count"))
+				return 2;
+			const cJSON *kn = cJSON_GetObjectItemCaseSensitive(d, "kind");
+			int e = 1;
+			while (e < RT_EV__COUNT &&
+			       !(cJSON_IsString(kn) && rt_evkind_name[e] &&
+			         strcmp(kn->valuestring, rt_evkind_name[e]) == 0))
+				e++;
+			if (e == RT_EV__COUNT) {
+				path_key(l, "kind");
+				return fail(l,
+				            "expected an event kind of docs/database.md such as "
+				            "steal, preempt or gstatus (got %s)",
+				            show(kn, got, sizeof got));
+			}
+			as->kind_name = rt_evkind_name[e];
+			if (get_uint_field(l, d, "count", INT64_MAX / 2, &as->n))
+				return 2;
+		} else {
+			char q[160];
+			quote(q, sizeof q, k, 64);
+			return fail(l, "unknown assertion %s (expected %s)", q, assert_list);
+		}
+		sc->nasserts++;
+		path_pop(l, o2);
+	}
+	path_pop(l, old);
+	return 0;
 }
 
 /* ---- the document ---- */
 
-static const char *const top_keys[] = {"name", "description", "gomaxprocs", "main", "bodies"};
+static const char *const top_keys[] = {"name",       "description", "gomaxprocs", "main",
+                                       "bodies",     "params",      "channels",   "mutexes",
+                                       "waitgroups", "main-label",  "assert"};
 
 static int compile(struct ld *l, const cJSON *root)
 {
@@ -657,7 +1640,9 @@ static int compile(struct ld *l, const cJSON *root)
 	size_t old;
 	if (!cJSON_IsObject(root))
 		return fail(l, "expected a scenario object (got %s)", show(root, got, sizeof got));
-	if (check_keys(l, root, top_keys, 5, "name, description, gomaxprocs, main, bodies") ||
+	if (check_keys(l, root, top_keys, 11,
+	               "name, description, gomaxprocs, main, bodies, params, channels, mutexes, "
+	               "waitgroups, main-label, assert") ||
 	    missing(l, root, "gomaxprocs") || missing(l, root, "main") ||
 	    missing(l, root, "bodies"))
 		return 2;
@@ -693,8 +1678,12 @@ static int compile(struct ld *l, const cJSON *root)
 	l->names = malloc((size_t)nb * sizeof *l->names);
 	l->sorted = malloc((size_t)nb * sizeof *l->sorted);
 	l->bodies_json = malloc((size_t)nb * sizeof *l->bodies_json);
+	l->pnames = calloc((size_t)nb, sizeof *l->pnames);
 	sc->body_start = malloc((size_t)nb * sizeof *sc->body_start);
-	if (!l->names || !l->sorted || !l->bodies_json || !sc->body_start)
+	sc->nparams = calloc((size_t)nb, sizeof *sc->nparams);
+	sc->param_default = calloc((size_t)nb, sizeof *sc->param_default);
+	if (!l->names || !l->sorted || !l->bodies_json || !l->pnames || !sc->body_start ||
+	    !sc->nparams || !sc->param_default)
 		return fail(l, "out of memory");
 	int i = 0;
 	for (const cJSON *b = bodies->child; b; b = b->next, i++) {
@@ -718,15 +1707,33 @@ static int compile(struct ld *l, const cJSON *root)
 		return 2;
 	path_pop(l, old);
 
+	if (get_params(l, root) || get_channels(l, root) ||
+	    get_names(l, root, "mutexes", &sc->mutex_name, &sc->nmutexes) ||
+	    get_names(l, root, "waitgroups", &sc->wg_name, &sc->nwgs))
+		return 2;
+	v = cJSON_GetObjectItemCaseSensitive(root, "main-label");
+	if (v) {
+		path_key(l, "main-label");
+		if (!cJSON_IsString(v) || !v->valuestring[0])
+			return fail(l, "expected a non-empty string (got %s)",
+			            show(v, got, sizeof got));
+		if (!(sc->main_label = (char *)intern_label(l, v->valuestring)))
+			return fail(l, "out of memory");
+		path_pop(l, 1);
+	}
+
 	for (i = 0; i < nb; i++) {
 		size_t o1 = path_key(l, "bodies");
 		path_key(l, l->names[i]);
+		l->body = (uint32_t)i;
 		sc->body_start[i] = (uint32_t)sc->nops;
 		if (compile_ops(l, l->bodies_json[i], 0) ||
-		    emit(l, NULL, (struct sc_op){.kind = SC_OP_EXIT}, NULL))
+		    emit(l, (struct sc_op){.kind = SC_OP_EXIT}, NULL))
 			return 2;
 		path_pop(l, o1);
 	}
+	if (get_asserts(l, root))
+		return 2;
 	return check_spawns(l);
 }
 
@@ -798,8 +1805,11 @@ int sc_parse(const char *file, const char *text, struct sc_scenario **out, char 
 	rc = 0;
 fail:
 	cJSON_Delete(root);
+	for (size_t i = 0; i < l.npaths; i++)
+		free(l.paths[i]);
+	free(l.paths);
 	sc_free(l.sc);
-	free(l.src);
+	free(l.pnames);
 	free(l.names);
 	free(l.sorted);
 	free(l.bodies_json);
@@ -884,7 +1894,7 @@ int sc_load(const char *name_or_path, struct sc_scenario **out, char *err, size_
 		snprintf(file, sizeof file, "<bundled>/%s.json", name_or_path);
 		return sc_parse(file, sc_bundled_files[i].text, out, err, errlen);
 	}
-	char list[512];
+	char list[1024];
 	size_t k = 0;
 	list[0] = '\0';
 	for (int i = 0; i < sc_bundled_nfiles && k < sizeof list; i++)
@@ -903,7 +1913,25 @@ void sc_free(struct sc_scenario *sc)
 	free(sc->text);
 	free(sc->name);
 	free(sc->body_start);
+	free(sc->nparams);
+	free(sc->param_default);
 	free(sc->ops);
+	free(sc->exprs);
+	free(sc->spawn_args);
+	for (uint32_t i = 0; i < sc->nchans; i++)
+		free(sc->chan_name[i]);
+	free(sc->chan_name);
+	free(sc->chan_cap);
+	for (uint32_t i = 0; i < sc->nmutexes; i++)
+		free(sc->mutex_name[i]);
+	free(sc->mutex_name);
+	for (uint32_t i = 0; i < sc->nwgs; i++)
+		free(sc->wg_name[i]);
+	free(sc->wg_name);
+	free(sc->asserts);
+	for (size_t i = 0; i < sc->nlabels; i++)
+		free(sc->labels[i]);
+	free(sc->labels);
 	free(sc);
 }
 
@@ -940,4 +1968,19 @@ const char *sc_bundled_name(int i)
 const char *sc_bundled_summary(int i)
 {
 	return i >= 0 && i < sc_bundled_nfiles ? sc_bundled_files[i].summary : NULL;
+}
+
+size_t sc_assert_count(const struct sc_scenario *sc)
+{
+	return sc->nasserts;
+}
+
+const struct sc_assert *sc_assert_get(const struct sc_scenario *sc, size_t i)
+{
+	return i < sc->nasserts ? &sc->asserts[i] : NULL;
+}
+
+const char *sc_main_label(const struct sc_scenario *sc)
+{
+	return sc->main_label;
 }

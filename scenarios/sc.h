@@ -2,8 +2,10 @@
  * sc.h - the workload language: loading scenario files and running them.
  *
  * A scenario is a JSON document (docs/scenarios.md) naming gomaxprocs,
- * goroutine bodies made of ops (spawn, spend, gosched, repeat, exit) and
- * the body main runs.  sc_load validates the whole document up front,
+ * goroutine bodies made of ops (spawn, spend, sleep, channels, select,
+ * mutexes, wait groups, repeat, if, ...), the body main runs, the
+ * channels, mutexes and wait groups a run creates, and assertions the run
+ * must satisfy (checked by analysis/).  sc_load validates the whole document up front,
  * so that a run never starts on bad input; every error message names the
  * file, the JSON path (e.g. $.bodies.worker[2].count) and what was
  * expected.
@@ -36,8 +38,33 @@ int sc_gomaxprocs(const struct sc_scenario *sc);
 /* Ops in the compiled form (tests, `gsched list`). */
 size_t sc_op_count(const struct sc_scenario *sc);
 /* Goroutines one run creates, main included (computed at load from the
- * spawn graph; INT64_MAX if it overflows). */
+ * spawn graph; INT64_MAX if it overflows).  Exact unless a spawn sits
+ * inside a select: then an upper bound (every case is counted). */
 int64_t sc_goroutines(const struct sc_scenario *sc);
+
+/* Assertions ("assert": [...]), in document order. */
+enum sc_assert_kind {
+	SC_ASSERT_ALL_FINISH,        /* the run completes */
+	SC_ASSERT_DEADLOCK,          /* the run ends in a deadlock */
+	SC_ASSERT_MAX_RUNNABLE_WAIT, /* label, ns */
+	SC_ASSERT_CPU_SHARE,         /* label, label2, within */
+	SC_ASSERT_FINISH_BEFORE,     /* label, ns */
+	SC_ASSERT_MIN_PARALLELISM,   /* label, n */
+	SC_ASSERT_MIN_EVENTS,        /* kind, n */
+};
+struct sc_assert {
+	enum sc_assert_kind kind;
+	char path[24];         /* "$.assert[3]" */
+	const char *label;     /* goroutine label */
+	const char *label2;    /* cpu-share: the second label */
+	const char *kind_name; /* min-events: the event kind */
+	int64_t ns, n;
+	double within;
+};
+size_t sc_assert_count(const struct sc_scenario *sc);
+const struct sc_assert *sc_assert_get(const struct sc_scenario *sc, size_t i);
+/* The label of the main goroutine ("main-label"), or NULL. */
+const char *sc_main_label(const struct sc_scenario *sc);
 
 /* Bundled scenarios, in a stable order; NULL past the end. */
 const char *sc_bundled_name(int i);

@@ -21,6 +21,7 @@ static const struct {
         {"chan", make_chan_suite},
         {"sync", make_sync_suite},
         {"time", make_time_suite},
+        {"lang", make_lang_suite},
 };
 
 int main(int argc, char **argv)

@@ -4,8 +4,9 @@
  * say, and every bad input is refused with exit code 2 and the exact
  * one-line message (file, JSON path, what was expected).
  *
- * The interpreter itself needs a scheduler to run in; the CLI suite runs
- * it end to end.  Here only sc_run_new's starting state is checked.
+ * The interpreter itself needs a scheduler to run in; the CLI and lang
+ * suites run it end to end.  Here only sc_run_new's starting state is
+ * checked.
  */
 #include <check.h>
 #include <stdint.h>
@@ -18,14 +19,36 @@
 
 #define BAD_DIR GSCHED_SOURCE_DIR "/tests/data/bad/"
 
+static struct sc_scenario *parse_ok(const char *text);
+
 static const struct {
 	const char *name;
 	int gomaxprocs;
 	int64_t goroutines;
 } bundled[] = {
         /* sorted by name, as sc_bundled_name lists them */
-        {"create-chain", 4, 1001}, {"fan-out", 4, 1001},    {"gosched-storm", 4, 5},
-        {"many-alive", 4, 100001}, {"spawn-tree", 4, 2047},
+        {"create-chain", 4, 1001},
+        {"create-goroutines-parallel", 4, 1005},
+        {"create-goroutines-single", 4, 1002},
+        {"fan-out", 4, 1001},
+        {"gomaxprocs-storm", 3, 308}, /* an upper bound: the chain spawns in a select */
+        {"goroutine-parallelism", 4, 41},
+        {"goroutine-parallelism2", 4, 41},
+        {"gosched-storm", 4, 5},
+        {"many-alive", 4, 100001},
+        {"matmult", 4, 128},
+        {"mutex-starvation", 2, 3},
+        {"netpoll-server", 4, 2001},
+        {"ping-pong-hog", 1, 5},
+        {"preemption-after-syscall", 2, 9},
+        {"producer-consumer", 4, 5},
+        {"spawn-tree", 4, 2047},
+        {"timer-fairness", 2, 4},
+        {"timer-fairness2", 2, 5},
+        {"timer-storm", 4, 2001},
+        {"wakeup-parallel-spinning", 4, 51},
+        {"wakeup-parallel-syscall", 4, 51},
+        {"yield-progress", 2, 2},
 };
 #define NBUNDLED (int)(sizeof bundled / sizeof bundled[0])
 
@@ -56,6 +79,7 @@ START_TEST(bundled_loads)
 	ck_assert_int_eq(sc_goroutines(sc), bundled[_i].goroutines);
 	ck_assert_int_gt((int)sc_op_count(sc), 0);
 	ck_assert_ptr_nonnull(strstr(sc_text(sc), "\"description\""));
+	ck_assert_int_gt((int)sc_assert_count(sc), 0);
 
 	struct sc_run *r = sc_run_new(sc, 42);
 	ck_assert_ptr_nonnull(r);
@@ -66,13 +90,73 @@ START_TEST(bundled_loads)
 }
 END_TEST
 
-/* spawn-tree: 11 bodies of spawn+spend (leaves: spend) plus their exits. */
+/* spawn-tree: one recursive body, IF + SPAWN + JUMP, SPEND, EXIT. */
 START_TEST(spawn_tree_compiles)
 {
 	struct sc_scenario *sc = NULL;
 	char err[1024];
 	ck_assert_int_eq(sc_load("spawn-tree", &sc, err, sizeof err), 0);
-	ck_assert_int_eq((int)sc_op_count(sc), 10 * 3 + 2);
+	ck_assert_int_eq((int)sc_op_count(sc), 5);
+	ck_assert_int_eq((int)sc_assert_count(sc), 1);
+	ck_assert_int_eq(sc_assert_get(sc, 0)->kind, SC_ASSERT_ALL_FINISH);
+	ck_assert_ptr_null(sc_assert_get(sc, 1));
+	sc_free(sc);
+}
+END_TEST
+
+/* Every op and every assertion of the language in one file. */
+START_TEST(every_op_loads)
+{
+	struct sc_scenario *sc = NULL;
+	char err[1024] = "";
+	int rc = sc_load(GSCHED_SOURCE_DIR "/tests/data/lang/every-op.json", &sc, err, sizeof err);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_int_eq(sc_goroutines(sc), 9);
+	ck_assert_str_eq(sc_main_label(sc), "main");
+	ck_assert_int_eq((int)sc_assert_count(sc), 6);
+	const struct sc_assert *a = sc_assert_get(sc, 2);
+	ck_assert_int_eq(a->kind, SC_ASSERT_CPU_SHARE);
+	ck_assert_str_eq(a->label, "worker");
+	ck_assert_str_eq(a->label2, "tree");
+	ck_assert(a->within == 1000000);
+	ck_assert_str_eq(a->path, "$.assert[2]");
+	a = sc_assert_get(sc, 5);
+	ck_assert_int_eq(a->kind, SC_ASSERT_MIN_EVENTS);
+	ck_assert_str_eq(a->kind_name, "gstatus");
+	ck_assert_int_eq(a->n, 10);
+	struct sc_run *r = sc_run_new(sc, 1);
+	ck_assert_ptr_nonnull(r);
+	sc_run_free(r); /* no run: nothing was created, nothing to free in the runtime */
+	sc_free(sc);
+}
+END_TEST
+
+/* Arguments and if: the loader evaluates every state a run reaches. */
+START_TEST(parse_args_and_if)
+{
+	/* a binary tree of depth 4 by arguments: 31 goroutines */
+	struct sc_scenario *sc = parse_ok(
+	        "{\"gomaxprocs\":1,\"main\":\"n\",\"params\":{\"n\":{\"d\":4}},\"bodies\":{"
+	        "\"n\":[{\"op\":\"if\",\"cond\":{\"gt\":[\"$d\",0]},\"then\":[{\"op\":\"spawn\","
+	        "\"body\":\"n\",\"count\":2,\"args\":{\"d\":{\"sub\":[\"$d\",1]}}}]}]}}");
+	ck_assert_int_eq(sc_goroutines(sc), 31);
+	sc_free(sc);
+	/* else branches, counts from arguments, mul; an exit in a then ends the goroutine */
+	sc = parse_ok("{\"gomaxprocs\":1,\"main\":\"m\",\"params\":{\"w\":{\"k\":1}},"
+	              "\"bodies\":{\"m\":[{\"op\":\"spawn\",\"body\":\"w\",\"args\":{\"k\":3}},"
+	              "{\"op\":\"spawn\",\"body\":\"w\"}],"
+	              "\"w\":[{\"op\":\"if\",\"cond\":{\"eq\":[\"$k\",1]},\"then\":[{\"op\":"
+	              "\"exit\"}],\"else\":[{\"op\":\"spawn\",\"body\":\"x\",\"count\":"
+	              "{\"mul\":[\"$k\",\"$k\"]}}]},{\"op\":\"spawn\",\"body\":\"x\"}],\"x\":[]}}");
+	/* main + w(3) [9 x + 1 x] + w(1) [exits] */
+	ck_assert_int_eq(sc_goroutines(sc), 1 + 1 + 10 + 1);
+	sc_free(sc);
+	/* a spawn in a select case counts as if every case ran: an upper bound */
+	sc = parse_ok("{\"gomaxprocs\":1,\"main\":\"m\",\"channels\":{\"c\":{}},\"bodies\":{"
+	              "\"m\":[{\"op\":\"select\",\"cases\":[{\"recv\":\"c\",\"then\":[{\"op\":"
+	              "\"spawn\",\"body\":\"x\"}]}],\"default\":[{\"op\":\"spawn\",\"body\":"
+	              "\"x\",\"count\":2}]}],\"x\":[]}}");
+	ck_assert_int_eq(sc_goroutines(sc), 4);
 	sc_free(sc);
 }
 END_TEST
@@ -172,11 +256,13 @@ static const struct {
         {"count-negative.json",
          "$.bodies.worker[2].count: expected a non-negative integer (got -3)"},
         {"unknown-op.json", "$.bodies.worker[1].op: unknown op \"spwan\" (expected spawn, spend, "
-                            "gosched, repeat, exit)"},
+                            "gosched, repeat, exit, sleep, syscall, io-wait, set-gomaxprocs, "
+                            "send, recv, close, select, lock, unlock, add, done, wait, if)"},
         {"unknown-key.json",
-         "$.bodies.main[0].cout: unknown key \"cout\" (expected op, body, count)"},
-        {"unknown-top-key.json", "$.gomaxproc: unknown key \"gomaxproc\" (expected name, "
-                                 "description, gomaxprocs, main, bodies)"},
+         "$.bodies.main[0].cout: unknown key \"cout\" (expected op, body, count, args, label)"},
+        {"unknown-top-key.json",
+         "$.gomaxproc: unknown key \"gomaxproc\" (expected name, description, gomaxprocs, main, "
+         "bodies, params, channels, mutexes, waitgroups, main-label, assert)"},
         {"spawn-unknown-body.json",
          "$.bodies.main[0].body: expected the name of a body in $.bodies (got \"wroker\")"},
         {"not-json.json", "not JSON: parse error near line 1, column 1"},
@@ -195,6 +281,27 @@ static const struct {
                              "endless cycle ping -> pong -> ping)"},
         {"gomaxprocs-zero.json", "$.gomaxprocs: expected an integer in 1..256 (got 0)"},
         {"duplicate-body.json", "$.bodies.worker: duplicate key \"worker\""},
+        {"unknown-chan.json",
+         "$.bodies.main[0].chan: expected the name of one of $.channels (got \"jbos\")"},
+        {"endless-recursion.json", "$.bodies.node[0].then[0].body: expected spawns that end (got "
+                                   "the endless cycle node(depth=3) -> node(depth=3))"},
+        {"unbounded-recursion.json",
+         "$.bodies.node[0].body: expected spawns that end (got more than 262144 distinct "
+         "goroutine states: does an argument approach a bound?)"},
+        {"count-expr-negative.json",
+         "$.bodies.w[0].count: expected an integer in 0..10000000 (got -2 in w(n=3))"},
+        {"unknown-param.json", "$.bodies.main[0].args.m: unknown argument \"m\" (body w takes n)"},
+        {"assert-unknown-label.json",
+         "$.assert[1].max-runnable-wait.label: expected a label given by a spawn or by "
+         "main-label (got \"pnig\")"},
+        {"unknown-assert.json",
+         "$.assert[0].all-finsh: unknown assertion \"all-finsh\" (expected all-finish, deadlock, "
+         "max-runnable-wait, cpu-share, finish-before, min-parallelism, min-events)"},
+        {"select-bad-case.json",
+         "$.bodies.main[0].cases[1]: expected a case {\"send\": \"c\", \"value\": 1} or "
+         "{\"recv\": \"c\"}, with an optional \"then\" (got {\"send\":\"c\",\"recv\":\"c\"})"},
+        {"bad-comparison.json", "$.bodies.main[0].cond.gte: unknown comparison \"gte\" (expected "
+                                "eq, ne, lt, le, gt, ge)"},
 };
 #define NBAD (int)(sizeof bad / sizeof bad[0])
 
@@ -262,6 +369,126 @@ START_TEST(bad_inline)
 	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spawn\",\"body\":"
 	         "\"m\"}]}}",
 	         "$.bodies.m[0].body: expected spawns that end (got the endless cycle m -> m)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"recv\"}]}}",
+	         "$.bodies.m[0]: missing field \"chan\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"mutexes\":[\"mu\"],\"bodies\":{\"m\":[{\"op\":"
+	         "\"lock\",\"mutex\":\"mx\"}]}}",
+	         "$.bodies.m[0].mutex: expected the name of one of $.mutexes (got \"mx\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"waitgroups\":[\"wg\"],\"bodies\":{\"m\":[{"
+	         "\"op\":\"add\",\"wg\":\"wg\"}]}}",
+	         "$.bodies.m[0]: missing field \"n\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"waitgroups\":[\"wg\"],\"bodies\":{\"m\":[{"
+	         "\"op\":\"wait\",\"wg\":\"wg2\"}]}}",
+	         "$.bodies.m[0].wg: expected the name of one of $.waitgroups (got \"wg2\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"set-gomaxprocs\","
+	         "\"n\":0}]}}",
+	         "$.bodies.m[0].n: expected an integer in 1..256 (got 0)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"set-gomaxprocs\","
+	         "\"n\":300}]}}",
+	         "$.bodies.m[0].n: expected a non-negative integer up to 256 (got 300)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"sleep\",\"ns\":-5}]"
+	         "}}",
+	         "$.bodies.m[0].ns: expected a non-negative integer (got -5)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"io-wait\",\"ns\":{"
+	         "\"poisson\":5}}]}}",
+	         "$.bodies.m[0].ns.poisson: unknown distribution \"poisson\" (expected uniform, "
+	         "exp, normal)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"select\",\"cases\":"
+	         "[]}]}}",
+	         "$.bodies.m[0].cases: expected an array of 1..16 cases like {\"recv\": \"c\"} "
+	         "(got [])"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"channels\":{\"c\":{}},\"bodies\":{\"m\":[{"
+	         "\"op\":\"select\",\"cases\":[{\"recv\":\"c\",\"value\":1}]}]}}",
+	         "$.bodies.m[0].cases[0].value: unknown key \"value\" (expected recv, then)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"channels\":{\"c\":{}},\"bodies\":{\"m\":[{"
+	         "\"op\":\"select\",\"cases\":[{\"recv\":\"c\",\"then\":[{\"op\":\"exit\",\"n\":1}]"
+	         "}]}]}}",
+	         "$.bodies.m[0].cases[0].then[0].n: unknown key \"n\" (expected op)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"channels\":{\"c\":{}},\"bodies\":{\"m\":[{"
+	         "\"op\":\"select\",\"cases\":[{\"recv\":\"c\"}],\"default\":[{\"op\":\"spwan\"}]}]"
+	         "}}",
+	         "$.bodies.m[0].default[0].op: unknown op \"spwan\" (expected spawn, spend, "
+	         "gosched, repeat, exit, sleep, syscall, io-wait, set-gomaxprocs, send, recv, "
+	         "close, select, lock, unlock, add, done, wait, if)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"if\",\"then\":[]}]}"
+	         "}",
+	         "$.bodies.m[0]: missing field \"cond\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"if\",\"cond\":{"
+	         "\"lt\":[1]},\"then\":[]}]}}",
+	         "$.bodies.m[0].cond.lt: expected two operands [x, y] (got [1])"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"if\",\"cond\":{"
+	         "\"lt\":[1,2]},\"then\":[],\"else\":[{\"op\":\"gosched\",\"x\":1}]}]}}",
+	         "$.bodies.m[0].else[0].x: unknown key \"x\" (expected op)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spend\",\"ns\":{"
+	         "\"add\":[1,2,3]}}]}}",
+	         "$.bodies.m[0].ns.add: expected two operands [x, y] (got [1,2,3])"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spend\",\"ns\":\"$"
+	         "n\"}]}}",
+	         "$.bodies.m[0].ns: expected a param of body m (it has none: declare them in "
+	         "$.params) (got \"$n\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spend\",\"ns\":{"
+	         "\"add\":[1,{\"add\":[1,{\"add\":[1,{\"add\":[1,{\"add\":[1,{\"add\":[1,{\"add\":["
+	         "1,{\"add\":[1,{\"add\":[1,1]}]}]}]}]}]}]}]}]}}]}}",
+	         "$.bodies.m[0].ns.add[1].add[1].add[1].add[1].add[1].add[1].add[1].add[1].add: "
+	         "expected expressions nested at most 8 deep"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"channels\":{\"c\":{}},\"bodies\":{\"m\":[{"
+	         "\"op\":\"send\",\"chan\":\"c\",\"value\":\"x\"}]}}",
+	         "$.bodies.m[0].value: expected an integer, a \"$param\" of the body, or "
+	         "{\"add\"|\"sub\"|\"mul\": [x, y]} (got \"x\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spawn\",\"body\":"
+	         "\"m\",\"count\":0,\"label\":\"\"}]}}",
+	         "$.bodies.m[0].label: expected a non-empty string (got \"\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"spawn\",\"body\":"
+	         "\"m\",\"count\":0,\"args\":{\"n\":1}}]}}",
+	         "$.bodies.m[0].args.n: unknown argument \"n\" (body m takes none)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"channels\":{\"c\":{\"cap\":-1}},\"bodies\":{"
+	         "\"m\":[]}}",
+	         "$.channels.c.cap: expected a non-negative integer (got -1)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"channels\":{\"c\":{\"size\":1}},\"bodies\":{"
+	         "\"m\":[]}}",
+	         "$.channels.c.size: unknown key \"size\" (expected cap)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"mutexes\":[\"mu\",\"mu\"],\"bodies\":{\"m\":[]"
+	         "}}",
+	         "$.mutexes[1]: expected a name not given before (got \"mu\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"waitgroups\":\"wg\",\"bodies\":{\"m\":[]}}",
+	         "$.waitgroups: expected an array of at most 256 names like [\"mu\"] (got \"wg\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"params\":{\"zz\":{\"n\":1}},\"bodies\":{\"m\":"
+	         "[]}}",
+	         "$.params.zz: expected the name of a body in $.bodies (got \"zz\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"params\":{\"m\":{\"n\":\"x\"}},\"bodies\":{"
+	         "\"m\":[]}}",
+	         "$.params.m.n: expected an integer default value (got \"x\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"params\":{\"m\":{}},\"bodies\":{\"m\":[]}}",
+	         "$.params.m: expected an object of 1..8 params with default values like "
+	         "{\"depth\": 10} (got {})"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"main-label\":\"\",\"bodies\":{\"m\":[]}}",
+	         "$.main-label: expected a non-empty string (got \"\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"assert\":{\"all-finish\":true},\"bodies\":{"
+	         "\"m\":[]}}",
+	         "$.assert: expected an array of assertions like [{\"all-finish\": true}] (got "
+	         "{\"all-finish\":true})"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"assert\":[{\"all-finish\":true},{\"deadlock\":"
+	         "true}],\"bodies\":{\"m\":[]}}",
+	         "$.assert[1].deadlock: expected either all-finish or deadlock, not both"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"assert\":[{\"all-finish\":false}],\"bodies\":{"
+	         "\"m\":[]}}",
+	         "$.assert[0].all-finish: expected true (got false)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"main-label\":\"a\",\"assert\":[{\"cpu-share\":"
+	         "{\"labels\":[\"a\",\"a\"],\"within\":0.5}}],\"bodies\":{\"m\":[]}}",
+	         "$.assert[0].cpu-share.within: expected a factor >= 1 (got 0.5)"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"main-label\":\"a\",\"assert\":[{\"cpu-share\":"
+	         "{\"labels\":[\"a\"],\"within\":2}}],\"bodies\":{\"m\":[]}}",
+	         "$.assert[0].cpu-share.labels: expected two labels [\"a\", \"b\"] (got [\"a\"])"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"assert\":[{\"min-events\":{\"kind\":"
+	         "\"steals\",\"count\":1}}],\"bodies\":{\"m\":[]}}",
+	         "$.assert[0].min-events.kind: expected an event kind of docs/database.md such as "
+	         "steal, preempt or gstatus (got \"steals\")"},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"main-label\":\"a\",\"assert\":[{\"finish-"
+	         "before\":{\"label\":\"a\"}}],\"bodies\":{\"m\":[]}}",
+	         "$.assert[0].finish-before: missing field \"ns\""},
+	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"main-label\":\"a\",\"assert\":[{\"min-"
+	         "parallelism\":{\"label\":\"a\",\"n\":2,\"x\":1}}],\"bodies\":{\"m\":[]}}",
+	         "$.assert[0].min-parallelism.x: unknown key \"x\" (expected label, n)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char want[2048], err[2048] = "";
@@ -287,13 +514,18 @@ END_TEST
 
 START_TEST(unknown_bundled)
 {
-	char err[1024];
+	char err[1024], want[1024];
 	struct sc_scenario *sc = NULL;
 	ck_assert_int_eq(sc_load("spawn-tre", &sc, err, sizeof err), 2);
 	ck_assert_ptr_null(sc);
-	ck_assert_str_eq(err, "spawn-tre: no bundled scenario of that name (bundled: create-chain, "
-	                      "fan-out, gosched-storm, many-alive, spawn-tree; a path needs a "
-	                      "'/' or a .json suffix)");
+	size_t n = (size_t)snprintf(want, sizeof want,
+	                            "spawn-tre: no bundled scenario of that name (bundled: ");
+	for (int i = 0; sc_bundled_name(i); i++)
+		n += (size_t)snprintf(want + n, sizeof want - n, "%s%s", i ? ", " : "",
+		                      sc_bundled_name(i));
+	snprintf(want + n, sizeof want - n, "; a path needs a '/' or a .json suffix)");
+	ck_assert_str_eq(err, want);
+	ck_assert_ptr_nonnull(strstr(err, "create-chain, create-goroutines-parallel, "));
 }
 END_TEST
 
@@ -311,6 +543,8 @@ Suite *make_scenarios_suite(void)
 	tcase_add_test(tc, parse_exit_semantics);
 	tcase_add_test(tc, parse_depth_limit);
 	tcase_add_test(tc, parse_saturates);
+	tcase_add_test(tc, parse_args_and_if);
+	tcase_add_test(tc, every_op_loads);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

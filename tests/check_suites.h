@@ -12,6 +12,7 @@ Suite *make_cli_suite(void);
 Suite *make_chan_suite(void);
 Suite *make_sync_suite(void);
 Suite *make_time_suite(void);
+Suite *make_lang_suite(void);
 
 /* Paths the tests need, set by CMake. */
 #ifndef GSCHED_BINARY
