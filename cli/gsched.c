@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "an.h"
+#include "commands.h"
+#include "runner.h"
 #include "sc.h"
 #include "sim.h"
 #include "tr.h"
@@ -33,7 +35,9 @@ static const char usage_main[] =
         "  run SCENARIO     run a scenario in the deterministic simulator, print a summary\n"
         "                   and optionally log every scheduler transition to SQLite\n"
         "  list scenarios   one line per bundled scenario\n"
-        "  list policies    the --policy settings of gsched run\n"
+        "  list policies    the --policy settings of gsched run\n";
+
+static const char usage_main_tail[] =
         "  help [COMMAND]   this text, or a command's\n"
         "\n"
         "SCENARIO is the name of a bundled scenario (see `gsched list scenarios`) or the\n"
@@ -323,6 +327,7 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	cfg.sink = sink;
+	cfg.record = db_sink != NULL; /* the database keeps the run's schedule */
 
 	struct sc_run *r = sc_run_new(sc, sim_stream_seed(cfg.seed, SIM_STREAM_WORKLOAD, 0));
 	struct sim_result res;
@@ -332,6 +337,9 @@ static int cmd_run(int argc, char **argv)
 	size_t nres = an_evaluate(checker, res.status, res.stats.end_ns, results);
 	rc = an_exit_status(sc, res.status, results, nres);
 	int64_t runid = db_sink ? tr_sqlite_run_id(db_sink) : 0;
+	if (db_sink)
+		cli_store_schedule(db_sink, &res, cfg.max_steps, cfg.max_time_ns);
+	free(res.schedule);
 	if (sink->finish(sink, res.status, &res.stats, res.message, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched run: %s\n", err);
 		rc = 2;
@@ -400,22 +408,43 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+static void print_usage(FILE *f)
+{
+	fputs(usage_main, f);
+	fputs(cli_golden_help_lines, f);
+	fputs(usage_main_tail, f);
+}
+
 int main(int argc, char **argv)
 {
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} commands[] = {
+	        {"run", cmd_run},     {"list", cmd_list},     {"record", cmd_record},
+	        {"check", cmd_check}, {"bless", cmd_bless},   {"show", cmd_show},
+	        {"diff", cmd_diff},   {"replay", cmd_replay},
+	};
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		fputs(usage_main, argc < 2 ? stderr : stdout);
+		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(argc - 2, argv + 2);
-	if (strcmp(cmd, "list") == 0)
-		return cmd_list(argc - 2, argv + 2);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].fn(argc - 2, argv + 2);
 	if (strcmp(cmd, "help") == 0) {
-		if (argc > 2 && strcmp(argv[2], "run") == 0)
+		if (argc > 2 && strcmp(argv[2], "run") == 0) {
 			fputs(usage_run, stdout);
-		else
-			fputs(usage_main, stdout);
+			return 0;
+		}
+		for (size_t i = 0; argc > 2 && i < sizeof commands / sizeof commands[0]; i++) {
+			if (strcmp(argv[2], commands[i].name) == 0) {
+				char *help[] = {"--help", NULL};
+				return commands[i].fn(1, help);
+			}
+		}
+		print_usage(stdout);
 		return 0;
 	}
 	fprintf(stderr, "gsched: unknown command '%s'\n(see `gsched --help`)\n", cmd);

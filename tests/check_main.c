@@ -22,6 +22,7 @@ static const struct {
         {"sync", make_sync_suite},
         {"time", make_time_suite},
         {"lang", make_lang_suite},
+        {"golden", make_golden_suite},
 };
 
 int main(int argc, char **argv)

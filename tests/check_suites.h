@@ -13,6 +13,7 @@ Suite *make_chan_suite(void);
 Suite *make_sync_suite(void);
 Suite *make_time_suite(void);
 Suite *make_lang_suite(void);
+Suite *make_golden_suite(void);
 
 /* Paths the tests need, set by CMake. */
 #ifndef GSCHED_BINARY

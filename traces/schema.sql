@@ -1,4 +1,4 @@
--- schema.sql - the gsched trace database, schema version 1.
+-- schema.sql - the gsched trace database, schema version 2.
 --
 -- One file holds any number of runs.  A run is one row of `runs` and its
 -- events, one row each in `events`, numbered by seq from 0 in the order
@@ -8,16 +8,17 @@
 -- and are created together with these tables.
 --
 -- Invariants:
---  * user_version and meta.schema_version are both 1; a change to any
---    table's meaning bumps both, and the writer refuses older or newer
---    files rather than guessing.
+--  * user_version and meta.schema_version are both 2; a change to any
+--    table's meaning bumps both.  The writer upgrades a version-1 file in
+--    place (version 2 only adds the schedules table; old runs have no
+--    schedule) and refuses newer or unknown versions rather than guessing.
 --  * Nothing here depends on the wall clock or the host: a run's rows,
 --    apart from runs.id, are the same for the same scenario, seed and
 --    build (see DESIGN.md, determinism contract).
 --  * A run whose status is 'running' was cut short (the process died or
 --    its sink was closed without finishing): it holds the batches that
 --    were committed, a whole number of TR_SQLITE_BATCH events.
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -25,7 +26,7 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES
 	('application', 'gsched'),
-	('schema_version', '1');
+	('schema_version', '2');
 
 CREATE TABLE runs (
 	id            INTEGER PRIMARY KEY,
@@ -81,6 +82,24 @@ CREATE TABLE events (
 	detail TEXT,                    -- reason / message, NULL when none
 	PRIMARY KEY (run, seq)
 ) WITHOUT ROWID;
+
+-- A run's schedule: every decision the strategy made (it picked `pick`
+-- among `n` eligible threads), so that `gsched replay` re-runs exactly
+-- this interleaving even when the seed alone would no longer give it (a
+-- changed scheduler draws differently).  data holds n_decisions pairs
+-- (n, pick), each number an unsigned LEB128 varint (7 bits a byte, low
+-- first; small numbers, so ~2 bytes a decision).  max_steps and
+-- max_time_ns are the limits the run was given (0: none): a cut-short
+-- run replays only under the same cut.  Written in the run's last
+-- transaction; a run without a row here was written by an older gsched
+-- or by a caller that did not record its decisions.
+CREATE TABLE schedules (
+	run          INTEGER PRIMARY KEY REFERENCES runs (id),
+	n_decisions  INTEGER,
+	data         BLOB,
+	max_steps    INTEGER NOT NULL DEFAULT 0,
+	max_time_ns  INTEGER NOT NULL DEFAULT 0
+);
 
 -- Go's names for the status values carried by gstatus and pstatus events
 -- (runtime2.go).  The views join these so that states read as words.

@@ -16,7 +16,13 @@
  *    static strings, steps and resets one prepared statement.  The first
  *    error is kept; later events are dropped; ->finish reports it.
  *  - A file is written only if it is empty or a gsched database of
- *    TR_SCHEMA_VERSION; anything else is refused before it is touched.
+ *    TR_SCHEMA_VERSION; anything else is refused before it is touched,
+ *    except a version-1 database, which is upgraded in place under the
+ *    write lock (version 2 only adds the schedules table; see
+ *    schema.sql).
+ *  - The schedules row (tr_sqlite_set_schedule, tr_sqlite_set_limits) is
+ *    written in the open batch transaction, so it commits with the run's
+ *    last events and final runs row, or not at all.
  *
  * Cost: ~2 us per event is SQLite itself (the B-tree insert); the writer
  * adds the binds.  The kind is stored as text (rt_evkind_name) so traces
@@ -105,9 +111,9 @@ static int exec(struct sq *w, const char *sql, const char *what, char *err, size
 
 /*
  * Decide whether the file may be written: 1 if it holds no tables yet
- * (create the schema), 0 if it is a gsched database of our version, -1
- * with a message otherwise.  Reads only, so a file we refuse is left as
- * it was.
+ * (create the schema), 0 if it is a gsched database of our version, 2 if
+ * it is one of version 1 (upgrade it), -1 with a message otherwise.
+ * Reads only, so a file we refuse is left as it was.
  */
 static int check_file(struct sq *w, char *err, size_t errlen)
 {
@@ -145,6 +151,10 @@ static int check_file(struct sq *w, char *err, size_t errlen)
 	const char *v = (const char *)sqlite3_column_text(st, 0);
 	char want[24];
 	snprintf(want, sizeof want, "%d", TR_SCHEMA_VERSION);
+	if (v && strcmp(v, "1") == 0 && user_version == 1) {
+		sqlite3_finalize(st);
+		return 2;
+	}
 	if (!v || strcmp(v, want) != 0 || user_version != TR_SCHEMA_VERSION) {
 		snprintf(what, sizeof what,
 		         "gsched database of schema version %.20s (user_version %d); this "
@@ -159,6 +169,17 @@ fail:
 	sqlite3_finalize(st);
 	return -1;
 }
+
+/* Version 1 -> 2: the schedules table, as schema.sql creates it (keep
+ * the two in step).  Runs of version 1 simply have no schedules row. */
+static const char upgrade_v1_sql[] = "CREATE TABLE schedules ("
+                                     " run INTEGER PRIMARY KEY REFERENCES runs (id),"
+                                     " n_decisions INTEGER,"
+                                     " data BLOB,"
+                                     " max_steps INTEGER NOT NULL DEFAULT 0,"
+                                     " max_time_ns INTEGER NOT NULL DEFAULT 0);"
+                                     "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+                                     "PRAGMA user_version = 2;";
 
 static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t errlen)
 {
@@ -472,8 +493,11 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	 * schema since the first look. */
 	if ((fresh = check_file(w, err, errlen)) < 0)
 		goto fail;
-	if (fresh && (exec(w, tr_schema_sql, "creating the schema", err, errlen) < 0 ||
-	              exec(w, tr_views_sql, "creating the views", err, errlen) < 0))
+	if (fresh == 1 && (exec(w, tr_schema_sql, "creating the schema", err, errlen) < 0 ||
+	                   exec(w, tr_views_sql, "creating the views", err, errlen) < 0))
+		goto fail;
+	if (fresh == 2 &&
+	    exec(w, upgrade_v1_sql, "upgrading it from schema version 1", err, errlen) < 0)
 		goto fail;
 	if (insert_run(w, run, err, errlen) < 0)
 		goto fail;
@@ -496,4 +520,48 @@ fail:
 int64_t tr_sqlite_run_id(struct tr_sink *s)
 {
 	return ((struct sq *)s)->run_id;
+}
+
+/* Write (or complete) the run's schedules row inside the open batch
+ * transaction.  Not the hot path: called once or twice per run. */
+static int put_schedule_row(struct sq *w, const char *sql, const void *blob, size_t len, int64_t x,
+                            int64_t y, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (w->failed || w->finished || !w->in_txn)
+		return -1;
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, w->run_id);
+	sqlite3_bind_int64(st, 2, x);
+	sqlite3_bind_int64(st, 3, y);
+	if (blob)
+		sqlite3_bind_blob64(st, 4, blob, len, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	remember(w, what);
+	sqlite3_finalize(st);
+	return -1;
+}
+
+int tr_sqlite_set_schedule(struct tr_sink *s, const void *blob, size_t len, uint64_t n)
+{
+	static const char sql[] =
+	        "INSERT INTO schedules (run, n_decisions, data) VALUES (?1, ?2, ?4)"
+	        " ON CONFLICT (run) DO UPDATE SET n_decisions = ?2, data = ?4";
+	return put_schedule_row((struct sq *)s, sql, blob ? blob : "", len, (int64_t)n, 0,
+	                        "storing the schedule");
+}
+
+int tr_sqlite_set_limits(struct tr_sink *s, int64_t max_steps, int64_t max_time_ns)
+{
+	static const char sql[] = "INSERT INTO schedules (run, max_steps, max_time_ns)"
+	                          " VALUES (?1, ?2, ?3) ON CONFLICT (run) DO UPDATE SET"
+	                          " max_steps = ?2, max_time_ns = ?3";
+	return put_schedule_row((struct sq *)s, sql, NULL, 0, max_steps, max_time_ns,
+	                        "storing the run's limits");
 }

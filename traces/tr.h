@@ -98,7 +98,7 @@ const char *tr_build_string(void);
 
 /* The database schema version (PRAGMA user_version, meta.schema_version)
  * that this build writes and accepts. */
-#define TR_SCHEMA_VERSION 1
+#define TR_SCHEMA_VERSION 2
 
 /* The PRAGMAs every gsched database connection runs before writing
  * (sqlite_pragmas.c says why each); bench_sqlite_raw uses them too. */
@@ -107,5 +107,132 @@ extern const char tr_sqlite_pragmas[];
 /* traces/schema.sql and analysis/views.sql, built into the library. */
 extern const char tr_schema_sql[];
 extern const char tr_views_sql[];
+
+/* ====================================================================
+ * Recorded traces (traces/reader.c, golden.c, state.c; docs/golden.md):
+ * the schedule store, reading a database back, the canonical text
+ * rendering of a run (golden traces) and G/M/P state reconstruction.
+ * Everything here is deterministic: no wall clock, no addresses.
+ * ==================================================================== */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Store the run's decision list (tr_schedule_encode's blob of n pairs)
+ * and the limits it ran under, in the schedules table; call before
+ * ->finish (they commit with it).  0, or -1: ->finish reports why. */
+int tr_sqlite_set_schedule(struct tr_sink *s, const void *blob, size_t len, uint64_t n);
+int tr_sqlite_set_limits(struct tr_sink *s, int64_t max_steps, int64_t max_time_ns);
+
+/* The schedule codec: n (eligible, pick) pairs (pairs[2i], pairs[2i+1])
+ * as unsigned LEB128 varints.  encode: 0, or -1 out of memory (*blob
+ * malloc'd).  decode: 0, or -1 if the blob does not hold exactly n
+ * pairs of 32-bit values (*pairs malloc'd, 2n entries). */
+int tr_schedule_encode(const uint32_t *pairs, uint64_t n, unsigned char **blob, size_t *len);
+int tr_schedule_decode(const unsigned char *blob, size_t len, uint64_t n, uint32_t **pairs);
+
+/* A run's events in memory, details interned (a run has few distinct
+ * details).  tr_trace_push copies the event and its detail. */
+struct tr_strtab;
+struct tr_trace {
+	struct rt_event *ev;
+	size_t n, cap;
+	struct tr_strtab *strs;
+};
+void tr_trace_init(struct tr_trace *t);
+int tr_trace_push(struct tr_trace *t, const struct rt_event *ev); /* 0, or -1 out of memory */
+void tr_trace_free(struct tr_trace *t);
+/* A sink that appends every event to t (->finish does nothing; ->close
+ * frees the sink, not t). */
+struct tr_sink *tr_trace_sink(struct tr_trace *t);
+
+/* What a golden header or a runs row says about a run.  Strings are
+ * malloc'd (tr_header_free); limits are -1 when unknown (a run written
+ * without a schedules row). */
+struct tr_header {
+	int64_t run_id; /* database runs.id; 0 for a golden file */
+	char *scenario, *scenario_json, *strategy, *backend, *policy_json, *bugs_json;
+	char *build; /* database only: golden files never hold it */
+	char *message;
+	uint64_t seed;
+	int64_t window_ns; /* -1: inf */
+	int64_t max_steps, max_time_ns;
+	int gomaxprocs;
+	enum tr_status status;
+	uint64_t n_events;
+	uint64_t hash;
+};
+void tr_header_free(struct tr_header *h);
+/* The status whose tr_status_name is name: 0, or -1 if none. */
+int tr_status_parse(const char *name, enum tr_status *out);
+/* The kind named name ("gstatus", or "kind_N" for a kind this build has
+ * no name for): 0, or -1. */
+int tr_evkind_parse(const char *name, int32_t *kind);
+
+/* Reading a gsched database (read-only; never writes, never creates).
+ * tr_db_open validates: the file exists, is a SQLite database that
+ * passes PRAGMA quick_check, and holds gsched's schema of version 1 or
+ * TR_SCHEMA_VERSION.  Every error is one line "FILE: what is wrong" in
+ * err and the return value 2 (bad input). */
+struct tr_db;
+int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen);
+void tr_db_close(struct tr_db *db);
+/* The runs row of run id (0: the last run in the file).  An incomplete
+ * run (status running) reads with status TR_RUNNING, n_events the events
+ * it holds and hash their hash. */
+int tr_db_read_run(struct tr_db *db, int64_t id, struct tr_header *h, char *err, size_t errlen);
+/* Every event of the run, in seq order; checks that seq runs 0, 1, ...
+ * and, for a finished run, the count and the trace hash against the
+ * runs row (a mismatch means the file was altered). */
+int tr_db_read_events(struct tr_db *db, struct tr_header *h, struct tr_trace *t, char *err,
+                      size_t errlen);
+/* The run's stored schedule: 0 with *pairs (2 * *n entries, malloc'd)
+ * and the limits in h updated, 1 if the run has none (older writer),
+ * 2 on a corrupt row. */
+int tr_db_read_schedule(struct tr_db *db, struct tr_header *h, uint32_t **pairs, uint64_t *n,
+                        char *err, size_t errlen);
+
+/* The figures bless and diff compare: from the events alone. */
+struct tr_metrics {
+	int64_t events, switches, steals, spinning, end_ns;
+	int64_t waits;                     /* runnable -> running waits measured */
+	int64_t lat_p50, lat_p90, lat_p99; /* of those waits, ns (nearest rank) */
+};
+void tr_metrics_compute(const struct tr_trace *t, struct tr_metrics *m);
+/* One line per figure, "old -> new (+delta)" (or just the value when it
+ * is the same), each prefixed by indent; returns how many differ. */
+int tr_metrics_print_delta(FILE *f, const char *indent, const struct tr_metrics *a,
+                           const struct tr_metrics *b);
+
+/* The canonical text rendering (golden files, `gsched show`).  Format
+ * version TR_GOLDEN_VERSION; docs/golden.md defines it. */
+#define TR_GOLDEN_VERSION 1
+/* One event line: "seq t_ns m p g kind obj a b detail" (no newline). */
+void tr_event_render(char *buf, size_t len, uint64_t seq, const struct rt_event *ev);
+/* Header and events; 0, or -1 on a write error. */
+int tr_golden_write(FILE *f, const struct tr_header *h, const struct tr_trace *t);
+/* Parse a rendering held in memory: 0, or 2 with "FILE:LINE: expected
+ * ..." in err.  h and t are filled (t initialised here). */
+int tr_golden_parse(const char *file, const char *text, struct tr_header *h, struct tr_trace *t,
+                    char *err, size_t errlen);
+/* Read and parse a file: 0 or 2 (err names the file). */
+int tr_golden_load(const char *path, struct tr_header *h, struct tr_trace *t, char *err,
+                   size_t errlen);
+
+/* G/M/P state reconstructed from an event prefix (state.c). */
+struct tr_state;
+struct tr_state *tr_state_new(void); /* NULL: out of memory */
+void tr_state_apply(struct tr_state *s, const struct rt_event *ev);
+void tr_state_print(const struct tr_state *s, FILE *f, const char *indent);
+void tr_state_free(struct tr_state *s);
+
+/* Compare two traces event by event: the index of the first difference
+ * (an event that differs, or the end of one of them), or -1 if equal. */
+int64_t tr_trace_first_diff(const struct tr_trace *a, const struct tr_trace *b);
+/* Print the divergence at event k: each side's event k with 3 events of
+ * context before and after, then the G/M/P state before event k
+ * (identical on both sides: it is rebuilt from the common prefix). */
+void tr_print_divergence(FILE *f, const struct tr_trace *a, const char *label_a,
+                         const struct tr_trace *b, const char *label_b, uint64_t k);
 
 #endif

@@ -1,0 +1,1045 @@
+/*
+ * golden.c - the recorded-trace commands: record, check, bless (golden
+ * traces under traces/golden/), show, diff, replay (runs in databases).
+ *
+ * Invariants:
+ *  - A golden is self-contained: its header holds the scenario text,
+ *    seed, window, strategy, policies and limits, and check/bless re-run
+ *    it from the header alone through cli_run (runner.c), the same path
+ *    record took; so record-then-check passes by construction, and a
+ *    check failure means the scheduler (or the simulator) changed.
+ *  - Nothing host-dependent is written: no build string, no time, no
+ *    path other than what the user named.
+ *  - Bad input (an unreadable golden, a corrupt database, a missing run)
+ *    is one line naming the file and exit status 2; a difference is exit
+ *    status 1.  Never a crash.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "runner.h"
+#include "sc.h"
+
+#define GOLDEN_DIR     "traces/golden"
+#define GOLDEN_EXT     ".trace"
+#define GOLDEN_WARN_KB 300 /* record warns above this: goldens live in git */
+
+const char cli_golden_help_lines[] =
+        "  record SCENARIO  store a golden trace (traces/golden/NAME.trace) of one run\n"
+        "  check [PATH...]  re-run every golden trace and compare event by event\n"
+        "  bless [PATH...]  re-record every golden trace, print what changed\n"
+        "  show DB          print a run of a database in the golden text form\n"
+        "  diff A B         the first divergence and metric deltas of two runs\n"
+        "  replay DB        re-run a database's run from its stored schedule\n";
+
+static const char usage_record[] =
+        "usage: gsched record SCENARIO --seed N [options]\n"
+        "\n"
+        "Runs SCENARIO (a bundled name or a file) as `gsched run` would and stores the\n"
+        "run as a golden trace: the text form `gsched show` prints, with the scenario's\n"
+        "JSON, seed, window, policies and limits in its header so that `gsched check`\n"
+        "can re-run it alone.  Keep goldens small (they live in git): cut long scenarios\n"
+        "with --max-steps or --max-time; record warns above 300 KB.\n"
+        "\n"
+        "options:\n"
+        "  --seed N          the run's seed (required)\n"
+        "  --name NAME       file name without .trace (default SCENARIO-sSEED, plus -wW\n"
+        "                    when the window is not 0, e.g. fan-out-s3-winf)\n"
+        "  --dir DIR         where to write (default traces/golden)\n"
+        "  --window NS|inf   eligible window (default 0)\n"
+        "  --max-steps N     stop after N yield points\n"
+        "  --max-time DUR    stop when virtual time passes DUR (500us, 20ms, ...)\n"
+        "  --policy KEY=VAL  randomize=on|off, asyncpreemptoff=on|off, nosysmon=on|off\n"
+        "  -h, --help        this text\n"
+        "\n"
+        "Exit status: 0 written, 2 bad usage, bad scenario or a write error.\n";
+
+static const char usage_check[] =
+        "usage: gsched check [PATH...]\n"
+        "\n"
+        "Re-runs every golden trace (PATH: a .trace file or a directory of them; default\n"
+        "traces/golden) from its own header and compares the events one by one.  On a\n"
+        "difference it prints the first differing event of each side with 3 events of\n"
+        "context, the G/M/P state rebuilt from the events before it, and\n"
+        "\"FAIL NAME: first difference at event K\".  It ends with \"N passed, N failed\".\n"
+        "\n"
+        "Exit status: 0 all passed, 1 any failed (a golden that does not parse counts as\n"
+        "failed), 2 bad usage or nothing could be checked.\n";
+
+static const char usage_bless[] =
+        "usage: gsched bless [PATH...]\n"
+        "\n"
+        "Re-records every golden trace (PATH as for check; default traces/golden) from\n"
+        "its own header, after an intentional change of the scheduler, and prints per\n"
+        "golden \"unchanged\" or what changed: events, virtual time, switches, steals,\n"
+        "spinning periods and the p50/p90/p99 scheduling latency (runnable -> running\n"
+        "waits), old -> new.  Review the result with git diff.\n"
+        "\n"
+        "Exit status: 0 done, 2 a golden could not be read, re-run or written.\n";
+
+static const char usage_show[] =
+        "usage: gsched show DB [--run N]\n"
+        "\n"
+        "Prints run N of the database DB (default: its last run) in the golden text form:\n"
+        "a header, then one line per event: seq t_ns m p g kind obj a b detail.\n"
+        "A run whose process died is shown as far as it was committed.\n"
+        "\n"
+        "Exit status: 0 shown, 2 bad usage, or DB missing, corrupt or without run N.\n";
+
+static const char usage_diff[] =
+        "usage: gsched diff A B [--run-a N] [--run-b N]\n"
+        "\n"
+        "Compares two runs event by event: A and B are databases (run --run-a / --run-b,\n"
+        "default each file's last run) or golden .trace files.  Prints how their\n"
+        "settings differ, the first divergence (each side's event with 3 events of\n"
+        "context and the G/M/P state before it) and the metric deltas A -> B.\n"
+        "\n"
+        "Exit status: 0 identical, 1 they differ, 2 bad usage or bad input.\n";
+
+static const char usage_replay[] =
+        "usage: gsched replay DB [--run N] [--continue]\n"
+        "\n"
+        "Re-runs run N of the database DB (default: its last run) from what the file\n"
+        "stores: the scenario text, seed, strategy, window, policies, limits and the\n"
+        "decision list (schedule), and compares the trace hash with the recorded one.\n"
+        "If the scheduler changed so that a recorded decision no longer applies, the\n"
+        "replay departs: it says at which decision and event; with --continue it goes on\n"
+        "drawing decisions from the seed and reports the final status and hash.\n"
+        "\n"
+        "Exit status: 0 reproduced (or, with --continue, departed and then ended without\n"
+        "a deadlock or violation), 1 the run differs or departed, 2 bad usage or bad\n"
+        "input (missing, corrupt or incomplete run).\n";
+
+static int usage_err(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "gsched %s: %s\n(see `gsched %s --help`)\n", cmd, msg, cmd);
+	return 2;
+}
+
+static bool is_help(const char *a)
+{
+	return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
+
+/* "x/y/spawn-tree-s7.trace" -> "spawn-tree-s7" */
+static void stem(const char *path, char *buf, size_t len)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	snprintf(buf, len, "%s", b);
+	size_t n = strlen(buf), e = strlen(GOLDEN_EXT);
+	if (n > e && strcmp(buf + n - e, GOLDEN_EXT) == 0)
+		buf[n - e] = 0;
+}
+
+static void fmt_window(char *buf, size_t len, int64_t w)
+{
+	if (w < 0)
+		snprintf(buf, len, "inf");
+	else
+		snprintf(buf, len, "%" PRId64, w);
+}
+
+/* ---- re-running a header ---- */
+
+/*
+ * Run what header h describes (scenario text, seed, window, strategy,
+ * policies, limits), keeping every event in *t and describing the result
+ * in *out (parameters copied from h).  replay/nreplay/cont: an optional
+ * decision list.  Returns 0 or 1 (the run's own status), or 2 with err.
+ */
+static int rerun(const char *file, const struct tr_header *h, const struct sim_decision *replay,
+                 size_t nreplay, bool cont, struct tr_header *out, struct tr_trace *t,
+                 struct sim_result *res, char *err, size_t errlen)
+{
+	struct cli_run_spec spec = {0};
+	struct cli_run_info info;
+	struct tr_sink *sink = NULL;
+	char perr[256];
+	int rc = 2;
+
+	memset(out, 0, sizeof *out);
+	tr_trace_init(t);
+	if (!h->scenario_json || !*h->scenario_json) {
+		snprintf(err, errlen, "%s: no scenario text stored", file);
+		return 2;
+	}
+	if (h->backend && strcmp(h->backend, "sim") != 0) {
+		snprintf(err, errlen, "%s: backend '%s' cannot be re-run (only sim runs can)", file,
+		         h->backend);
+		return 2;
+	}
+	if (h->bugs_json && strcmp(h->bugs_json, "[]") != 0) {
+		snprintf(err, errlen, "%s: bug knobs %s: this gsched has none", file, h->bugs_json);
+		return 2;
+	}
+	if (cli_policy_from_json(h->policy_json ? h->policy_json : "{}", &spec, perr, sizeof perr) <
+	    0) {
+		snprintf(err, errlen, "%s: %s", file, perr);
+		return 2;
+	}
+	spec.scenario = h->scenario;
+	spec.scenario_text = h->scenario_json;
+	spec.seed = h->seed;
+	spec.window_ns = h->window_ns < 0 ? SIM_WINDOW_INF : h->window_ns;
+	spec.strategy = h->strategy;
+	spec.max_steps = h->max_steps > 0 ? h->max_steps : 0;
+	spec.max_time_ns = h->max_time_ns > 0 ? h->max_time_ns : 0;
+	spec.replay = replay;
+	spec.nreplay = nreplay;
+	spec.replay_continue = cont;
+	if (!(sink = tr_trace_sink(t))) {
+		snprintf(err, errlen, "out of memory");
+		return 2;
+	}
+	spec.sink = sink;
+	char rerr[512];
+	rc = cli_run(&spec, res, &info, rerr, sizeof rerr);
+	if (rc == 2) {
+		snprintf(err, errlen, "%s: %s", file, rerr);
+		goto out;
+	}
+	if (sink->finish(sink, res->status, &res->stats, res->message, rerr, sizeof rerr) != 0) {
+		snprintf(err, errlen, "%s: %s", file, rerr);
+		rc = 2;
+		goto out;
+	}
+	out->scenario = strdup(h->scenario ? h->scenario : "");
+	out->scenario_json = info.scenario_json; /* compacted */
+	out->strategy = strdup(h->strategy ? h->strategy : "random");
+	out->backend = strdup("sim");
+	out->policy_json = strdup(info.policy_json);
+	out->bugs_json = strdup("[]");
+	out->message = res->message[0] ? strdup(res->message) : NULL;
+	out->seed = h->seed;
+	out->window_ns = h->window_ns < 0 ? -1 : h->window_ns;
+	out->max_steps = spec.max_steps;
+	out->max_time_ns = spec.max_time_ns;
+	out->gomaxprocs = info.gomaxprocs;
+	out->status = res->status;
+	out->n_events = res->stats.n_events;
+	out->hash = res->stats.hash;
+	if (!out->scenario || !out->strategy || !out->backend || !out->policy_json ||
+	    !out->bugs_json) {
+		snprintf(err, errlen, "out of memory");
+		rc = 2;
+	}
+out:
+	sink->close(sink);
+	if (rc == 2) {
+		free(res->schedule);
+		res->schedule = NULL;
+		tr_header_free(out);
+		tr_trace_free(t);
+	}
+	return rc;
+}
+
+/* Write the golden rendering to path through a temporary file and a
+ * rename, so that an interrupted write never leaves half a golden. */
+static int write_golden(const char *path, const struct tr_header *h, const struct tr_trace *t,
+                        long *size, char *err, size_t errlen)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%.1000s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		snprintf(err, errlen, "%.900s: cannot write: %s", tmp, strerror(errno));
+		return 2;
+	}
+	int bad = tr_golden_write(f, h, t) < 0;
+	if (size)
+		*size = ftell(f);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+		unlink(tmp);
+		return 2;
+	}
+	return 0;
+}
+
+/* The rendering of h and t in memory (free()), for byte comparison. */
+static char *render(const struct tr_header *h, const struct tr_trace *t, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	tr_golden_write(f, h, t);
+	fclose(f);
+	return buf;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	FILE *m;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	if (!(m = open_memstream(&buf, len))) {
+		fclose(f);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* ---- golden paths ---- */
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_path(struct paths *p, const char *s)
+{
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 32;
+		char **v = realloc(p->v, nc * sizeof *v);
+		if (!v)
+			return -1;
+		p->v = v;
+		p->cap = nc;
+	}
+	if (!(p->v[p->n] = strdup(s)))
+		return -1;
+	p->n++;
+	return 0;
+}
+
+static void free_paths(struct paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expand arguments (files, or directories of *.trace, sorted by name so
+ * the output order is the same everywhere) into p.  2 on a bad path. */
+static int expand(const char *cmd, int argc, char **argv, struct paths *p)
+{
+	const char *def[] = {GOLDEN_DIR};
+	if (argc == 0) {
+		argc = 1;
+		argv = (char **)def;
+	}
+	for (int i = 0; i < argc; i++) {
+		struct stat sb;
+		if (stat(argv[i], &sb) != 0) {
+			fprintf(stderr, "gsched %s: %s: %s\n", cmd, argv[i], strerror(errno));
+			return 2;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			if (add_path(p, argv[i]) < 0)
+				goto oom;
+			continue;
+		}
+		DIR *d = opendir(argv[i]);
+		if (!d) {
+			fprintf(stderr, "gsched %s: %s: %s\n", cmd, argv[i], strerror(errno));
+			return 2;
+		}
+		size_t first = p->n;
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			size_t n = strlen(de->d_name), e = strlen(GOLDEN_EXT);
+			if (n <= e || strcmp(de->d_name + n - e, GOLDEN_EXT) != 0)
+				continue;
+			char full[4096];
+			snprintf(full, sizeof full, "%s/%s", argv[i], de->d_name);
+			if (add_path(p, full) < 0) {
+				closedir(d);
+				goto oom;
+			}
+		}
+		closedir(d);
+		qsort(p->v + first, p->n - first, sizeof *p->v, cmp_str);
+		if (p->n == first)
+			fprintf(stderr, "gsched %s: %s: no %s files\n", cmd, argv[i], GOLDEN_EXT);
+	}
+	return 0;
+oom:
+	fprintf(stderr, "gsched %s: out of memory\n", cmd);
+	return 2;
+}
+
+/* ---- record ---- */
+
+int cmd_record(int argc, char **argv)
+{
+	const char *scenario = NULL, *name = NULL, *dir = GOLDEN_DIR;
+	struct tr_header h = {0}, out = {0};
+	struct tr_trace t;
+	struct sim_result res = {0};
+	struct cli_run_spec pol = {0};
+	struct sc_scenario *sc = NULL;
+	bool have_seed = false;
+	char err[1024], path[4096], autoname[256];
+	int rc = 2;
+
+	h.max_steps = h.max_time_ns = 0;
+	tr_trace_init(&t);
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (is_help(a)) {
+			fputs(usage_record, stdout);
+			return 0;
+		}
+		if (a[0] != '-') {
+			if (scenario)
+				return usage_err("record", "one scenario only");
+			scenario = a;
+			continue;
+		}
+		if (!v) {
+			snprintf(err, sizeof err, "%s needs a value (or unknown option)", a);
+			return usage_err("record", err);
+		}
+		i++;
+		if (strcmp(a, "--seed") == 0) {
+			if (!cli_parse_u64(v, &h.seed))
+				return usage_err("record",
+				                 "--seed: expected a non-negative integer");
+			have_seed = true;
+		} else if (strcmp(a, "--name") == 0) {
+			if (!*v || strchr(v, '/'))
+				return usage_err("record",
+				                 "--name: expected a file name without '/'");
+			name = v;
+		} else if (strcmp(a, "--dir") == 0) {
+			dir = v;
+		} else if (strcmp(a, "--window") == 0) {
+			if (!cli_parse_window(v, &h.window_ns))
+				return usage_err("record", "--window: expected a duration in ns "
+				                           "(e.g. 0, 500, 2us) or 'inf'");
+		} else if (strcmp(a, "--max-steps") == 0) {
+			uint64_t u;
+			if (!cli_parse_u64(v, &u) || u > INT64_MAX)
+				return usage_err("record",
+				                 "--max-steps: expected a non-negative integer");
+			h.max_steps = (int64_t)u;
+		} else if (strcmp(a, "--max-time") == 0) {
+			if (!cli_parse_duration(v, &h.max_time_ns))
+				return usage_err("record",
+				                 "--max-time: expected a duration such as "
+				                 "20ms, 500us, 2s or ns");
+		} else if (strcmp(a, "--policy") == 0) {
+			if (cli_policy_arg(v, &pol, err, sizeof err) < 0)
+				return usage_err("record", err);
+		} else {
+			snprintf(err, sizeof err, "unknown option '%s'", a);
+			return usage_err("record", err);
+		}
+	}
+	if (!scenario)
+		return usage_err("record", "missing SCENARIO (a bundled name or a file)");
+	if (!have_seed)
+		return usage_err("record", "missing --seed N (a golden names its seed)");
+	if (!name) {
+		char w[32] = "";
+		if (h.window_ns != 0) {
+			char wb[24];
+			fmt_window(wb, sizeof wb, h.window_ns);
+			snprintf(w, sizeof w, "-w%s", wb);
+		}
+		char sn[200];
+		stem(scenario, sn, sizeof sn);
+		size_t n = strlen(sn);
+		if (n > 5 && strcmp(sn + n - 5, ".json") == 0)
+			sn[n - 5] = 0;
+		snprintf(autoname, sizeof autoname, "%s-s%" PRIu64 "%s", sn, h.seed, w);
+		name = autoname;
+	}
+	snprintf(path, sizeof path, "%s/%s%s", dir, name, GOLDEN_EXT);
+
+	/* The header carries the text; the run is made from that text, as
+	 * check will make it. */
+	if (sc_load(scenario, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched record: %s\n", err);
+		goto out;
+	}
+	if (!(h.scenario_json = cli_compact_json(sc_text(sc)))) {
+		fprintf(stderr, "gsched record: %s: the scenario text does not parse as JSON\n",
+		        scenario);
+		goto out;
+	}
+	char pj[128];
+	cli_policy_json(&pol, pj, sizeof pj);
+	h.scenario = strdup(sc_name(sc));
+	h.policy_json = strdup(pj);
+	h.strategy = strdup("random");
+	h.backend = strdup("sim");
+	h.bugs_json = strdup("[]");
+	if (!h.scenario || !h.policy_json || !h.strategy || !h.backend || !h.bugs_json) {
+		fprintf(stderr, "gsched record: out of memory\n");
+		goto out;
+	}
+	if (rerun(scenario, &h, NULL, 0, false, &out, &t, &res, err, sizeof err) == 2) {
+		fprintf(stderr, "gsched record: %s\n", err);
+		goto out;
+	}
+	long size = 0;
+	if (write_golden(path, &out, &t, &size, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched record: %s\n", err);
+		goto out;
+	}
+	char wb[24];
+	fmt_window(wb, sizeof wb, out.window_ns);
+	printf("recorded %s: %s seed %" PRIu64 " window %s, %s, %" PRIu64
+	       " events, hash %016" PRIx64 ", %ld bytes\n",
+	       path, out.scenario, out.seed, wb, tr_status_name(out.status), out.n_events, out.hash,
+	       size);
+	if (size > GOLDEN_WARN_KB * 1024L)
+		fprintf(stderr,
+		        "gsched record: warning: %s is %ld KB (> %d KB); cut it with --max-steps "
+		        "or --max-time\n",
+		        path, size / 1024, GOLDEN_WARN_KB);
+	rc = 0;
+out:
+	free(res.schedule);
+	sc_free(sc);
+	tr_header_free(&h);
+	tr_header_free(&out);
+	tr_trace_free(&t);
+	return rc;
+}
+
+/* ---- check ---- */
+
+/* Check one golden: 0 passed, 1 failed, 2 could not be read. */
+static int check_one(const char *path)
+{
+	struct tr_header gh, rh;
+	struct tr_trace gt, rt;
+	struct sim_result res = {0};
+	char err[1024], name[256];
+	int rc = 1;
+
+	stem(path, name, sizeof name);
+	if (tr_golden_load(path, &gh, &gt, err, sizeof err) != 0) {
+		printf("%s\nFAIL %s: the golden does not parse\n", err, name);
+		return 2;
+	}
+	if (rerun(path, &gh, NULL, 0, false, &rh, &rt, &res, err, sizeof err) == 2) {
+		printf("%s\nFAIL %s: cannot re-run it\n", err, name);
+		tr_header_free(&gh);
+		tr_trace_free(&gt);
+		return 2;
+	}
+	free(res.schedule);
+	int64_t k = tr_trace_first_diff(&gt, &rt);
+	if (k >= 0) {
+		char la[4200];
+		snprintf(la, sizeof la, "golden %s", path);
+		tr_print_divergence(stdout, &gt, la, &rt, "re-run", (uint64_t)k);
+		printf("FAIL %s: first difference at event %" PRId64 "\n", name, k);
+	} else if (gh.status != rh.status) {
+		printf("FAIL %s: same %zu events, but the golden ends %s and the re-run %s\n", name,
+		       gt.n, tr_status_name(gh.status), tr_status_name(rh.status));
+	} else if (gh.hash != rh.hash) {
+		printf("FAIL %s: same events, but the header's trace-hash %016" PRIx64
+		       " is not theirs (%016" PRIx64 "): the header was edited\n",
+		       name, gh.hash, rh.hash);
+	} else {
+		printf("ok   %s (%zu events, %s, hash %016" PRIx64 ")\n", name, rt.n,
+		       tr_status_name(rh.status), rh.hash);
+		rc = 0;
+	}
+	tr_header_free(&gh);
+	tr_header_free(&rh);
+	tr_trace_free(&gt);
+	tr_trace_free(&rt);
+	return rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct paths p = {0};
+	int passed = 0, failed = 0, unreadable = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_check, stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return usage_err("check", "unknown option (expected paths only)");
+	}
+	if (expand("check", argc, argv, &p) != 0) {
+		free_paths(&p);
+		return 2;
+	}
+	for (size_t i = 0; i < p.n; i++) {
+		int r = check_one(p.v[i]);
+		fflush(stdout);
+		passed += r == 0;
+		failed += r != 0;
+		unreadable += r == 2;
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	free_paths(&p);
+	if (passed + failed == 0 || unreadable == failed + passed)
+		return 2; /* nothing could be checked */
+	return failed ? 1 : 0;
+}
+
+/* ---- bless ---- */
+
+static int bless_one(const char *path)
+{
+	struct tr_header gh, rh;
+	struct tr_trace gt, rt;
+	struct sim_result res = {0};
+	char err[1024], name[256];
+	size_t oldlen = 0, newlen = 0;
+	char *old = NULL, *new = NULL;
+	int rc = 2;
+
+	stem(path, name, sizeof name);
+	if (tr_golden_load(path, &gh, &gt, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched bless: %s\n", err);
+		return 2;
+	}
+	if (rerun(path, &gh, NULL, 0, false, &rh, &rt, &res, err, sizeof err) == 2) {
+		fprintf(stderr, "gsched bless: %s\n", err);
+		goto out_g;
+	}
+	free(res.schedule);
+	old = slurp(path, &oldlen);
+	new = render(&rh, &rt, &newlen);
+	if (!new) {
+		fprintf(stderr, "gsched bless: out of memory\n");
+		goto out;
+	}
+	if (old && oldlen == newlen && memcmp(old, new, newlen) == 0) {
+		printf("%s: unchanged (%zu events)\n", name, rt.n);
+		rc = 0;
+		goto out;
+	}
+	if (write_golden(path, &rh, &rt, NULL, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched bless: %s\n", err);
+		goto out;
+	}
+	int64_t k = tr_trace_first_diff(&gt, &rt);
+	if (k < 0) {
+		printf("%s: events unchanged; header rewritten (%s -> %s)\n", name,
+		       tr_status_name(gh.status), tr_status_name(rh.status));
+	} else {
+		struct tr_metrics a, b;
+		tr_metrics_compute(&gt, &a);
+		tr_metrics_compute(&rt, &b);
+		printf("%s: changed from event %" PRId64 " (status %s -> %s, hash %016" PRIx64
+		       " -> %016" PRIx64 ")\n",
+		       name, k, tr_status_name(gh.status), tr_status_name(rh.status), gh.hash,
+		       rh.hash);
+		tr_metrics_print_delta(stdout, "    ", &a, &b);
+	}
+	rc = 0;
+out:
+	free(old);
+	free(new);
+	tr_header_free(&rh);
+	tr_trace_free(&rt);
+out_g:
+	tr_header_free(&gh);
+	tr_trace_free(&gt);
+	return rc;
+}
+
+int cmd_bless(int argc, char **argv)
+{
+	struct paths p = {0};
+	int bad = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_bless, stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return usage_err("bless", "unknown option (expected paths only)");
+	}
+	if (expand("bless", argc, argv, &p) != 0) {
+		free_paths(&p);
+		return 2;
+	}
+	for (size_t i = 0; i < p.n; i++) {
+		bad += bless_one(p.v[i]) != 0;
+		fflush(stdout);
+	}
+	printf("%zu blessed, %d could not be\n", p.n - (size_t)bad, bad);
+	free_paths(&p);
+	return bad || p.n == 0 ? 2 : 0;
+}
+
+/* ---- loading a run: a database's, or a golden file's ---- */
+
+static bool is_golden_file(const char *path)
+{
+	char head[16] = "";
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	size_t n = fread(head, 1, sizeof head - 1, f);
+	head[n] = 0;
+	fclose(f);
+	return strncmp(head, "gsched-golden ", 14) == 0;
+}
+
+static void print_incomplete(const char *cmd, const char *path, const struct tr_header *h)
+{
+	fprintf(stderr,
+	        "gsched %s: %s: run %" PRId64 " of %s is incomplete (the process died or was "
+	        "killed); it holds %" PRIu64 " events\n",
+	        cmd, path, h->run_id, path, h->n_events);
+}
+
+/* Run `run` (0: last) of the database or golden at path, with its events.
+ * 0, or 2 after printing why. */
+static int load_run(const char *cmd, const char *path, int64_t run, struct tr_header *h,
+                    struct tr_trace *t)
+{
+	char err[1024];
+	struct tr_db *db = NULL;
+
+	if (is_golden_file(path)) {
+		if (run) {
+			fprintf(stderr, "gsched %s: %s: a golden file holds one run (no --run)\n",
+			        cmd, path);
+			return 2;
+		}
+		if (tr_golden_load(path, h, t, err, sizeof err) != 0)
+			goto fail;
+		return 0;
+	}
+	if (tr_db_open(path, &db, err, sizeof err) != 0)
+		goto fail;
+	if (tr_db_read_run(db, run, h, err, sizeof err) != 0)
+		goto fail;
+	if (tr_db_read_events(db, h, t, err, sizeof err) != 0) {
+		tr_header_free(h);
+		goto fail;
+	}
+	tr_db_close(db);
+	/* The stored text is the file as the user wrote it; one line here. */
+	char *compact = h->scenario_json ? cli_compact_json(h->scenario_json) : NULL;
+	if (compact) {
+		free(h->scenario_json);
+		h->scenario_json = compact;
+	}
+	if (h->status == TR_RUNNING)
+		print_incomplete(cmd, path, h);
+	return 0;
+fail:
+	fprintf(stderr, "gsched %s: %s\n", cmd, err);
+	tr_db_close(db);
+	return 2;
+}
+
+static bool parse_run_id(const char *v, int64_t *out)
+{
+	uint64_t u;
+	if (!v || !cli_parse_u64(v, &u) || u == 0 || u > INT64_MAX)
+		return false;
+	*out = (int64_t)u;
+	return true;
+}
+
+/* ---- show ---- */
+
+int cmd_show(int argc, char **argv)
+{
+	const char *path = NULL;
+	int64_t run = 0;
+	struct tr_header h;
+	struct tr_trace t;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_show, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--run") == 0) {
+			if (!parse_run_id(i + 1 < argc ? argv[++i] : NULL, &run))
+				return usage_err("show", "--run: expected a run id (1, 2, ...)");
+		} else if (argv[i][0] == '-') {
+			return usage_err("show", "unknown option");
+		} else if (path) {
+			return usage_err("show", "one database only");
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path)
+		return usage_err("show", "missing DB (a gsched database)");
+	if (load_run("show", path, run, &h, &t) != 0)
+		return 2;
+	int rc = tr_golden_write(stdout, &h, &t) == 0 ? 0 : 2;
+	tr_header_free(&h);
+	tr_trace_free(&t);
+	return rc;
+}
+
+/* ---- diff ---- */
+
+static void setting_diff(const char *what, const char *a, const char *b, int *n)
+{
+	if (strcmp(a ? a : "", b ? b : "") == 0)
+		return;
+	if (!*n)
+		printf("settings that differ (A -> B):\n");
+	(*n)++;
+	if (strlen(a ? a : "") > 60 || strlen(b ? b : "") > 60)
+		printf("  %-12s (differs; too long to print)\n", what);
+	else
+		printf("  %-12s %s -> %s\n", what, a ? a : "", b ? b : "");
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	const char *pa = NULL, *pb = NULL;
+	int64_t ra = 0, rb = 0;
+	struct tr_header ha, hb;
+	struct tr_trace ta, tb;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (is_help(a)) {
+			fputs(usage_diff, stdout);
+			return 0;
+		} else if (strcmp(a, "--run-a") == 0 || strcmp(a, "--run-b") == 0) {
+			if (!parse_run_id(i + 1 < argc ? argv[++i] : NULL, a[6] == 'a' ? &ra : &rb))
+				return usage_err("diff",
+				                 "--run-a/--run-b: expected a run id (1, 2, ...)");
+		} else if (a[0] == '-') {
+			return usage_err("diff", "unknown option");
+		} else if (!pa) {
+			pa = a;
+		} else if (!pb) {
+			pb = a;
+		} else {
+			return usage_err("diff", "two runs only (A and B)");
+		}
+	}
+	if (!pb)
+		return usage_err("diff", "expected two databases or golden files, A and B");
+	if (load_run("diff", pa, ra, &ha, &ta) != 0)
+		return 2;
+	if (load_run("diff", pb, rb, &hb, &tb) != 0) {
+		tr_header_free(&ha);
+		tr_trace_free(&ta);
+		return 2;
+	}
+	char la[4200], lb[4200], x[64], y[64];
+	snprintf(la, sizeof la, "A %s run %" PRId64, pa, ha.run_id);
+	snprintf(lb, sizeof lb, "B %s run %" PRId64, pb, hb.run_id);
+	if (!ha.run_id)
+		snprintf(la, sizeof la, "A %s", pa);
+	if (!hb.run_id)
+		snprintf(lb, sizeof lb, "B %s", pb);
+	int ns = 0;
+	setting_diff("scenario", ha.scenario, hb.scenario, &ns);
+	setting_diff("scenario text", ha.scenario_json, hb.scenario_json, &ns);
+	snprintf(x, sizeof x, "%" PRIu64, ha.seed);
+	snprintf(y, sizeof y, "%" PRIu64, hb.seed);
+	setting_diff("seed", x, y, &ns);
+	fmt_window(x, sizeof x, ha.window_ns);
+	fmt_window(y, sizeof y, hb.window_ns);
+	setting_diff("window", x, y, &ns);
+	setting_diff("strategy", ha.strategy, hb.strategy, &ns);
+	setting_diff("policies", ha.policy_json, hb.policy_json, &ns);
+	setting_diff("bugs", ha.bugs_json, hb.bugs_json, &ns);
+	setting_diff("build", ha.build, hb.build, &ns);
+	int64_t k = tr_trace_first_diff(&ta, &tb);
+	int rc = 0;
+	if (k < 0 && ha.status == hb.status) {
+		printf("identical: %zu events, %s, hash %016" PRIx64 "\n", ta.n,
+		       tr_status_name(ha.status), ha.hash);
+	} else {
+		rc = 1;
+		if (k >= 0)
+			tr_print_divergence(stdout, &ta, la, &tb, lb, (uint64_t)k);
+		else
+			printf("same events; the runs end differently\n");
+		printf("status: %s -> %s\n", tr_status_name(ha.status), tr_status_name(hb.status));
+		struct tr_metrics ma, mb;
+		tr_metrics_compute(&ta, &ma);
+		tr_metrics_compute(&tb, &mb);
+		printf("metrics (A -> B):\n");
+		tr_metrics_print_delta(stdout, "  ", &ma, &mb);
+		if (k >= 0)
+			printf("DIFFER: first difference at event %" PRId64 "\n", k);
+	}
+	tr_header_free(&ha);
+	tr_header_free(&hb);
+	tr_trace_free(&ta);
+	tr_trace_free(&tb);
+	return rc;
+}
+
+/* ---- replay ---- */
+
+static bool failed_status(enum tr_status s)
+{
+	return s == TR_DEADLOCK || s == TR_VIOLATION || s == TR_PANIC || s == TR_DEPARTED ||
+	       s == TR_RUNNING;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	const char *path = NULL;
+	int64_t run = 0;
+	bool cont = false;
+	struct tr_db *db = NULL;
+	struct tr_header h = {0}, rh = {0};
+	struct tr_trace t, rt;
+	struct sim_result res = {0};
+	uint32_t *pairs = NULL;
+	struct sim_decision *decisions = NULL;
+	uint64_t npairs = 0;
+	char err[1024], line[4096];
+	int rc = 2;
+
+	tr_trace_init(&t);
+	tr_trace_init(&rt);
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage_replay, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--run") == 0) {
+			if (!parse_run_id(i + 1 < argc ? argv[++i] : NULL, &run))
+				return usage_err("replay", "--run: expected a run id (1, 2, ...)");
+		} else if (strcmp(argv[i], "--continue") == 0) {
+			cont = true;
+		} else if (argv[i][0] == '-') {
+			return usage_err("replay", "unknown option");
+		} else if (path) {
+			return usage_err("replay", "one database only");
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path)
+		return usage_err("replay", "missing DB (a gsched database)");
+	if (tr_db_open(path, &db, err, sizeof err) != 0 ||
+	    tr_db_read_run(db, run, &h, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched replay: %s\n", err);
+		goto out;
+	}
+	if (h.status == TR_RUNNING) {
+		print_incomplete("replay", path, &h);
+		goto out;
+	}
+	if (tr_db_read_events(db, &h, &t, err, sizeof err) != 0) {
+		fprintf(stderr, "gsched replay: %s\n", err);
+		goto out;
+	}
+	int sr = tr_db_read_schedule(db, &h, &pairs, &npairs, err, sizeof err);
+	if (sr == 2) {
+		fprintf(stderr, "gsched replay: %s\n", err);
+		goto out;
+	}
+	if (sr == 1)
+		printf("replay: run %" PRId64
+		       " of %s has no stored schedule (an older gsched wrote "
+		       "it); re-running from the seed\n",
+		       h.run_id, path);
+	if (strcmp(h.build, tr_build_string()) != 0)
+		printf("replay: recorded by %s; replaying with %s\n", h.build, tr_build_string());
+	if (sr == 0 && !(decisions = malloc(npairs * sizeof *decisions + 1))) {
+		fprintf(stderr, "gsched replay: out of memory\n");
+		goto out;
+	}
+	for (uint64_t i = 0; sr == 0 && i < npairs; i++)
+		decisions[i] = (struct sim_decision){pairs[2 * i], pairs[2 * i + 1]};
+	int r = rerun(path, &h, decisions, sr == 0 ? (size_t)npairs : 0, cont, &rh, &rt, &res, err,
+	              sizeof err);
+	if (r == 2) {
+		fprintf(stderr, "gsched replay: %s\n", err);
+		goto out;
+	}
+	if (res.departed_decision >= 0) {
+		uint64_t e = res.departed_event;
+		printf("replay: run %" PRId64
+		       " of %s departed from its schedule at decision %" PRId64 " of %" PRIu64
+		       ", after %" PRIu64 " events\n",
+		       h.run_id, path, res.departed_decision, npairs, e);
+		if ((uint64_t)res.departed_decision < npairs)
+			printf("  recorded: %" PRIu32 " threads eligible, pick %" PRIu32 "\n",
+			       pairs[2 * res.departed_decision],
+			       pairs[2 * res.departed_decision + 1]);
+		else
+			printf("  recorded: the list ends there (%" PRIu64 " decisions)\n", npairs);
+		if (e > 0 && e - 1 < rt.n) {
+			tr_event_render(line, sizeof line, e - 1, &rt.ev[e - 1]);
+			printf("  last event before it:  %s\n", line);
+		}
+		if (e < t.n) {
+			tr_event_render(line, sizeof line, e, &t.ev[e]);
+			printf("  recorded next event:   %s\n", line);
+		}
+		if (cont && e < rt.n) {
+			tr_event_render(line, sizeof line, e, &rt.ev[e]);
+			printf("  replayed next event:   %s\n", line);
+		}
+		if (!cont) {
+			printf("replay: run %" PRId64
+			       " of %s differs (use --continue to go on from "
+			       "the seed)\n",
+			       h.run_id, path);
+			rc = 1;
+			goto out;
+		}
+		printf("replay: continued from the seed: %s%s%s, %" PRIu64
+		       " events, hash %016" PRIx64 " (recorded %s, %016" PRIx64 ")\n",
+		       tr_status_name(rh.status), rh.message ? ": " : "",
+		       rh.message ? rh.message : "", rh.n_events, rh.hash, tr_status_name(h.status),
+		       h.hash);
+		rc = failed_status(rh.status) ? 1 : 0;
+		goto out;
+	}
+	if (rh.hash == h.hash && rh.status == h.status && rh.n_events == h.n_events) {
+		printf("replay: run %" PRId64 " of %s reproduced: hash %016" PRIx64 " (%" PRIu64
+		       " events, %s)\n",
+		       h.run_id, path, rh.hash, rh.n_events, tr_status_name(rh.status));
+		rc = 0;
+		goto out;
+	}
+	printf("replay: run %" PRId64 " of %s differs: recorded %s, hash %016" PRIx64 "; replayed "
+	       "%s, hash %016" PRIx64 "\n",
+	       h.run_id, path, tr_status_name(h.status), h.hash, tr_status_name(rh.status),
+	       rh.hash);
+	int64_t k = tr_trace_first_diff(&t, &rt);
+	if (k >= 0)
+		tr_print_divergence(stdout, &t, "recorded", &rt, "replayed", (uint64_t)k);
+	rc = 1;
+out:
+	free(pairs);
+	free(decisions);
+	free(res.schedule);
+	tr_db_close(db);
+	tr_header_free(&h);
+	tr_header_free(&rh);
+	tr_trace_free(&t);
+	tr_trace_free(&rt);
+	return rc;
+}
