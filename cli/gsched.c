@@ -102,53 +102,6 @@ static int bad_usage(const char *cmd, const char *fmt, const char *a, const char
 	return 2;
 }
 
-/* Strict unsigned parse: digits only, no overflow. */
-static bool parse_u64(const char *s, uint64_t *out)
-{
-	if (!s || !*s)
-		return false;
-	uint64_t v = 0;
-	for (const char *c = s; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		if (v > (UINT64_MAX - (uint64_t)(*c - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*c - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* A duration: digits with an optional unit ns, us, ms or s. */
-static bool parse_duration(const char *s, int64_t *out)
-{
-	char num[32];
-	size_t n = strspn(s, "0123456789");
-	if (n == 0 || n >= sizeof num)
-		return false;
-	memcpy(num, s, n);
-	num[n] = 0;
-	uint64_t v;
-	if (!parse_u64(num, &v))
-		return false;
-	const char *unit = s + n;
-	uint64_t mul;
-	if (*unit == 0 || strcmp(unit, "ns") == 0)
-		mul = 1;
-	else if (strcmp(unit, "us") == 0)
-		mul = 1000;
-	else if (strcmp(unit, "ms") == 0)
-		mul = 1000000;
-	else if (strcmp(unit, "s") == 0)
-		mul = 1000000000;
-	else
-		return false;
-	if (v > (uint64_t)INT64_MAX / mul)
-		return false;
-	*out = (int64_t)(v * mul);
-	return true;
-}
-
 static void print_ns(const char *label, int64_t ns)
 {
 	if (ns >= 1000000000)
@@ -188,7 +141,7 @@ static int cmd_run(int argc, char **argv)
 			i++;
 			uint64_t u;
 			if (strcmp(a, "--seed") == 0) {
-				if (!parse_u64(v, &cfg.seed))
+				if (!cli_parse_u64(v, &cfg.seed))
 					return bad_usage("run",
 					                 "--seed: expected a non-negative integer "
 					                 "(got '%s')%s",
@@ -198,7 +151,7 @@ static int cmd_run(int argc, char **argv)
 			} else if (strcmp(a, "--window") == 0) {
 				if (strcmp(v, "inf") == 0)
 					cfg.window_ns = SIM_WINDOW_INF;
-				else if (!parse_duration(v, &cfg.window_ns))
+				else if (!cli_parse_duration(v, &cfg.window_ns))
 					return bad_usage("run",
 					                 "--window: expected a duration in ns "
 					                 "(e.g. 0, 500, 2us) or 'inf' (got '%s')%s",
@@ -216,7 +169,7 @@ static int cmd_run(int argc, char **argv)
 					                 "(expected sim)%s",
 					                 v, "");
 			} else if (strcmp(a, "--max-steps") == 0) {
-				if (!parse_u64(v, &u) || u > INT64_MAX)
+				if (!cli_parse_u64(v, &u) || u > INT64_MAX)
 					return bad_usage("run",
 					                 "--max-steps: expected a non-negative "
 					                 "integer (got '%s')%s",
@@ -244,7 +197,7 @@ static int cmd_run(int argc, char **argv)
 				policy_set[k] = strcmp(eq + 1, "on") == 0 ? 2 : 1;
 				*(bool *)((char *)&cfg + policies[k].off) = policy_set[k] == 2;
 			} else if (strcmp(a, "--max-time") == 0) {
-				if (!parse_duration(v, &cfg.max_time_ns))
+				if (!cli_parse_duration(v, &cfg.max_time_ns))
 					return bad_usage("run",
 					                 "--max-time: expected a duration such as "
 					                 "20ms, 500us, 2s or ns (got '%s')%s",

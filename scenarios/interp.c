@@ -171,7 +171,9 @@ static int64_t duration(struct sc_run *r, const struct sc_op *op, const int64_t 
 	return draw(r, op);
 }
 
-static bool cond_true(const struct sc_scenario *sc, const struct sc_op *op, const int64_t *args)
+/* An if op's condition under the goroutine's arguments (the loader's
+ * walk evaluates conditions with this too). */
+bool sc_cond_true(const struct sc_scenario *sc, const struct sc_op *op, const int64_t *args)
 {
 	int64_t x = sc_val(sc, op->x, op->e, args), y = sc_val(sc, op->y, op->f, args);
 	switch (op->dist) {
@@ -297,7 +299,7 @@ static void exec(struct sc_run *r, uint32_t pc, const int64_t *args)
 		case SC_OP_EXIT:
 			return;
 		case SC_OP_IF:
-			pc = cond_true(sc, op, args) ? pc + 1 : op->a;
+			pc = sc_cond_true(sc, op, args) ? pc + 1 : op->a;
 			break;
 		case SC_OP_JUMP:
 			pc = op->a;

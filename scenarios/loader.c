@@ -1107,25 +1107,6 @@ static int check_range(struct ld *l, struct states *S, size_t pc, const char *ke
 	            (long long)hi, (long long)v, st);
 }
 
-static bool cond_true(const struct sc_scenario *sc, const struct sc_op *op, const int64_t *args)
-{
-	int64_t x = sc_val(sc, op->x, op->e, args), y = sc_val(sc, op->y, op->f, args);
-	switch (op->dist) {
-	case SC_EQ:
-		return x == y;
-	case SC_NE:
-		return x != y;
-	case SC_LT:
-		return x < y;
-	case SC_LE:
-		return x <= y;
-	case SC_GT:
-		return x > y;
-	default:
-		return x >= y;
-	}
-}
-
 /* Run ops [pc, end) of the state being walked, started mult times:
  * collect its spawns (unless dry) and check evaluated values.  Returns 1
  * when every path through them ends at an exit, 0 when not, 2 on error.
@@ -1211,8 +1192,9 @@ static int walk(struct ld *l, struct states *S, size_t pc, size_t end, int64_t m
 			return 1;
 		case SC_OP_IF: {
 			size_t jump = op->a - 1; /* ends the then part */
-			r = cond_true(sc, op, args) ? walk(l, S, pc + 1, jump, mult, dry)
-			                            : walk(l, S, op->a, sc->ops[jump].a, mult, dry);
+			r = sc_cond_true(sc, op, args)
+			            ? walk(l, S, pc + 1, jump, mult, dry)
+			            : walk(l, S, op->a, sc->ops[jump].a, mult, dry);
 			if (r)
 				return r;
 			pc = sc->ops[jump].a;

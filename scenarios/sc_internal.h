@@ -30,6 +30,7 @@
 #define GSCHED_SCENARIOS_SC_INTERNAL_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sc.h"
@@ -140,6 +141,9 @@ static inline int64_t sc_val(const struct sc_scenario *sc, int64_t lit, uint32_t
 {
 	return e ? sc_eval(sc, e, args) : lit;
 }
+
+/* An if op's condition under a goroutine's arguments (interp.c). */
+bool sc_cond_true(const struct sc_scenario *sc, const struct sc_op *op, const int64_t *args);
 
 /* The files of scenarios/bundled/, embedded by CMakeLists.txt, sorted by name. */
 struct sc_bundled_file {

@@ -19,35 +19,7 @@
 #include "gs.h"
 #include "runtime.h"
 #include "sim.h"
-
-/* A sink that keeps every event in memory. */
-struct memsink {
-	struct tr_sink base;
-	struct rt_event *ev;
-	size_t n, cap;
-};
-
-static void mem_event(struct tr_sink *s, const struct rt_event *ev)
-{
-	struct memsink *m = (struct memsink *)s;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 4096;
-		m->ev = realloc(m->ev, m->cap * sizeof *m->ev);
-	}
-	m->ev[m->n++] = *ev;
-}
-
-static void memsink_init(struct memsink *m)
-{
-	memset(m, 0, sizeof *m);
-	m->base.event = mem_event;
-}
-
-static void memsink_free(struct memsink *m)
-{
-	free(m->ev);
-	memset(m, 0, sizeof *m);
-}
+#include "testutil.h"
 
 /* How many goroutines are parked on a wait queue (read from a goroutine:
  * the simulator runs one thread at a time, so a plain read is a snapshot). */

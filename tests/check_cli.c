@@ -14,20 +14,14 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "testutil.h"
 #include "sc.h"
 
 /* Run `gsched ARGS` (stdout and stderr together); returns the exit code
  * and the output in out. */
 static int gsched(char *out, size_t outlen, const char *args)
 {
-	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", GSCHED_BINARY, args);
-	FILE *f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	size_t n = fread(out, 1, outlen - 1, f);
-	out[n] = 0;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return run_gsched(out, outlen, args);
 }
 
 static char out[1 << 16];

@@ -14,6 +14,7 @@
 
 #include "an.h"
 #include "check_suites.h"
+#include "testutil.h"
 #include "sc.h"
 #include "sim.h"
 
@@ -299,14 +300,7 @@ END_TEST
 
 static int gsched(char *out, size_t outlen, const char *args)
 {
-	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", GSCHED_BINARY, args);
-	FILE *f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	size_t n = fread(out, 1, outlen - 1, f);
-	out[n] = 0;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return run_gsched(out, outlen, args);
 }
 
 static char out[1 << 16];

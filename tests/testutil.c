@@ -1,0 +1,46 @@
+/*
+ * testutil.c - shared test helpers (testutil.h).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "check_suites.h"
+#include "testutil.h"
+
+static void mem_event(struct tr_sink *s, const struct rt_event *ev)
+{
+	struct memsink *m = (struct memsink *)s;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 4096;
+		m->ev = realloc(m->ev, m->cap * sizeof *m->ev);
+		ck_assert_ptr_nonnull(m->ev);
+	}
+	m->ev[m->n++] = *ev;
+}
+
+void memsink_init(struct memsink *m)
+{
+	memset(m, 0, sizeof *m);
+	m->base.event = mem_event;
+}
+
+void memsink_free(struct memsink *m)
+{
+	free(m->ev);
+	memset(m, 0, sizeof *m);
+}
+
+int run_gsched(char *out, size_t outlen, const char *args)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", GSCHED_BINARY, args);
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(out, 1, outlen - 1, f);
+	out[n] = 0;
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

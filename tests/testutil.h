@@ -1,0 +1,25 @@
+/*
+ * testutil.h - what several suites share: a sink that keeps a run's
+ * events in memory, and running the gsched binary.
+ */
+#ifndef GSCHED_TESTS_TESTUTIL_H
+#define GSCHED_TESTS_TESTUTIL_H
+
+#include <stddef.h>
+
+#include "tr.h"
+
+/* A sink that keeps every event in memory (pass &m.base as cfg.sink). */
+struct memsink {
+	struct tr_sink base;
+	struct rt_event *ev;
+	size_t n, cap;
+};
+void memsink_init(struct memsink *m);
+void memsink_free(struct memsink *m);
+
+/* Run `gsched ARGS` (stdout and stderr together, at most outlen-1 bytes
+ * kept in out); returns its exit status, -1 if it did not exit. */
+int run_gsched(char *out, size_t outlen, const char *args);
+
+#endif
