@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	uint64_t events = 0;
+	int64_t max_live = 0;
 	double t0 = cpu_seconds();
 	for (int i = 1; i <= n; i++) {
 		struct sim_config cfg = {.seed = (uint64_t)i};
@@ -74,12 +75,15 @@ int main(int argc, char **argv)
 			sink->close(sink);
 		}
 		events += res.stats.n_events;
+		if (res.stats.max_live > max_live)
+			max_live = res.stats.max_live;
 	}
 	double secs = cpu_seconds() - t0;
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("runs %d events %" PRIu64 " cpu_s %.3f events_per_sec %.0f peak_rss_kb %ld\n", n,
-	       events, secs, events / secs, ru.ru_maxrss);
+	printf("runs %d events %" PRIu64 " cpu_s %.3f events_per_sec %.0f peak_rss_kb %ld "
+	       "max_live %" PRId64 "\n",
+	       n, events, secs, events / secs, ru.ru_maxrss, max_live);
 	sc_free(sc);
 	return 0;
 }

@@ -307,8 +307,9 @@ static int cmd_run(int argc, char **argv)
 		printf("%-14s%" PRIu64 " (strategy random, window %s)\n", "seed", cfg.seed, window);
 		printf("%-14s%s%s%s\n", "status", tr_status_name(res.status),
 		       res.message[0] ? ": " : "", res.message);
-		printf("%-14s%" PRId64 " created, %" PRId64 " finished\n", "goroutines",
-		       st->g_created, st->g_finished);
+		printf("%-14s%" PRId64 " created, %" PRId64 " finished, at most %" PRId64
+		       " alive at once\n",
+		       "goroutines", st->g_created, st->g_finished, st->max_live);
 		printf("%-14s%" PRId64 "\n", "switches", st->ctx_switches);
 		printf("%-14s%" PRId64 " (%" PRId64 " goroutines moved)\n", "steals", st->steals,
 		       st->stolen_gs);

@@ -128,6 +128,8 @@ void tr_stats_add(struct tr_stats *st, const struct rt_event *ev)
 	switch (ev->kind) {
 	case RT_EV_NEWPROC:
 		st->g_created++;
+		if (st->g_created - st->g_finished > st->max_live)
+			st->max_live = st->g_created - st->g_finished;
 		break;
 	case RT_EV_GSTATUS:
 		if (ev->a == 2 && ev->b == 6) /* _Grunning -> _Gdead */

@@ -40,6 +40,7 @@ struct tr_stats {
 	int64_t end_ns;           /* largest event time seen */
 	int64_t g_created;        /* newproc events (main included) */
 	int64_t g_finished;       /* gstatus running->dead */
+	int64_t max_live;         /* most goroutines created and not finished at one time */
 	int64_t ctx_switches;     /* gstatus runnable->running */
 	int64_t steals;           /* steal events with n > 0 */
 	int64_t stolen_gs;        /* sum of n over steals */
