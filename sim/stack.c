@@ -4,7 +4,7 @@
  * Stacks of one size come from arenas of ARENA_STACKS slots, reserved
  * with MAP_NORESERVE: the address space is cheap, and a stack costs
  * memory only for the pages its coroutine touched.  Freed stacks go on a
- * per-size free list (the link lives in the stack's lowest word) and are
+ * per-size free list (the link lives in the stack's highest word) and are
  * reused LIFO.
  *
  * Between runs the arenas are kept and rewound, not unmapped: a process
@@ -50,6 +50,14 @@ static struct sizeclass {
 } classes[NCLASSES];
 
 static size_t reserved;
+
+/* A free stack's free-list link lives in its highest word: the page a
+ * coroutine touches first, so that freeing every stack at the end of a
+ * run (rt_teardown) does not fault in a second page per stack. */
+static void **link_of(void *stack, size_t size)
+{
+	return (void **)((char *)stack + size) - 1;
+}
 
 static struct sizeclass *class_of(size_t size)
 {
@@ -98,7 +106,7 @@ void *sim_stack_alloc(size_t size)
 		return NULL;
 	if (c->free) {
 		void *s = c->free;
-		c->free = *(void **)s;
+		c->free = *link_of(s, size);
 		UNPOISON(s, size);
 		return s;
 	}
@@ -119,7 +127,7 @@ void sim_stack_free(void *stack, size_t size)
 	struct sizeclass *c = class_of(size);
 	if (!c || !stack)
 		return;
-	*(void **)stack = c->free;
+	*link_of(stack, size) = c->free;
 	c->free = stack;
 }
 
