@@ -7,14 +7,6 @@
 
 #include "ctx.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SIM_ASAN 1
-#endif
-#endif
-
 #ifdef SIM_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif

@@ -25,6 +25,15 @@
 
 #include "platform_impl.h"
 
+/* SIM_ASAN: built with AddressSanitizer (gcc or clang spelling). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIM_ASAN 1
+#endif
+#endif
+
 void ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void));
 void ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final);
 

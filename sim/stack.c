@@ -20,13 +20,6 @@
 
 #include "ctx.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SIM_ASAN 1
-#endif
-#endif
 #ifdef SIM_ASAN
 #include <sanitizer/asan_interface.h>
 /* A reused stack may still carry the redzones of frames that a finished
