@@ -117,9 +117,12 @@ static _Noreturn void stop(enum tr_status status, const char *msg);
  * replaying, else a uniform draw in [0, n) from the strategy's stream. */
 static uint32_t strategy_draw(uint32_t n)
 {
-	uint32_t pick;
 	const struct sim_config *cfg = S.cfg;
 	size_t i = (size_t)S.decisions;
+	/* The stream advances on every decision, replayed or not, so that a
+	 * replay that departs and continues draws what the seed would have
+	 * drawn at that point: a truncated list continued is the seed's run. */
+	uint32_t pick = (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
 	if (cfg->replay && S.departed_decision < 0) {
 		if (i < cfg->nreplay && cfg->replay[i].n == n && cfg->replay[i].pick < n) {
 			pick = cfg->replay[i].pick;
@@ -144,7 +147,6 @@ static uint32_t strategy_draw(uint32_t n)
 			stop(TR_DEPARTED, msg);
 		}
 	}
-	pick = (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
 done:
 	if (cfg->record) {
 		if (S.nrec == S.caprec) {

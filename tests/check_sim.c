@@ -575,12 +575,15 @@ START_TEST(test_record_replay)
 	ck_assert_msg(strstr(rep.message, "the recorded list has only 500 decisions"), "%s",
 	              rep.message);
 
-	/* ... and can continue from there with the seed. */
+	/* ... and can continue from there with the seed: the stream has
+	 * kept pace with the replayed decisions, so the rest is the seed's
+	 * own run. */
 	rcfg.replay_continue = true;
 	ck_assert_int_eq(sim_run_program(&rcfg, 4, fan_main, NULL, &rep), 0);
 	ck_assert_int_eq(rep.status, TR_COMPLETE);
 	ck_assert_int_eq(rep.departed_decision, 500);
 	ck_assert_uint_gt(rep.departed_event, 0);
+	ck_assert_uint_eq(rep.stats.hash, rec.stats.hash);
 
 	/* A recorded n that no longer matches the eligible set departs too. */
 	struct sim_decision *bad = malloc(rec.nschedule * sizeof *bad);
