@@ -526,6 +526,32 @@ out:
 
 /* ---- check ---- */
 
+/* A golden carries its scenario's text, so editing a bundled scenario
+ * does not fail its goldens; say so when the bundled text has moved on. */
+static void note_stale(const char *name, const struct tr_header *h)
+{
+	bool bundled = false;
+	for (int i = 0; sc_bundled_name(i) && h->scenario; i++)
+		if (strcmp(sc_bundled_name(i), h->scenario) == 0)
+			bundled = true;
+	if (!bundled || !h->scenario_json)
+		return;
+	struct sc_scenario *sc;
+	char err[512];
+	if (sc_load(h->scenario, &sc, err, sizeof err) != 0)
+		return;
+	char *now = cli_compact_json(sc_text(sc));
+	char *then = cli_compact_json(h->scenario_json);
+	if (now && then && strcmp(now, then) != 0)
+		printf("note %s: the bundled scenario %s has changed since this golden was "
+		       "recorded; "
+		       "re-record it with gsched record to follow it\n",
+		       name, h->scenario);
+	free(now);
+	free(then);
+	sc_free(sc);
+}
+
 /* Check one golden: 0 passed, 1 failed, 2 could not be read. */
 static int check_one(const char *path)
 {
@@ -565,6 +591,7 @@ static int check_one(const char *path)
 		       tr_status_name(rh.status), rh.hash);
 		rc = 0;
 	}
+	note_stale(name, &gh);
 	tr_header_free(&gh);
 	tr_header_free(&rh);
 	tr_trace_free(&gt);

@@ -135,6 +135,18 @@ START_TEST(test_record_check)
 	ck_assert_ptr_nonnull(strstr(text, "\nmax-time: 100000\n"));
 	ck_assert_ptr_null(strstr(text, "gsched 0.")); /* no build string */
 	free(text);
+	/* check says when the bundled scenario has moved on since the golden
+	 * was recorded (the golden itself still passes: it carries its text) */
+	snprintf(path, sizeof path, "%s/fan-out-s3.trace", dir);
+	text = read_file(path);
+	char *at = strstr(text, "\"count\":1000");
+	ck_assert_ptr_nonnull(at);
+	memcpy(at, "\"count\":1001", 12);
+	write_file(path, text);
+	free(text);
+	gsched("check %s", path);
+	ck_assert_msg(strstr(out, "note fan-out-s3: the bundled scenario fan-out has changed"),
+	              "%s", out);
 	remove_dir();
 }
 END_TEST
