@@ -58,6 +58,7 @@ struct sim_thread {
 	void *ownstack; /* a stack the engine allocated for this thread */
 	size_t ownstacksize;
 	struct sim_thread *next_waiter; /* mutex wait queue */
+	int64_t lock_wait_start;        /* when it began waiting for a runtime lock */
 	const char *blocked_on;         /* "note" or "lock", for deadlock messages */
 };
 
@@ -521,6 +522,7 @@ void plat_lock(struct plat_mutex *l)
 	if (l->owner == t)
 		rt_throw("lock: lock count"); /* self-deadlock: runtime locks are not reentrant */
 	t->next_waiter = NULL;
+	t->lock_wait_start = t->clock;
 	if (l->tail)
 		l->tail->next_waiter = t;
 	else
@@ -544,7 +546,17 @@ void plat_unlock(struct plat_mutex *l)
 	if (l->head == NULL)
 		l->tail = NULL;
 	l->owner = w;
-	unblock(w, S.cur->clock + COST_LOCK_HANDOFF);
+	/* Go's lock_futex spins (procyield, then osyield) before it sleeps
+	 * in the kernel: a waiter that has waited less than that spin phase
+	 * takes the lock as soon as it is free; one that went to sleep must
+	 * be woken with a futex call and pays the wake-up latency. */
+	int64_t waited = S.cur->clock - w->lock_wait_start;
+	if (waited <= LOCK_SPIN_NS) {
+		unblock(w, S.cur->clock + COST_LOCK_SPIN_ACQUIRE);
+	} else {
+		S.cur->clock += COST_NOTEWAKEUP;
+		unblock(w, S.cur->clock + WAKE_LATENCY);
+	}
 }
 
 void plat_noteclear(struct plat_note *n)

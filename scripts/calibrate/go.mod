@@ -1,0 +1,3 @@
+module gsched/calibrate
+
+go 1.19
