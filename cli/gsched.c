@@ -357,8 +357,12 @@ static int cmd_list(int argc, char **argv)
 		        argc ? argv[0] : "nothing");
 		return 2;
 	}
+	int width = 0;
 	for (int i = 0; sc_bundled_name(i); i++)
-		printf("%-20s %s\n", sc_bundled_name(i), sc_bundled_summary(i));
+		if ((int)strlen(sc_bundled_name(i)) > width)
+			width = (int)strlen(sc_bundled_name(i));
+	for (int i = 0; sc_bundled_name(i); i++)
+		printf("%-*s  %s\n", width, sc_bundled_name(i), sc_bundled_summary(i));
 	return 0;
 }
 

@@ -361,9 +361,13 @@ START_TEST(cli_policy_and_list)
 	ck_assert_int_eq(gsched(out, sizeof out, "list policies"), 0);
 	ck_assert_msg(strstr(out, "randomize"), "%s", out);
 	ck_assert_int_eq(gsched(out, sizeof out, "list scenarios"), 0);
+	int width = 0; /* names are padded to the longest */
+	for (int i = 0; sc_bundled_name(i); i++)
+		if ((int)strlen(sc_bundled_name(i)) > width)
+			width = (int)strlen(sc_bundled_name(i));
 	for (int i = 0; sc_bundled_name(i); i++) {
 		char line[512];
-		snprintf(line, sizeof line, "%-20s %s\n", sc_bundled_name(i),
+		snprintf(line, sizeof line, "%-*s  %s\n", width, sc_bundled_name(i),
 		         sc_bundled_summary(i));
 		ck_assert_msg(strstr(out, line), "missing: %s", line);
 	}
