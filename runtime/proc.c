@@ -111,7 +111,6 @@ static void injectglist(struct gList *glist);
 static void goschedImpl(struct g *gp, bool preempted);
 static int32_t startIdle(int32_t n);
 static void incidlelocked(int32_t v);
-static int64_t sysmon_timeSleepUntil(void);
 static void sysmon_netpoll(int64_t now);
 
 /* ---- throw, trace, getg ---- */
@@ -346,15 +345,15 @@ static void mcommoninit(struct m *mp, int64_t id)
 	plat_unlock(&rt_sched.lock);
 }
 
-/* Allocate a new m unassociated with any thread. */
-static struct m *allocm(struct p *pp, void (*fn)(void), int64_t id)
+/* Allocate a new m unassociated with any thread.  (Go's allocm also
+ * takes the P whose mcache it may borrow; there is no mcache here.) */
+static struct m *allocm(void (*fn)(void), int64_t id)
 {
 	struct m *mp = rt_calloc(sizeof *mp);
 	mp->mstartfn = fn;
 	mcommoninit(mp, id);
 	mp->g0 = malg(RT_STACK_SIZE);
 	mp->g0->m = mp;
-	(void)pp;
 	return mp;
 }
 
@@ -362,7 +361,7 @@ static struct m *allocm(struct p *pp, void (*fn)(void), int64_t id)
  * scheduler.  id is optional pre-allocated m ID; -1 to reserve one. */
 static void newm(void (*fn)(void), struct p *pp, int64_t id)
 {
-	struct m *mp = allocm(pp, fn, id);
+	struct m *mp = allocm(fn, id);
 	mp->nextp = pp;
 	plat_newosproc(mp, mp->g0->stack, mp->g0->stacksize);
 }
@@ -1745,12 +1744,10 @@ static void stopTheWorld(const char *reason)
 {
 	semacquire_worldsema();
 	struct g *gp = plat_getg();
-	struct m *mp = gp->m;
 	/* Go runs stopTheWorldWithSema on the system stack with the g marked
 	 * waiting, so that it is not itself preempted. */
 	gp->waitreason = waitReasonStoppingTheWorld;
 	casgstatus_why(gp, _Grunning, _Gwaiting, rt_waitReason_string(waitReasonStoppingTheWorld));
-	(void)mp;
 	stopTheWorldWithSema(reason);
 	casgstatus_why(gp, _Gwaiting, _Grunning, "world stopped");
 	gp->waitreason = waitReasonZero;
@@ -2321,7 +2318,7 @@ static void sysmon(void)
 			if (plat_load32(&rt_sched.gcwaiting) ||
 			    (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs) {
 				bool syscallWake = false;
-				int64_t next = sysmon_timeSleepUntil();
+				int64_t next = rt_timeSleepUntil();
 				if (next > now) {
 					plat_store32(&rt_sched.sysmonwait, 1);
 					plat_unlock(&rt_sched.lock);
@@ -2359,12 +2356,6 @@ static void sysmon(void)
 			idle++;
 		plat_unlock(&rt_sched.sysmonlock);
 	}
-}
-
-/* sysmon's view of timers and the network poller. */
-static int64_t sysmon_timeSleepUntil(void)
-{
-	return rt_timeSleepUntil();
 }
 
 /* poll network if not polled for more than 10ms */
