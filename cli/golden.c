@@ -161,6 +161,7 @@ static int rerun(const char *file, const struct tr_header *h, const struct sim_d
 {
 	struct cli_run_spec spec = {0};
 	struct cli_run_info info;
+	rt_config_default(&spec.rt);
 	struct tr_sink *sink = NULL;
 	char perr[256];
 	int rc = 2;
@@ -398,6 +399,7 @@ int cmd_record(int argc, char **argv)
 	int rc = 2;
 
 	h.max_steps = h.max_time_ns = 0;
+	rt_config_default(&pol.rt);
 	tr_trace_init(&t);
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

@@ -80,20 +80,6 @@ static const char usage_run[] =
         "1 deadlock, violation (a scheduler throw) or a failed assertion, 2 bad usage,\n"
         "bad scenario or database error.\n";
 
-/* The --policy settings: each a boolean field of struct sim_config. */
-static const struct {
-	const char *key, *help;
-	size_t off;
-} policies[] = {
-        {"randomize", "Go's randomizeScheduler (-race mode): random runnext/global queue choices",
-         offsetof(struct sim_config, randomize)},
-        {"asyncpreemptoff", "GODEBUG=asyncpreemptoff=1: only cooperative preemption",
-         offsetof(struct sim_config, asyncpreemptoff)},
-        {"nosysmon", "run without sysmon (as on wasm): no retake, no preemption by time",
-         offsetof(struct sim_config, nosysmon)},
-};
-#define NPOLICIES (sizeof policies / sizeof policies[0])
-
 static int bad_usage(const char *cmd, const char *fmt, const char *a, const char *b)
 {
 	fprintf(stderr, "gsched %s: ", cmd);
@@ -118,8 +104,10 @@ static int cmd_run(int argc, char **argv)
 {
 	const char *scenario = NULL, *db = NULL;
 	struct sim_config cfg = {.seed = 1, .window_ns = 0};
+	struct cli_run_spec pol;
 	bool quiet = false;
-	int policy_set[NPOLICIES] = {0}; /* 0 not given, 1 off, 2 on */
+	rt_config_default(&pol.rt);
+	cfg.rt = &pol.rt;
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -176,26 +164,13 @@ static int cmd_run(int argc, char **argv)
 					                 v, "");
 				cfg.max_steps = (int64_t)u;
 			} else if (strcmp(a, "--policy") == 0) {
-				const char *eq = strchr(v, '=');
-				size_t k = 0;
-				while (eq && k < NPOLICIES &&
-				       !(strlen(policies[k].key) == (size_t)(eq - v) &&
-				         strncmp(v, policies[k].key, (size_t)(eq - v)) == 0))
-					k++;
-				if (!eq || k == NPOLICIES)
-					return bad_usage(
-					        "run",
-					        "--policy: unknown policy '%s' (expected "
-					        "randomize=on|off, asyncpreemptoff=on|off or "
-					        "nosysmon=on|off)%s",
-					        v, "");
-				if (strcmp(eq + 1, "on") != 0 && strcmp(eq + 1, "off") != 0)
-					return bad_usage("run",
-					                 "--policy: expected on or off after '=' "
-					                 "(got '%s')%s",
-					                 v, "");
-				policy_set[k] = strcmp(eq + 1, "on") == 0 ? 2 : 1;
-				*(bool *)((char *)&cfg + policies[k].off) = policy_set[k] == 2;
+				char perr[256];
+				if (cli_policy_arg(v, &pol, perr, sizeof perr) != 0) {
+					fprintf(stderr,
+					        "gsched run: %s\n(see `gsched run --help`)\n",
+					        perr);
+					return 2;
+				}
 			} else if (strcmp(a, "--max-time") == 0) {
 				if (!cli_parse_duration(v, &cfg.max_time_ns))
 					return bad_usage("run",
@@ -220,15 +195,9 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	/* runs.policy_json: the policies given, in a fixed order */
+	/* runs.policy_json: the policies that differ from Go's */
 	char policy_json[256];
-	size_t pj = (size_t)snprintf(policy_json, sizeof policy_json, "{");
-	for (size_t k = 0; k < NPOLICIES; k++)
-		if (policy_set[k])
-			pj += (size_t)snprintf(policy_json + pj, sizeof policy_json - pj,
-			                       "%s\"%s\":%s", pj > 1 ? "," : "", policies[k].key,
-			                       policy_set[k] == 2 ? "true" : "false");
-	snprintf(policy_json + pj, sizeof policy_json - pj, "}");
+	cli_policy_json(&pol, policy_json, sizeof policy_json);
 
 	struct an_checker *checker = an_new(sc);
 	if (checker)
@@ -347,9 +316,13 @@ static int cmd_run(int argc, char **argv)
 static int cmd_list(int argc, char **argv)
 {
 	if (argc >= 1 && strcmp(argv[0], "policies") == 0) {
-		for (size_t k = 0; k < NPOLICIES; k++)
-			printf("%-20s on|off (default off): %s\n", policies[k].key,
-			       policies[k].help);
+		for (size_t k = 0; k < rt_npolicies; k++) {
+			const struct rt_policy *p = &rt_policies[k];
+			char vals[128], def[48];
+			rt_policy_values(p, vals, sizeof vals);
+			rt_policy_format(p, p->go_default, def, sizeof def);
+			printf("%-20s %s (Go: %s): %s\n", p->name, vals, def, p->help);
+		}
 		return 0;
 	}
 	if (argc < 1 || strcmp(argv[0], "scenarios") != 0) {

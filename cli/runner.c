@@ -25,28 +25,24 @@
 #include "runner.h"
 #include "sc.h"
 
-static const struct {
-	const char *key;
-	size_t off;
-} policies[] = {
-        {"randomize", offsetof(struct cli_run_spec, randomize)},
-        {"asyncpreemptoff", offsetof(struct cli_run_spec, asyncpreemptoff)},
-        {"nosysmon", offsetof(struct cli_run_spec, nosysmon)},
-};
-#define NPOLICIES (sizeof policies / sizeof policies[0])
-
-static bool *policy_field(struct cli_run_spec *spec, size_t k)
-{
-	return (bool *)((char *)spec + policies[k].off);
-}
-
 void cli_policy_json(const struct cli_run_spec *spec, char *buf, size_t len)
 {
 	size_t n = (size_t)snprintf(buf, len, "{");
-	for (size_t k = 0; k < NPOLICIES && n < len; k++)
-		if (*policy_field((struct cli_run_spec *)spec, k))
-			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\":true", n > 1 ? "," : "",
-			                      policies[k].key);
+	for (size_t k = 0; k < rt_npolicies && n < len; k++) {
+		const struct rt_policy *p = &rt_policies[k];
+		int64_t v = rt_policy_get(&spec->rt, p);
+		if (v == p->go_default)
+			continue;
+		char val[48];
+		if (p->type == RT_POLICY_BOOL)
+			snprintf(val, sizeof val, "%s", v ? "true" : "false");
+		else if (p->type == RT_POLICY_ENUM)
+			snprintf(val, sizeof val, "\"%s\"", p->names[v]);
+		else
+			snprintf(val, sizeof val, "%lld", (long long)v);
+		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\":%s", n > 1 ? "," : "", p->name,
+		                      val);
+	}
 	if (n < len)
 		snprintf(buf + n, len - n, "}");
 }
@@ -62,22 +58,34 @@ int cli_policy_from_json(const char *json, struct cli_run_spec *spec, char *err,
 	}
 	cJSON_ArrayForEach(it, root)
 	{
-		size_t k = 0;
-		while (k < NPOLICIES && strcmp(it->string, policies[k].key) != 0)
-			k++;
-		if (k == NPOLICIES) {
+		const struct rt_policy *p = rt_policy_find(it->string, strlen(it->string));
+		int64_t v;
+		if (!p) {
 			snprintf(err, errlen,
-			         "policies: unknown policy '%.40s' (expected randomize, "
-			         "asyncpreemptoff or nosysmon)",
+			         "policies: unknown policy '%.40s' (see `gsched list policies`)",
 			         it->string);
 			goto out;
 		}
-		if (!cJSON_IsBool(it)) {
-			snprintf(err, errlen, "policies.%s: expected true or false",
-			         policies[k].key);
-			goto out;
+		if (p->type == RT_POLICY_BOOL && cJSON_IsBool(it)) {
+			v = cJSON_IsTrue(it);
+		} else if (p->type == RT_POLICY_ENUM && cJSON_IsString(it)) {
+			if (!rt_policy_parse(p, it->valuestring, &v))
+				goto bad;
+		} else if ((p->type == RT_POLICY_INT || p->type == RT_POLICY_NS) &&
+		           cJSON_IsNumber(it)) {
+			v = (int64_t)it->valuedouble;
+			if ((double)v != it->valuedouble || v < p->min || v > p->max)
+				goto bad;
+		} else {
+			goto bad;
 		}
-		*policy_field(spec, k) = cJSON_IsTrue(it);
+		rt_policy_set(&spec->rt, p, v);
+		continue;
+	bad:;
+		char vals[128];
+		rt_policy_values(p, vals, sizeof vals);
+		snprintf(err, errlen, "policies.%s: expected %s", p->name, vals);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -88,23 +96,23 @@ out:
 int cli_policy_arg(const char *arg, struct cli_run_spec *spec, char *err, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
-	for (size_t k = 0; eq && k < NPOLICIES; k++) {
-		if (strlen(policies[k].key) != (size_t)(eq - arg) ||
-		    strncmp(arg, policies[k].key, (size_t)(eq - arg)) != 0)
-			continue;
-		if (strcmp(eq + 1, "on") != 0 && strcmp(eq + 1, "off") != 0) {
-			snprintf(err, errlen, "--policy: expected on or off after '=' (got '%s')",
-			         arg);
-			return -1;
-		}
-		*policy_field(spec, k) = strcmp(eq + 1, "on") == 0;
-		return 0;
+	const struct rt_policy *p = eq ? rt_policy_find(arg, (size_t)(eq - arg)) : NULL;
+	int64_t v;
+	if (!p) {
+		snprintf(err, errlen,
+		         "--policy: unknown policy '%s' (expected KEY=VALUE; see `gsched list "
+		         "policies`)",
+		         arg);
+		return -1;
 	}
-	snprintf(err, errlen,
-	         "--policy: unknown policy '%s' (expected randomize=on|off, "
-	         "asyncpreemptoff=on|off or nosysmon=on|off)",
-	         arg);
-	return -1;
+	if (!rt_policy_parse(p, eq + 1, &v)) {
+		char vals[128];
+		rt_policy_values(p, vals, sizeof vals);
+		snprintf(err, errlen, "--policy: %s takes %s (got '%s')", p->name, vals, eq + 1);
+		return -1;
+	}
+	rt_policy_set(&spec->rt, p, v);
+	return 0;
 }
 
 bool cli_parse_u64(const char *s, uint64_t *out)
@@ -261,9 +269,7 @@ int cli_run(const struct cli_run_spec *spec, struct sim_result *res, struct cli_
 	cfg.window_ns = spec->window_ns;
 	cfg.max_steps = spec->max_steps;
 	cfg.max_time_ns = spec->max_time_ns;
-	cfg.randomize = spec->randomize;
-	cfg.asyncpreemptoff = spec->asyncpreemptoff;
-	cfg.nosysmon = spec->nosysmon;
+	cfg.rt = &spec->rt;
 	cfg.record = spec->record || spec->db;
 	cfg.replay = spec->replay;
 	cfg.nreplay = spec->nreplay;

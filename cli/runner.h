@@ -21,9 +21,9 @@ struct cli_run_spec {
 	const char *scenario;      /* bundled name or path; with text, only its label */
 	const char *scenario_text; /* the document itself, or NULL: load scenario */
 	uint64_t seed;
-	int64_t window_ns;    /* SIM_WINDOW_INF: free interleaving */
-	const char *strategy; /* NULL or "random" (the only one so far) */
-	bool randomize, asyncpreemptoff, nosysmon;
+	int64_t window_ns;                 /* SIM_WINDOW_INF: free interleaving */
+	const char *strategy;              /* NULL or "random" (the only one so far) */
+	struct rt_config rt;               /* policies: set with rt_config_default, then --policy */
 	int64_t max_steps, max_time_ns;    /* 0: no limit */
 	struct tr_sink *sink;              /* optional: sees every event */
 	const char *db;                    /* optional: write the run, its schedule and limits */

@@ -61,8 +61,7 @@ struct m *rt_allm;
 struct randomOrder rt_stealOrder;
 uint32_t *rt_idlepMask;
 bool rt_mainStarted;
-bool rt_asyncpreemptoff; /* GODEBUG=asyncpreemptoff=1 */
-bool rt_haveSysmon = true;
+struct rt_config rt_cfg;
 
 static struct m *m0;
 static int32_t allpcap;            /* Ps ever created: allp[gomaxprocs..allpcap) are _Pdead */
@@ -1603,12 +1602,12 @@ static bool preemptone(struct p *pp)
 	 * into that check.  Here: rt_preemptcheck at every API call. */
 
 	/* Request an async preemption of this P. */
-	if (!rt_asyncpreemptoff) {
+	if (!rt_cfg.asyncpreemptoff) {
 		pp->preempt = true;
 		mp->signalPending = true;
 		plat_preemptM(mp);
 	}
-	rt_trace(RT_EV_PREEMPT_REQ, gp->goid, !rt_asyncpreemptoff, pp->id, NULL);
+	rt_trace(RT_EV_PREEMPT_REQ, gp->goid, !rt_cfg.asyncpreemptoff, pp->id, NULL);
 	return true;
 }
 
@@ -2397,7 +2396,7 @@ static void schedinit(int32_t procs)
 static void runtime_main(void *unused)
 {
 	rt_mainStarted = true; /* Allow newproc to start new Ms. */
-	if (rt_haveSysmon)
+	if (!rt_cfg.nosysmon)
 		newm(sysmon, NULL, -1);
 	main_fn(main_arg);
 
@@ -2417,8 +2416,10 @@ static void runtime_main(void *unused)
 	plat_exit(0);
 }
 
-_Noreturn void rt_rt0_go(int32_t gomaxprocs, void (*mainfn)(void *), void *arg)
+_Noreturn void rt_rt0_go(const struct rt_config *cfg, int32_t gomaxprocs, void (*mainfn)(void *),
+                         void *arg)
 {
+	rt_cfg = *cfg;
 	m0 = rt_calloc(sizeof *m0);
 	m0->g0 = malg(0); /* m0's g0 runs on the thread's own stack */
 	m0->g0->m = m0;
@@ -2478,6 +2479,7 @@ void rt_teardown(void)
 	memset(&waitall, 0, sizeof waitall);
 	main_fn = NULL;
 	main_arg = NULL;
+	rt_config_default(&rt_cfg);
 	nofastrand = 0x9e3779b97f4a7c15u;
 }
 

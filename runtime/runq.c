@@ -27,8 +27,6 @@
 
 #include "runtime.h"
 
-bool rt_randomizeScheduler;
-
 static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t);
 static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, bool stealRunNextG,
                          bool *fromRunnext);
@@ -40,7 +38,7 @@ static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, boo
  * Executed only by the owner P. */
 void rt_runqput(struct p *pp, struct g *gp, bool next)
 {
-	if (rt_randomizeScheduler && next && rt_fastrandn(2) == 0)
+	if (rt_cfg.randomize && next && rt_fastrandn(2) == 0)
 		next = false;
 
 	if (next) {
@@ -87,7 +85,7 @@ static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t)
 		return false;
 	batch[n] = gp;
 
-	if (rt_randomizeScheduler) {
+	if (rt_cfg.randomize) {
 		for (uint32_t i = 1; i <= n; i++) {
 			uint32_t j = rt_fastrandn(i + 1);
 			struct g *tmp = batch[i];
@@ -260,7 +258,7 @@ void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize)
 	}
 	qsize -= (int32_t)n;
 
-	if (rt_randomizeScheduler) {
+	if (rt_cfg.randomize) {
 		for (uint32_t i = 1; i < n; i++) {
 			uint32_t j = rt_fastrandn(i + 1);
 			uint32_t oi = (pp->runqtail + i) % RT_RUNQ_SIZE;

@@ -9,6 +9,7 @@
 #ifndef GSCHED_RUNTIME_RUNTIME_H
 #define GSCHED_RUNTIME_RUNTIME_H
 
+#include "config.h"
 #include "runtime2.h"
 
 /* Global state (Go's sched, allp, allm, allgs, gomaxprocs...). */
@@ -19,6 +20,7 @@ extern struct m *rt_allm;
 extern struct randomOrder rt_stealOrder;
 extern uint32_t *rt_idlepMask; /* bit per P: set while the P is on the idle list */
 extern bool rt_mainStarted;
+extern struct rt_config rt_cfg; /* the policies, fixed at rt_rt0_go (config.h) */
 
 /* Always-on assertion with Go's message; in the simulator a finding. */
 _Noreturn void rt_throw(const char *msg);
@@ -42,8 +44,6 @@ void rt_newproc_labelled(void (*fn)(void *), void *arg, const char *label);
 void rt_preemptcheck(void); /* the function-prologue check: honour a preemption request */
 int32_t rt_GOMAXPROCS(int32_t n);
 void rt_syscall(int64_t ns);
-extern bool rt_asyncpreemptoff; /* policy: GODEBUG=asyncpreemptoff=1 */
-extern bool rt_haveSysmon;      /* policy: start sysmon (default true) */
 void rt_gosched(void);
 void rt_goyield(void); /* like Gosched, but to the local run queue's tail */
 void rt_goexit1(void);
@@ -54,9 +54,11 @@ void rt_wakep(void);
 void rt_handoffp(struct p *pp);
 void rt_spend(int64_t ns);
 
-/* The program: set up the scheduler with gomaxprocs Ps and run mainfn(arg)
- * as the main goroutine; returns only through plat_exit. */
-_Noreturn void rt_rt0_go(int32_t gomaxprocs, void (*mainfn)(void *), void *arg);
+/* The program: set up the scheduler with the policies of cfg and
+ * gomaxprocs Ps, and run mainfn(arg) as the main goroutine; returns only
+ * through plat_exit. */
+_Noreturn void rt_rt0_go(const struct rt_config *cfg, int32_t gomaxprocs, void (*mainfn)(void *),
+                         void *arg);
 /* Free everything the scheduler allocated and reset its global state, so
  * that another program can run in the same process.  Only after the
  * platform has stopped every thread. */
@@ -104,7 +106,6 @@ void rt_globrunqputhead(struct g *gp);
 void rt_globrunqputbatch(struct gQueue *batch, int32_t n);
 void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize);
 struct g *rt_globrunqget(struct p *pp, int32_t max);
-extern bool rt_randomizeScheduler; /* Go's -race mode randomisation; off by default */
 
 /* gQueue / gList (proc.go). */
 static inline bool gQueue_empty(const struct gQueue *q)

@@ -370,7 +370,13 @@ static void m_entry(void)
 
 static void program_entry(void)
 {
-	rt_rt0_go(S.gomaxprocs, S.mainfn, S.mainarg);
+	struct rt_config defaults;
+	const struct rt_config *rc = S.cfg->rt;
+	if (rc == NULL) {
+		rt_config_default(&defaults);
+		rc = &defaults;
+	}
+	rt_rt0_go(rc, S.gomaxprocs, S.mainfn, S.mainarg);
 }
 
 static void plain_entry(void)
@@ -803,9 +809,6 @@ int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mai
 {
 	begin(cfg);
 	S.gomaxprocs = gomaxprocs;
-	rt_randomizeScheduler = cfg->randomize;
-	rt_asyncpreemptoff = cfg->asyncpreemptoff;
-	rt_haveSysmon = !cfg->nosysmon;
 	S.mainfn = mainfn;
 	S.mainarg = arg;
 	struct sim_thread *t = new_thread(0);
@@ -814,9 +817,6 @@ int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mai
 	ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, program_entry);
 	start(t);
 	rt_teardown();
-	rt_randomizeScheduler = false;
-	rt_asyncpreemptoff = false;
-	rt_haveSysmon = true;
 	return finish(res);
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "tr.h"
 
 #define SIM_WINDOW_INF (-1)
@@ -26,13 +27,11 @@ struct sim_decision {
 
 struct sim_config {
 	uint64_t seed;
-	int64_t window_ns;    /* 0: discrete-event order; SIM_WINDOW_INF: free interleaving */
-	int64_t max_steps;    /* stop after this many yield points (0: no limit) */
-	int64_t max_time_ns;  /* stop when virtual time passes this (0: no limit) */
-	struct tr_sink *sink; /* may be NULL: events are only hashed and counted */
-	bool randomize;       /* policy: Go's randomizeScheduler (-race mode) */
-	bool asyncpreemptoff; /* policy: GODEBUG=asyncpreemptoff=1 */
-	bool nosysmon;        /* policy: run without sysmon (as on wasm) */
+	int64_t window_ns;          /* 0: discrete-event order; SIM_WINDOW_INF: free interleaving */
+	int64_t max_steps;          /* stop after this many yield points (0: no limit) */
+	int64_t max_time_ns;        /* stop when virtual time passes this (0: no limit) */
+	struct tr_sink *sink;       /* may be NULL: events are only hashed and counted */
+	const struct rt_config *rt; /* the runtime's policies (runtime/config.h); NULL: Go's */
 
 	/* Schedules: record every decision into the result, and/or replay a
 	 * recorded list instead of drawing from the strategy's stream.  A

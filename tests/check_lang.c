@@ -354,7 +354,7 @@ END_TEST
 START_TEST(cli_policy_and_list)
 {
 	ck_assert_int_eq(gsched(out, sizeof out, "run spawn-tree --policy randomize=maybe"), 2);
-	ck_assert_msg(strstr(out, "--policy: expected on or off"), "%s", out);
+	ck_assert_msg(strstr(out, "--policy: randomize takes on|off (got 'maybe')"), "%s", out);
 	ck_assert_int_eq(gsched(out, sizeof out, "run spawn-tree --policy frob=on"), 2);
 	ck_assert_msg(strstr(out, "--policy: unknown policy 'frob=on'"), "%s", out);
 	ck_assert_int_eq(gsched(out, sizeof out, "run spawn-tree --policy"), 2);

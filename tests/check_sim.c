@@ -397,7 +397,10 @@ START_TEST(test_sysmon_preempts_long_running_g)
 
 	memsink_init(&m);
 	other_started = 0;
-	cfg.asyncpreemptoff = true;
+	struct rt_config rc;
+	rt_config_default(&rc);
+	rc.asyncpreemptoff = 1;
+	cfg.rt = &rc;
 	sim_run_program(&cfg, 1, preempt_main, NULL, &res);
 	ck_assert_msg(res.status == TR_COMPLETE, "%s", res.message);
 	ck_assert_int_eq(count_kind(&m, RT_EV_PREEMPT, -1), 0);

@@ -1,0 +1,175 @@
+/*
+ * config.c - the table of scheduling policies (config.h) and the
+ * parsing and printing of their values.
+ *
+ * The runtime reads its copy of the config (rt_cfg, set by rt_rt0_go);
+ * this file only describes the fields.  Values are parsed strictly:
+ * digits only for numbers, a unit suffix only for durations, names
+ * exactly as listed, so a typo is an error rather than a default.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+#define FIELD(f) offsetof(struct rt_config, f)
+
+const struct rt_policy rt_policies[] = {
+        {"randomize", RT_POLICY_BOOL, FIELD(randomize), 0, 0, 1, NULL,
+         "Go's randomizeScheduler (-race builds): runqput skips runnext and "
+         "runqputslow shuffles at random"},
+        {"asyncpreemptoff", RT_POLICY_BOOL, FIELD(asyncpreemptoff), 0, 0, 1, NULL,
+         "GODEBUG=asyncpreemptoff=1: sysmon's preemption requests are only "
+         "cooperative"},
+        {"nosysmon", RT_POLICY_BOOL, FIELD(nosysmon), 0, 0, 1, NULL,
+         "run without sysmon (as Go on wasm): no retake from syscalls, no "
+         "preemption by time"},
+};
+const size_t rt_npolicies = sizeof rt_policies / sizeof rt_policies[0];
+
+void rt_config_default(struct rt_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < rt_npolicies; i++)
+		rt_policy_set(cfg, &rt_policies[i], rt_policies[i].go_default);
+}
+
+const struct rt_policy *rt_policy_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < rt_npolicies; i++)
+		if (strlen(rt_policies[i].name) == len && memcmp(rt_policies[i].name, name, len) == 0)
+			return &rt_policies[i];
+	return NULL;
+}
+
+int64_t rt_policy_get(const struct rt_config *cfg, const struct rt_policy *p)
+{
+	int64_t v;
+	memcpy(&v, (const char *)cfg + p->offset, sizeof v);
+	return v;
+}
+
+void rt_policy_set(struct rt_config *cfg, const struct rt_policy *p, int64_t v)
+{
+	memcpy((char *)cfg + p->offset, &v, sizeof v);
+}
+
+/* Digits only, no sign, no overflow. */
+static bool parse_u63(const char *s, size_t n, int64_t *out)
+{
+	int64_t v = 0;
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		int d = s[i] - '0';
+		if (v > (INT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+static const struct {
+	const char *suffix;
+	int64_t mul;
+} units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+
+bool rt_policy_parse(const struct rt_policy *p, const char *text, int64_t *out)
+{
+	int64_t v;
+	switch (p->type) {
+	case RT_POLICY_BOOL:
+		if (strcmp(text, "on") == 0)
+			*out = 1;
+		else if (strcmp(text, "off") == 0)
+			*out = 0;
+		else
+			return false;
+		return true;
+	case RT_POLICY_ENUM:
+		for (int64_t i = 0; p->names[i]; i++) {
+			if (strcmp(text, p->names[i]) == 0) {
+				*out = i;
+				return true;
+			}
+		}
+		return false;
+	case RT_POLICY_INT:
+		if (!parse_u63(text, strlen(text), &v))
+			return false;
+		break;
+	case RT_POLICY_NS: {
+		size_t n = strspn(text, "0123456789");
+		int64_t mul = 0;
+		if (text[n] == 0)
+			mul = 1;
+		for (size_t u = 0; u < sizeof units / sizeof units[0] && !mul; u++)
+			if (strcmp(text + n, units[u].suffix) == 0)
+				mul = units[u].mul;
+		if (!mul || !parse_u63(text, n, &v) || v > INT64_MAX / mul)
+			return false;
+		v *= mul;
+		break;
+	}
+	default:
+		return false;
+	}
+	if (v < p->min || v > p->max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void format_ns(int64_t v, char *buf, size_t len)
+{
+	for (size_t u = sizeof units / sizeof units[0]; u-- > 0;) {
+		if (v != 0 && v % units[u].mul == 0) {
+			snprintf(buf, len, "%lld%s", (long long)(v / units[u].mul), units[u].suffix);
+			return;
+		}
+	}
+	snprintf(buf, len, "%lld", (long long)v);
+}
+
+void rt_policy_format(const struct rt_policy *p, int64_t v, char *buf, size_t len)
+{
+	switch (p->type) {
+	case RT_POLICY_BOOL:
+		snprintf(buf, len, "%s", v ? "on" : "off");
+		break;
+	case RT_POLICY_ENUM:
+		snprintf(buf, len, "%s", p->names[v]);
+		break;
+	case RT_POLICY_NS:
+		format_ns(v, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "%lld", (long long)v);
+	}
+}
+
+void rt_policy_values(const struct rt_policy *p, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	size_t n = 0;
+	switch (p->type) {
+	case RT_POLICY_BOOL:
+		snprintf(buf, len, "on|off");
+		break;
+	case RT_POLICY_ENUM:
+		buf[0] = 0;
+		for (int i = 0; p->names[i] && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "", p->names[i]);
+		break;
+	case RT_POLICY_NS:
+		format_ns(p->min, lo, sizeof lo);
+		format_ns(p->max, hi, sizeof hi);
+		snprintf(buf, len, "a duration, %s..%s", lo, hi);
+		break;
+	default:
+		snprintf(buf, len, "%lld..%lld", (long long)p->min, (long long)p->max);
+	}
+}
