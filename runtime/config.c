@@ -37,7 +37,8 @@ void rt_config_default(struct rt_config *cfg)
 const struct rt_policy *rt_policy_find(const char *name, size_t len)
 {
 	for (size_t i = 0; i < rt_npolicies; i++)
-		if (strlen(rt_policies[i].name) == len && memcmp(rt_policies[i].name, name, len) == 0)
+		if (strlen(rt_policies[i].name) == len &&
+		    memcmp(rt_policies[i].name, name, len) == 0)
 			return &rt_policies[i];
 	return NULL;
 }
@@ -127,7 +128,8 @@ static void format_ns(int64_t v, char *buf, size_t len)
 {
 	for (size_t u = sizeof units / sizeof units[0]; u-- > 0;) {
 		if (v != 0 && v % units[u].mul == 0) {
-			snprintf(buf, len, "%lld%s", (long long)(v / units[u].mul), units[u].suffix);
+			snprintf(buf, len, "%lld%s", (long long)(v / units[u].mul),
+			         units[u].suffix);
 			return;
 		}
 	}

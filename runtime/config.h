@@ -38,11 +38,11 @@ enum rt_policy_type {
 struct rt_policy {
 	const char *name;
 	enum rt_policy_type type;
-	size_t offset;       /* of the int64_t field in struct rt_config */
-	int64_t go_default;  /* Go 1.21's behaviour */
-	int64_t min, max;    /* RT_POLICY_INT, RT_POLICY_NS */
+	size_t offset;            /* of the int64_t field in struct rt_config */
+	int64_t go_default;       /* Go 1.21's behaviour */
+	int64_t min, max;         /* RT_POLICY_INT, RT_POLICY_NS */
 	const char *const *names; /* RT_POLICY_ENUM, NULL-terminated */
-	const char *help;    /* one line: what it changes, and where Go has it */
+	const char *help;         /* one line: what it changes, and where Go has it */
 };
 
 extern const struct rt_policy rt_policies[];

@@ -1,26 +1,27 @@
 /*
  * platform.h - THE seam between the scheduler and a machine.
  *
- * runtime/ reaches the machine only through the operations listed here.
- * Each backend supplies "platform_impl.h" on its include path:
+ * runtime/ reaches the machine only through the operations declared
+ * here, and knows nothing of the backend behind them:
  *
- *   sim/platform_impl.h            the virtual backend: every operation is
- *                                  a yield point of the discrete-event
- *                                  engine and costs virtual time
- *                                  (sim/COSTMODEL in docs/simulator.md);
- *   runtime/native/platform_impl.h real pthreads, futexes and atomics,
- *                                  static inline, zero cost.
+ *   sim/engine.c     the virtual backend: every operation is a yield
+ *                    point of the discrete-event engine and costs
+ *                    virtual time (sim/cost.h, docs/simulator.md);
+ *   a native backend real pthreads, futexes and atomics.
  *
- * platform_impl.h defines PLAT_FN (extern or static inline), the types
- * struct plat_mutex, struct plat_note and struct plat_ctx, and then the
- * functions declared below.  Nothing in runtime/ may test which backend
- * it is built for.
+ * The types the runtime embeds in its own structures are defined here,
+ * once, for every backend: a mutex and a note carry the fields each
+ * backend needs (a futex word for real threads; an owner and a wait
+ * queue for the simulator), and a context is arch/ctx.h's, the code both
+ * backends use to switch stacks.  Nothing in runtime/ may test which
+ * backend it is built for.
  *
- * Memory order: the acquire/release variants (the acq and rel suffixes) are Go's
- * LoadAcq/StoreRel/CasRel; the plain ones are Go's sequentially consistent atomics.  The simulator
- * executes every operation atomically at a yield point, i.e. it models a
- * sequentially consistent machine; weak-memory reorderings are not
- * explored (the native backend runs them for real).
+ * Memory order: the acquire/release variants (the acq and rel suffixes)
+ * are Go's LoadAcq/StoreRel/CasRel; the plain ones are Go's sequentially
+ * consistent atomics.  The simulator executes every operation
+ * atomically at a yield point, i.e. it models a sequentially consistent
+ * machine; weak-memory reorderings are not explored (the native backend
+ * runs them for real).
  */
 #ifndef GSCHED_RUNTIME_PLATFORM_H
 #define GSCHED_RUNTIME_PLATFORM_H
@@ -29,12 +30,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/ctx.h"
 #include "events.h"
 
 struct g;
 struct m;
 
-#include "platform_impl.h"
+#ifndef PLAT_FN
+#define PLAT_FN extern
+#endif
+
+/* Go's runtime.mutex.  key is the futex word of a backend with real
+ * threads (lock_futex.go: unlocked, locked, sleeping); owner is the
+ * thread holding it (what plat_assertLockHeld checks), and head/tail
+ * the queue of threads waiting for it, where a backend keeps one. */
+struct plat_mutex {
+	uint32_t key;
+	void *owner;
+	void *head, *tail;
+};
+
+/* Go's note: a one-shot event on which one M sleeps and another wakes
+ * it.  key is 0 until woken (the futex word); waiter is the sleeping
+ * thread, where a backend keeps track of it. */
+struct plat_note {
+	uint32_t key;
+	void *waiter;
+};
 
 /* Atomics (Go's runtime/internal/atomic).  xadd returns the new value. */
 PLAT_FN uint32_t plat_load32(const uint32_t *p);
@@ -60,12 +82,22 @@ PLAT_FN bool plat_casp(void **p, void *old, void *new_);
 PLAT_FN void plat_lock(struct plat_mutex *l);
 PLAT_FN void plat_unlock(struct plat_mutex *l);
 
+/* Go's assertLockHeld: a checked invariant, not a yield point.  The
+ * caller's thread must hold l; if not, the backend throws
+ * ("assertLockHeld: lock not held").  A backend that cannot tell which
+ * thread holds a lock may check nothing. */
+PLAT_FN void plat_assertLockHeld(struct plat_mutex *l);
+
 /* Notes: one-shot events on which one M sleeps and another wakes it
  * (Go's note).  notetsleep returns true if woken, false on timeout. */
 PLAT_FN void plat_noteclear(struct plat_note *n);
 PLAT_FN void plat_notesleep(struct plat_note *n);
 PLAT_FN bool plat_notetsleep(struct plat_note *n, int64_t ns);
 PLAT_FN void plat_notewakeup(struct plat_note *n);
+
+/* The number of CPUs the program may use (Go's ncpu, from the affinity
+ * mask): canSpin and the runtime lock's spin phase depend on it. */
+PLAT_FN int32_t plat_ncpu(void);
 
 /* Time. */
 PLAT_FN int64_t plat_nanotime(void);

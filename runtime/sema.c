@@ -47,9 +47,6 @@
  *   - semrelease1 notes the hand-off before readying the waiter rather
  *     than re-reading s.ticket afterwards: once readied, the waiter may
  *     run on another P and recycle its sudog.
- *   - canSpin's "multicore" test: the simulated machine has a core per M,
- *     so only GOMAXPROCS and the idle/spinning Ps decide, as in Go on a
- *     many-core machine.
  *   - Unlock of an unlocked mutex is Go's fatal (not recoverable); here
  *     it is rt_panic, which ends the run as the program's error.
  *   - Preemption: lockSlow, unlockSlow, WaitGroup.Add and Wait start with
@@ -254,9 +251,10 @@ enum {
 
 static bool canSpin(int i)
 {
-	if (i >= active_spin || rt_gomaxprocs <= (int32_t)(plat_load32(&rt_sched.npidle) +
-	                                                   plat_load32(&rt_sched.nmspinning)) +
-	                                                 1)
+	if (i >= active_spin || plat_ncpu() <= 1 ||
+	    rt_gomaxprocs <=
+	            (int32_t)(plat_load32(&rt_sched.npidle) + plat_load32(&rt_sched.nmspinning)) +
+	                    1)
 		return false;
 	struct p *pp = rt_getg()->m->p;
 	if (!rt_runqempty(pp))

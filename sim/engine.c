@@ -35,8 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/ctx.h"
 #include "cost.h"
-#include "ctx.h"
 #include "runtime.h"
 #include "sim.h"
 
@@ -88,6 +88,7 @@ static struct {
 	struct tr_stats stats;
 	enum tr_status status;
 	char message[256];
+	int32_t ncpu; /* plat_ncpu() */
 	/* program mode */
 	int32_t gomaxprocs;
 	void (*mainfn)(void *);
@@ -172,7 +173,7 @@ static _Noreturn void stop(enum tr_status status, const char *msg)
 	}
 	struct sim_thread *t = S.cur;
 	S.cur = NULL;
-	ctx_switch(&t->ctx, &S.engine, true);
+	arch_ctx_switch(&t->ctx, &S.engine, true);
 	abort(); /* the engine never resumes a stopped run */
 }
 
@@ -200,7 +201,7 @@ static void switch_to(struct sim_thread *next)
 	prev->g = S.curg;
 	S.cur = next;
 	S.curg = next->g;
-	ctx_switch(&prev->ctx, &next->ctx, false);
+	arch_ctx_switch(&prev->ctx, &next->ctx, false);
 	/* Resumed: whoever switched here set S.cur and S.curg. */
 }
 
@@ -530,7 +531,7 @@ void plat_lock(struct plat_mutex *l)
 	t->next_waiter = NULL;
 	t->lock_wait_start = t->clock;
 	if (l->tail)
-		l->tail->next_waiter = t;
+		((struct sim_thread *)l->tail)->next_waiter = t;
 	else
 		l->head = t;
 	l->tail = t;
@@ -557,12 +558,18 @@ void plat_unlock(struct plat_mutex *l)
 	 * takes the lock as soon as it is free; one that went to sleep must
 	 * be woken with a futex call and pays the wake-up latency. */
 	int64_t waited = S.cur->clock - w->lock_wait_start;
-	if (waited <= LOCK_SPIN_NS) {
+	if (waited <= LOCK_SPIN_NS && S.ncpu > 1) {
 		unblock(w, S.cur->clock + COST_LOCK_SPIN_ACQUIRE);
 	} else {
 		S.cur->clock += COST_NOTEWAKEUP;
 		unblock(w, S.cur->clock + WAKE_LATENCY);
 	}
+}
+
+void plat_assertLockHeld(struct plat_mutex *l)
+{
+	if (l->owner != S.cur)
+		rt_throw("assertLockHeld: lock not held");
 }
 
 void plat_noteclear(struct plat_note *n)
@@ -627,6 +634,11 @@ void plat_notewakeup(struct plat_note *n)
 	}
 }
 
+int32_t plat_ncpu(void)
+{
+	return S.ncpu;
+}
+
 int64_t plat_nanotime(void)
 {
 	yield(COST_NANOTIME);
@@ -655,7 +667,7 @@ void plat_newosproc(struct m *mp, void *stack, size_t size)
 	yield(COST_NEWOSPROC);
 	struct sim_thread *t = new_thread(S.cur->clock + THREAD_START_LATENCY);
 	t->m = mp;
-	ctx_make(&t->ctx, stack, size, m_entry);
+	arch_ctx_make(&t->ctx, stack, size, m_entry);
 }
 
 _Noreturn void plat_exit(int code)
@@ -698,7 +710,7 @@ void *plat_stackalloc(size_t size)
 {
 	if (S.cur)
 		yield(COST_STACKALLOC);
-	void *s = sim_stack_alloc(size);
+	void *s = arch_stack_alloc(size);
 	if (!s)
 		rt_throw("stackalloc: out of memory");
 	return s;
@@ -706,20 +718,20 @@ void *plat_stackalloc(size_t size)
 
 void plat_stackfree(void *stack, size_t size)
 {
-	sim_stack_free(stack, size);
+	arch_stack_free(stack, size);
 }
 
 void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
 {
 	yield(COST_CTX_MAKE);
-	ctx_make(c, stack, size, entry);
+	arch_ctx_make(c, stack, size, entry);
 }
 
 void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
 {
 	/* Charged before the switch, so the cost lands on the M either way. */
 	yield(COST_CTX_SWITCH);
-	ctx_switch(save, to, false);
+	arch_ctx_switch(save, to, false);
 }
 
 struct g *plat_getg(void)
@@ -783,13 +795,13 @@ static int finish(struct sim_result *res)
 	res->threads = S.nthreads;
 	for (int i = 0; i < S.nthreads; i++) {
 		if (S.threads[i]->ownstack)
-			sim_stack_free(S.threads[i]->ownstack, S.threads[i]->ownstacksize);
+			arch_stack_free(S.threads[i]->ownstack, S.threads[i]->ownstacksize);
 		free(S.threads[i]);
 	}
 	free(S.threads);
 	free(S.elig);
 	memset(&S, 0, sizeof S);
-	sim_stack_release_all();
+	arch_stack_release_all();
 	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION ||
 	                       res->status == TR_PANIC || res->status == TR_DEPARTED
 	               ? 1
@@ -800,7 +812,7 @@ static void start(struct sim_thread *t)
 {
 	S.cur = t;
 	S.curg = NULL;
-	ctx_switch(&S.engine, &t->ctx, false);
+	arch_ctx_switch(&S.engine, &t->ctx, false);
 	/* Back here only through stop(). */
 }
 
@@ -809,12 +821,13 @@ int sim_run_program(const struct sim_config *cfg, int32_t gomaxprocs, void (*mai
 {
 	begin(cfg);
 	S.gomaxprocs = gomaxprocs;
+	S.ncpu = cfg->ncpu > 0 ? cfg->ncpu : gomaxprocs > 2 ? gomaxprocs : 2;
 	S.mainfn = mainfn;
 	S.mainarg = arg;
 	struct sim_thread *t = new_thread(0);
-	t->ownstack = sim_stack_alloc(M0_STACK_SIZE);
+	t->ownstack = arch_stack_alloc(M0_STACK_SIZE);
 	t->ownstacksize = M0_STACK_SIZE;
-	ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, program_entry);
+	arch_ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, program_entry);
 	start(t);
 	rt_teardown();
 	return finish(res);
@@ -824,13 +837,14 @@ int sim_run_threads(const struct sim_config *cfg, int n, void (*const fns[])(voi
                     void *const args[], struct sim_result *res)
 {
 	begin(cfg);
+	S.ncpu = cfg->ncpu > 0 ? cfg->ncpu : n > 2 ? n : 2;
 	for (int i = 0; i < n; i++) {
 		struct sim_thread *t = new_thread(0);
 		t->fn = fns[i];
 		t->arg = args[i];
-		t->ownstack = sim_stack_alloc(M0_STACK_SIZE);
+		t->ownstack = arch_stack_alloc(M0_STACK_SIZE);
 		t->ownstacksize = M0_STACK_SIZE;
-		ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, plain_entry);
+		arch_ctx_make(&t->ctx, t->ownstack, M0_STACK_SIZE, plain_entry);
 	}
 	start(S.threads[0]);
 	return finish(res);

@@ -32,6 +32,8 @@ struct sim_config {
 	int64_t max_time_ns;        /* stop when virtual time passes this (0: no limit) */
 	struct tr_sink *sink;       /* may be NULL: events are only hashed and counted */
 	const struct rt_config *rt; /* the runtime's policies (runtime/config.h); NULL: Go's */
+	int32_t ncpu;               /* CPUs of the simulated machine (plat_ncpu); 0: the program's
+	                               GOMAXPROCS, at least 2 */
 
 	/* Schedules: record every decision into the result, and/or replay a
 	 * recorded list instead of drawing from the strategy's stream.  A

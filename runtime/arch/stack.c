@@ -1,5 +1,5 @@
 /*
- * stack.c - coroutine stacks for the virtual backend (see ctx.h).
+ * arch/stack.c - the goroutine stack pool (see ctx.h).
  *
  * Stacks of one size come from arenas of ARENA_STACKS slots, reserved
  * with MAP_NORESERVE: the address space is cheap, and a stack costs
@@ -20,7 +20,7 @@
 
 #include "ctx.h"
 
-#ifdef SIM_ASAN
+#ifdef ARCH_ASAN
 #include <sanitizer/asan_interface.h>
 /* A reused stack may still carry the redzones of frames that a finished
  * run left behind (its coroutines are abandoned, not unwound). */
@@ -92,7 +92,7 @@ static bool next_arena(struct sizeclass *c)
 	return true;
 }
 
-void *sim_stack_alloc(size_t size)
+void *arch_stack_alloc(size_t size)
 {
 	struct sizeclass *c = class_of(size);
 	if (!c)
@@ -115,7 +115,7 @@ void *sim_stack_alloc(size_t size)
 	return s;
 }
 
-void sim_stack_free(void *stack, size_t size)
+void arch_stack_free(void *stack, size_t size)
 {
 	struct sizeclass *c = class_of(size);
 	if (!c || !stack)
@@ -124,7 +124,7 @@ void sim_stack_free(void *stack, size_t size)
 	c->free = stack;
 }
 
-void sim_stack_release_all(void)
+void arch_stack_release_all(void)
 {
 	for (int i = 0; i < NCLASSES; i++) {
 		struct sizeclass *c = &classes[i];
@@ -134,7 +134,7 @@ void sim_stack_release_all(void)
 	}
 }
 
-size_t sim_stack_reserved(void)
+size_t arch_stack_reserved(void)
 {
 	return reserved;
 }

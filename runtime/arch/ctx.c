@@ -1,13 +1,13 @@
 /*
- * ctx.c - context creation and switching for the virtual backend (see
- * ctx.h), with AddressSanitizer's fiber annotations when it is on.
+ * arch/ctx.c - context creation and switching (see ctx.h), with
+ * AddressSanitizer's fiber annotations when it is on.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "ctx.h"
 
-#ifdef SIM_ASAN
+#ifdef ARCH_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -16,16 +16,16 @@
  * thread's saved context may be on any of several stacks (an M is
  * suspended in g0 or in whichever goroutine it runs), so the bounds are
  * recorded in the context at every save, not fixed when it is made. */
-static struct plat_ctx *switch_from, *switch_to;
-static const void *cur_lo; /* NULL: the OS thread's own stack, not yet learned */
-static size_t cur_size;
+static _Thread_local struct plat_ctx *switch_from, *switch_to;
+static _Thread_local const void *cur_lo; /* NULL: the thread's own stack, not yet learned */
+static _Thread_local size_t cur_size;
 
 /* Called on the new side of every switch: tell ASan we arrived, learn
  * the bounds of the OS thread's own stack the first time we leave it,
  * and note which stack we are on now. */
 static void arrived(struct plat_ctx *self)
 {
-#ifdef SIM_ASAN
+#ifdef ARCH_ASAN
 	const void *lo;
 	size_t size;
 	__sanitizer_finish_switch_fiber(self->fake_stack, &lo, &size);
@@ -47,9 +47,9 @@ static void boot(void)
 	abort(); /* entry functions never return */
 }
 
-#ifdef SIM_CTX_UCONTEXT
+#ifdef ARCH_CTX_UCONTEXT
 
-void ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
+void arch_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
 {
 	getcontext(&c->uc);
 	c->uc.uc_stack.ss_sp = stack;
@@ -68,30 +68,34 @@ static void swap(struct plat_ctx *from, struct plat_ctx *to)
 
 #else
 
-void sim_ctx_swap(void **save_sp, void *to_sp); /* ctx_<arch>.S */
+void arch_ctx_swap(void **save_sp, void *to_sp); /* ctx_<arch>.S */
 
-void ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
+void arch_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
 {
 	uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
 	void **sp;
 #if defined(__x86_64__)
-	/* sim_ctx_swap pops r15 r14 r13 r12 rbx rbp, then returns into boot
-	 * with rsp = top - 8, as if boot had been called (a zero return
-	 * address above it). */
-	sp = (void **)(top - 64);
-	for (int i = 0; i < 6; i++)
+	/* arch_ctx_swap loads MXCSR and the x87 control word (their
+	 * power-on defaults: all exceptions masked, round to nearest, x87
+	 * at extended precision), pops r15 r14 r13 r12 rbx rbp, then
+	 * returns into boot with rsp = top - 8, as if boot had been called
+	 * (a zero return address above it). */
+	sp = (void **)(top - 72);
+	sp[0] = (void *)(UINT64_C(0x1f80) | UINT64_C(0x037f) << 32);
+	for (int i = 1; i < 7; i++)
 		sp[i] = 0;
-	sp[6] = (void *)boot;
-	sp[7] = 0;
+	sp[7] = (void *)boot;
+	sp[8] = 0;
 #elif defined(__aarch64__)
-	/* sim_ctx_swap loads x19-x30 and d8-d15 from a 160-byte frame and
-	 * returns to x30 (at offset 88) with sp = top. */
-	sp = (void **)(top - 160);
-	for (int i = 0; i < 20; i++)
+	/* arch_ctx_swap loads x19-x30, d8-d15 and FPCR (0: round to
+	 * nearest, no traps) from a 176-byte frame and returns to x30 (at
+	 * offset 88) with sp = top. */
+	sp = (void **)(top - 176);
+	for (int i = 0; i < 22; i++)
 		sp[i] = 0;
 	sp[11] = (void *)boot;
 #else
-#error "no assembly context switch for this architecture: configure with SIM_CTX_UCONTEXT"
+#error "no assembly context switch for this architecture: configure with ARCH_CTX_UCONTEXT"
 #endif
 	c->sp = sp;
 	c->entry = entry;
@@ -101,16 +105,16 @@ void ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
 
 static void swap(struct plat_ctx *from, struct plat_ctx *to)
 {
-	sim_ctx_swap(&from->sp, to->sp);
+	arch_ctx_swap(&from->sp, to->sp);
 }
 
 #endif
 
-void ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final)
+void arch_ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final)
 {
 	from->stack_lo = cur_lo;
 	from->stack_size = cur_size;
-#ifdef SIM_ASAN
+#ifdef ARCH_ASAN
 	__sanitizer_start_switch_fiber(final ? NULL : &from->fake_stack, to->stack_lo,
 	                               to->stack_size);
 #else
