@@ -25,7 +25,8 @@
 --
 -- These views depend on the kind names 'gstatus', 'pstatus', 'spinning',
 -- 'pidleput' and 'pidleget' (runtime/events.h, rt_evkind_name) and on
--- Go's status values (g_state_names, p_state_names in schema.sql).
+-- Go's status values (runtime/events.h; their names fill the tables
+-- g_state_names and p_state_names).
 
 -- One row per goroutine status change, with the next change of the same
 -- goroutine beside it.  The building block of the goroutine views.

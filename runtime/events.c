@@ -1,6 +1,6 @@
 /*
- * events.c - names of the event kinds, as stored in the database.
- * Order must match enum rt_evkind in events.h.
+ * events.c - the names of the event vocabulary (events.h): event kinds
+ * as stored in the database, and G and P statuses.
  */
 #include "events.h"
 
@@ -11,7 +11,7 @@ const char *const rt_evkind_name[RT_EV__COUNT] = {
         [RT_EV_MSTART] = "mstart",
         [RT_EV_MPARK] = "mpark",
         [RT_EV_MUNPARK] = "munpark",
-        [RT_EV_MEXIT] = "mexit",
+        [RT_EV_MEXIT_UNUSED] = "mexit_unused",
         [RT_EV_SPINNING] = "spinning",
         [RT_EV_RUNQPUT] = "runqput",
         [RT_EV_RUNQPUTSLOW] = "runqputslow",
@@ -42,4 +42,17 @@ const char *const rt_evkind_name[RT_EV__COUNT] = {
         [RT_EV_STW] = "stw",
         [RT_EV_PROCRESIZE] = "procresize",
         [RT_EV_SYSMON] = "sysmon",
+};
+
+const char *const rt_gstatus_names[RT_GSTATUS_COUNT] = {
+        [_Gidle] = "idle",           [_Grunnable] = "runnable",
+        [_Grunning] = "running",     [_Gsyscall] = "syscall",
+        [_Gwaiting] = "waiting",     [_Gmoribund_unused] = "moribund_unused",
+        [_Gdead] = "dead",           [_Genqueue_unused] = "enqueue_unused",
+        [_Gcopystack] = "copystack", [_Gpreempted] = "preempted",
+};
+
+const char *const rt_pstatus_names[RT_PSTATUS_COUNT] = {
+        [_Pidle] = "idle",     [_Prunning] = "running", [_Psyscall] = "syscall",
+        [_Pgcstop] = "gcstop", [_Pdead] = "dead",
 };

@@ -4,8 +4,9 @@
  * Every state transition the scheduler makes is reported through
  * rt_trace() (proc.c) as one struct rt_event.  The platform stamps the
  * time and hands the event to whatever sink the run has (SQLite, a hash
- * only, ...).  The meaning of obj/a/b per kind is fixed here and in
- * docs/events.md; the database stores the kind by its name, so adding a
+ * only, ...).  The meaning of obj/a/b per kind is fixed here and in the
+ * event table of docs/database.md (a test checks that it lists exactly
+ * these kinds); the database stores the kind by its name, so adding a
  * kind at the end never changes the meaning of an old trace.
  *
  * Invariant: an event describes what already happened; nothing in the
@@ -23,7 +24,8 @@ enum rt_evkind {
 	RT_EV_MSTART,        /* obj M id (the new M), a its P or -1, b 1 if spinning */
 	RT_EV_MPARK,         /* obj M id */
 	RT_EV_MUNPARK,       /* obj M id (the M woken), a the P handed to it or -1 */
-	RT_EV_MEXIT,         /* obj M id */
+	RT_EV_MEXIT_UNUSED,  /* no path emits it: an M exits only with LockOSThread, which the
+	                        port leaves out; the slot keeps later kinds' numbers */
 	RT_EV_SPINNING,      /* obj M id, a 1 start / 0 stop */
 	RT_EV_RUNQPUT,       /* obj goid, a P, b 1 if into runnext */
 	RT_EV_RUNQPUTSLOW,   /* obj P, a n moved to the global queue (incl. the new g) */
@@ -56,6 +58,37 @@ enum rt_evkind {
 	RT_EV_SYSMON,        /* obj sleep (us) of sysmon's idle wait, a 1 */
 	RT_EV__COUNT
 };
+
+/* G status (runtime2.go): the values gstatus events carry in a and b. */
+enum {
+	_Gidle = 0,
+	_Grunnable = 1,
+	_Grunning = 2,
+	_Gsyscall = 3,
+	_Gwaiting = 4,
+	_Gmoribund_unused = 5,
+	_Gdead = 6,
+	_Genqueue_unused = 7,
+	_Gcopystack = 8,
+	_Gpreempted = 9,
+};
+
+/* P status: the values pstatus events carry in a and b. */
+enum {
+	_Pidle = 0,
+	_Prunning = 1,
+	_Psyscall = 2,
+	_Pgcstop = 3,
+	_Pdead = 4,
+};
+
+/* Go's names without the _G/_P prefix, indexed by value: the one
+ * spelling of a status that traces, the database's g_state_names and
+ * p_state_names tables, the views, the docs and the tests use. */
+#define RT_GSTATUS_COUNT 10
+#define RT_PSTATUS_COUNT 5
+extern const char *const rt_gstatus_names[RT_GSTATUS_COUNT];
+extern const char *const rt_pstatus_names[RT_PSTATUS_COUNT];
 
 /* One transition.  m/p/g name the actor: the M that did it, the P it
  * held (-1 if none) and its current user goroutine (0 if on g0 or none). */

@@ -203,10 +203,7 @@ const char *rt_waitReason_string(enum waitReason r)
 
 const char *rt_gstatus_name(uint32_t s)
 {
-	static const char *const names[] = {"idle",      "runnable", "running", "syscall",
-	                                    "waiting",   "moribund", "dead",    "enqueue",
-	                                    "copystack", "preempted"};
-	return s < sizeof names / sizeof names[0] ? names[s] : "?";
+	return s < RT_GSTATUS_COUNT ? rt_gstatus_names[s] : "?";
 }
 
 /* The transitions Go's runtime makes, and no others. */

@@ -21,29 +21,6 @@
 
 #include "platform.h"
 
-/* G status (runtime2.go). */
-enum {
-	_Gidle = 0,
-	_Grunnable = 1,
-	_Grunning = 2,
-	_Gsyscall = 3,
-	_Gwaiting = 4,
-	_Gmoribund_unused = 5,
-	_Gdead = 6,
-	_Genqueue_unused = 7,
-	_Gcopystack = 8,
-	_Gpreempted = 9,
-};
-
-/* P status. */
-enum {
-	_Pidle = 0,
-	_Prunning = 1,
-	_Psyscall = 2,
-	_Pgcstop = 3,
-	_Pdead = 4,
-};
-
 /* Wait reasons, shown in traces (gstatus detail) like Go's waitReason. */
 enum waitReason {
 	waitReasonZero = 0,

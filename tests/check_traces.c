@@ -155,6 +155,58 @@ START_TEST(test_kind_names)
 }
 END_TEST
 
+static char *read_doc(const char *rel)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", GSCHED_SOURCE_DIR, rel);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	static char buf[1 << 17];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return buf;
+}
+
+/* docs/database.md's event table lists exactly the kinds of events.h
+ * (but the unused slot), in order; its status lines spell the names of
+ * events.c. */
+START_TEST(test_docs_vocabulary)
+{
+	const char *doc = read_doc("docs/database.md");
+	const char *row = strstr(doc, "| kind | obj | a | b | detail |\n|---|---|---|---|---|\n");
+	ck_assert_msg(row != NULL, "docs/database.md: no event table");
+	row = strchr(strchr(row, '\n') + 1, '\n') + 1;
+	for (int k = 1; k < RT_EV__COUNT; k++) {
+		const char *name = rt_evkind_name[k];
+		if (strstr(name, "_unused"))
+			continue;
+		char want[64];
+		snprintf(want, sizeof want, "| %s |", name);
+		ck_assert_msg(strncmp(row, want, strlen(want)) == 0,
+		              "docs/database.md: event table row for '%s' expected here: %.40s",
+		              name, row);
+		row = strchr(row, '\n') + 1;
+	}
+	ck_assert_msg(strncmp(row, "| ", 2) != 0, "docs/database.md: a row for no kind: %.40s",
+	              row);
+
+	const char *const *names[] = {rt_gstatus_names, rt_pstatus_names};
+	const int counts[] = {RT_GSTATUS_COUNT, RT_PSTATUS_COUNT};
+	const char *const heads[] = {"- goroutine status (`g_state_names`): ",
+	                             "- P status (`p_state_names`): "};
+	for (int t = 0; t < 2; t++) {
+		char want[512];
+		size_t n = (size_t)snprintf(want, sizeof want, "%s", heads[t]);
+		for (int v = 0; v < counts[t]; v++)
+			n += (size_t)snprintf(want + n, sizeof want - n, "%s%d %s", v ? ", " : "",
+			                      v, names[t][v]);
+		snprintf(want + n, sizeof want - n, "\n");
+		ck_assert_msg(strstr(doc, want), "docs/database.md lacks the line: %s", want);
+	}
+}
+END_TEST
+
 START_TEST(test_roundtrip)
 {
 	size_t n;
@@ -436,7 +488,7 @@ START_TEST(test_hash_sees_every_field)
 				e->g ^= INT64_C(1) << 62;
 				break;
 			case 4:
-				e->kind = e->kind == RT_EV_MPARK ? RT_EV_MEXIT : RT_EV_MPARK;
+				e->kind = e->kind == RT_EV_MPARK ? RT_EV_MUNPARK : RT_EV_MPARK;
 				break;
 			case 5:
 				e->obj -= 1;
@@ -512,7 +564,7 @@ START_TEST(test_stats_counters)
 	        ev(14, 1, -1, 0, RT_EV_MPARK, 1, 0, 0, NULL),
 	        ev(15, 2, -1, 0, RT_EV_MPARK, 2, 0, 0, NULL),
 	        ev(16, 2, -1, 0, RT_EV_VIOLATION, 0, 0, 0, "oracle"),
-	        ev(12, 0, -1, 0, RT_EV_MEXIT, 0, 0, 0, NULL), /* time is not monotone here */
+	        ev(12, 0, -1, 0, RT_EV_MUNPARK, 0, 0, 0, NULL), /* time is not monotone here */
 	};
 	struct tr_stats st;
 	tr_stats_init(&st);
@@ -686,6 +738,7 @@ Suite *make_traces_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_kind_names);
+	tcase_add_test(tc, test_docs_vocabulary);
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_many_rows_and_detail_copies);
 	tcase_add_test(tc, test_close_without_finish);

@@ -102,19 +102,16 @@ CREATE TABLE schedules (
 );
 
 -- Go's names for the status values carried by gstatus and pstatus events
--- (runtime2.go).  The views join these so that states read as words.
+-- (runtime2.go).  The views join these so that states read as words.  The
+-- writer fills them from runtime/events.c (rt_gstatus_names,
+-- rt_pstatus_names) when it creates the schema: the one spelling of each
+-- name.
 CREATE TABLE g_state_names (
 	value INTEGER PRIMARY KEY,
 	name  TEXT NOT NULL
 );
-INSERT INTO g_state_names (value, name) VALUES
-	(0, 'idle'), (1, 'runnable'), (2, 'running'), (3, 'syscall'),
-	(4, 'waiting'), (5, 'moribund_unused'), (6, 'dead'),
-	(7, 'enqueue_unused'), (8, 'copystack'), (9, 'preempted');
 
 CREATE TABLE p_state_names (
 	value INTEGER PRIMARY KEY,
 	name  TEXT NOT NULL
 );
-INSERT INTO p_state_names (value, name) VALUES
-	(0, 'idle'), (1, 'running'), (2, 'syscall'), (3, 'gcstop'), (4, 'dead');

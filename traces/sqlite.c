@@ -181,6 +181,41 @@ static const char upgrade_v1_sql[] = "CREATE TABLE schedules ("
                                      "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
                                      "PRAGMA user_version = 2;";
 
+/* Fill g_state_names and p_state_names from the runtime's one spelling
+ * of each status (runtime/events.c), in a new schema. */
+static int insert_state_names(struct sq *w, char *err, size_t errlen)
+{
+	static const struct {
+		const char *sql;
+		const char *const *names;
+		int n;
+	} tables[] = {
+	        {"INSERT INTO g_state_names (value, name) VALUES (?1, ?2)", rt_gstatus_names,
+	         RT_GSTATUS_COUNT},
+	        {"INSERT INTO p_state_names (value, name) VALUES (?1, ?2)", rt_pstatus_names,
+	         RT_PSTATUS_COUNT},
+	};
+	sqlite3_stmt *st = NULL;
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+		if (sqlite3_prepare_v2(w->db, tables[t].sql, -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		for (int v = 0; v < tables[t].n; v++) {
+			sqlite3_bind_int(st, 1, v);
+			sqlite3_bind_text(st, 2, tables[t].names[v], -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto fail;
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	return 0;
+fail:
+	sq_errf(err, errlen, w->path, w->db, "creating the schema");
+	sqlite3_finalize(st);
+	return -1;
+}
+
 static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t errlen)
 {
 	static const char sql[] =
@@ -494,6 +529,7 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	if ((fresh = check_file(w, err, errlen)) < 0)
 		goto fail;
 	if (fresh == 1 && (exec(w, tr_schema_sql, "creating the schema", err, errlen) < 0 ||
+	                   insert_state_names(w, err, errlen) < 0 ||
 	                   exec(w, tr_views_sql, "creating the views", err, errlen) < 0))
 		goto fail;
 	if (fresh == 2 &&

@@ -44,7 +44,7 @@ struct pstate {
 };
 
 struct mstate {
-	bool seen, spinning, parked, exited;
+	bool seen, spinning, parked;
 	int32_t p;
 	int64_t g;
 };
@@ -223,10 +223,6 @@ void tr_state_apply(struct tr_state *s, const struct rt_event *ev)
 		if ((m = M(s, ev->obj)))
 			m->parked = false;
 		break;
-	case RT_EV_MEXIT:
-		if ((m = M(s, ev->obj)))
-			m->exited = true;
-		break;
 	case RT_EV_SPINNING:
 		if ((m = M(s, ev->obj)))
 			m->spinning = ev->a;
@@ -298,16 +294,12 @@ void tr_state_apply(struct tr_state *s, const struct rt_event *ev)
 
 static const char *gname(int s)
 {
-	static const char *const n[] = {"idle",      "runnable",        "running", "syscall",
-	                                "waiting",   "moribund_unused", "dead",    "enqueue_unused",
-	                                "copystack", "preempted"};
-	return s >= 0 && s < (int)(sizeof n / sizeof n[0]) ? n[s] : "unknown";
+	return s >= 0 && s < RT_GSTATUS_COUNT ? rt_gstatus_names[s] : "unknown";
 }
 
 static const char *pname(int s)
 {
-	static const char *const n[] = {"idle", "running", "syscall", "gcstop", "dead"};
-	return s >= 0 && s < (int)(sizeof n / sizeof n[0]) ? n[s] : "unknown";
+	return s >= 0 && s < RT_PSTATUS_COUNT ? rt_pstatus_names[s] : "unknown";
 }
 
 void tr_state_print(const struct tr_state *s, FILE *f, const char *indent)
@@ -335,11 +327,11 @@ void tr_state_print(const struct tr_state *s, FILE *f, const char *indent)
 		fprintf(f, "%sM%zu P%s", indent, i, m->p >= 0 ? "" : "-");
 		if (m->p >= 0)
 			fprintf(f, "%" PRId32, m->p);
-		fprintf(f, " g%" PRId64 "%s%s%s\n", m->g, m->spinning ? " spinning" : "",
-		        m->parked ? " parked" : "", m->exited ? " exited" : "");
+		fprintf(f, " g%" PRId64 "%s%s\n", m->g, m->spinning ? " spinning" : "",
+		        m->parked ? " parked" : "");
 	}
 	/* Goroutines by status: the first SHOWN of each, "goid/lastP". */
-	for (int st = -1; st < 10; st++) {
+	for (int st = -1; st < RT_GSTATUS_COUNT; st++) {
 		size_t count = 0;
 		for (size_t i = 0; i < s->ng; i++)
 			count += s->g[i].status == st && i > 0;
