@@ -30,7 +30,8 @@
  *     the program made its channels.
  *   - Elements are int64; there are no element types, no zero-size
  *     elements, no race/msan/profiling hooks, and no stack shrinking, so
- *     activeStackChans and parkingOnChan are kept only for the reader.
+ *     g.activeStackChans and g.parkingOnChan (read only by the stack
+ *     shrinker) are left out.
  *   - The lock-free fast paths read closed, qcount and the queue heads
  *     with the platform's atomic loads, so that in the simulator each of
  *     these reads is a yield point where another thread may act, as on a
@@ -198,7 +199,6 @@ static void dequeueSudoG(struct waitq *q, struct sudog *sgp)
  * lock next finds the g parked and may ready it. */
 static bool chanparkcommit(struct g *gp, void *chanLock)
 {
-	gp->parkingOnChan = false;
 	plat_unlock(chanLock);
 	return true;
 }
@@ -352,7 +352,6 @@ bool rt_chansend(struct hchan *c, const int64_t *ep, bool block)
 	enqueue(&c->sendq, mysg);
 	/* Signal to anyone trying to shrink our stack that we're about to
 	 * park on a channel (Go; here only for the reader). */
-	gp->parkingOnChan = true;
 	rt_gopark(chanparkcommit, &c->lock, waitReasonChanSend);
 
 	/* someone woke us up. */
@@ -530,7 +529,6 @@ bool rt_chanrecv(struct hchan *c, int64_t *ep, bool block, bool *received)
 	mysg->c = c;
 	gp->param = NULL;
 	enqueue(&c->recvq, mysg);
-	gp->parkingOnChan = true;
 	rt_gopark(chanparkcommit, &c->lock, waitReasonChanReceive);
 
 	/* someone woke us up */
@@ -577,7 +575,6 @@ static void selunlock(struct scase *scases, const uint16_t *lockorder, int norde
 
 static bool selparkcommit(struct g *gp, void *unused)
 {
-	gp->parkingOnChan = false;
 	/* This must not access gp's stack (see gopark).  In particular, it
 	 * must not access the *hselect.  That's okay, because by the time
 	 * this is called, gp->waiting has all channels in lock order. */
@@ -747,7 +744,6 @@ int rt_selectgo(struct scase *scases, int ncases, bool block_, bool *recvOK_)
 	/* wait for someone to wake us up.  With every case on a nil channel
 	 * the list is empty and nobody ever will (Go parks the same way). */
 	gp->param = NULL;
-	gp->parkingOnChan = true;
 	rt_gopark(selparkcommit, NULL, waitReasonSelect);
 
 	sellock(scases, lockorder, norder);

@@ -216,6 +216,7 @@ void rt_netpollIOWait(int64_t ns)
  * must be held. */
 static int32_t collect(int64_t now, struct gQueue *q)
 {
+	plat_assertLockHeld(&np.lock);
 	int32_t n = 0;
 	while (np.npds > 0 && np.pds[0].ready <= now) {
 		struct pollDesc pd = pdpop();

@@ -114,10 +114,12 @@ PLAT_FN _Noreturn void plat_throw(const char *msg);
 PLAT_FN _Noreturn void plat_fatal(const char *msg); /* Go's fatal: the program's fault (deadlock) */
 PLAT_FN _Noreturn void plat_panic(const char *msg); /* an unrecovered panic of the program */
 
-/* Preemption: ask M mp to stop its goroutine asynchronously (native: a
- * signal, as Go's SIGURG; sim: the request lands at the next spend chunk
- * boundary, which the runtime checks). */
-PLAT_FN void plat_preemptM(struct m *mp);
+/* Preemption: send M mp the preemption signal (Go's signalM(mp,
+ * sigPreempt), SIGURG).  The runtime's handler (doSigPreempt) runs on
+ * mp where the signal lands: the simulator delivers it at the end of mp's
+ * next spend chunk (plat_spend returns true); a native backend at once,
+ * wherever mp is. */
+PLAT_FN void plat_signalM(struct m *mp);
 
 /* Goroutine contexts: stacks, a fresh context that starts at entry(),
  * and the switch (gogo and mcall are both a save-and-jump). */
@@ -134,8 +136,10 @@ PLAT_FN void plat_setg(struct g *gp);
 PLAT_FN uint64_t plat_mseed(int64_t id);
 
 /* Workload: burn ns of CPU in one piece (the runtime splits long spends
- * into chunks so that preemption can land between them). */
-PLAT_FN void plat_spend(int64_t ns);
+ * into chunks so that preemption can land between them).  Returns true
+ * if a preemption signal (plat_signalM) arrived meanwhile and was not yet
+ * handled: the caller runs the handler. */
+PLAT_FN bool plat_spend(int64_t ns);
 /* Workload: a blocking system call of ns: the thread is blocked in the
  * kernel for that long and holds nothing of the scheduler's. */
 PLAT_FN void plat_syscall(int64_t ns);

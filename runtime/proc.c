@@ -75,6 +75,11 @@ static struct {
 	bool held;
 	struct gQueue waiters;
 } worldsema;
+/* allgs contains all Gs ever created (including dead Gs), and thus
+ * never shrinks.  allglock guards allgs, allglen and allgcap: allgadd
+ * appends under it and forEachG reads under it (Go also keeps lock-free
+ * readers of allglen; the port has none). */
+static struct plat_mutex allglock;
 static struct g **allgs;
 static size_t allglen, allgcap;
 static uint64_t nofastrand = 0x9e3779b97f4a7c15u; /* fastrand with no M (tests) */
@@ -264,7 +269,10 @@ void rt_casgstatus(struct g *gp, uint32_t oldval, uint32_t newval)
 /* Every g, m and p the runtime allocates lives until rt_teardown, which
  * frees them all from this list - including one allocated by a run that
  * stopped (a limit, a throw, a departed replay) at a yield point before
- * the object was published on allgs, allm or allp. */
+ * the object was published on allgs, allm or allp.  Ms on several threads
+ * allocate at once, so the push is a compare-and-swap; it is part of the
+ * allocator, like malloc's own locks, and so not a platform operation
+ * (not a yield point of the simulator). */
 union block {
 	union block *next;
 	max_align_t align;
@@ -276,8 +284,10 @@ static void *rt_calloc(size_t size)
 	union block *b = calloc(1, sizeof *b + size);
 	if (b == NULL)
 		rt_throw("runtime: out of memory");
-	b->next = blocks;
-	blocks = b;
+	b->next = __atomic_load_n(&blocks, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&blocks, &b->next, b, true, __ATOMIC_RELEASE,
+	                                    __ATOMIC_RELAXED))
+		;
 	return b + 1;
 }
 
@@ -285,13 +295,19 @@ static void allgadd(struct g *gp)
 {
 	if (rt_readgstatus(gp) == _Gidle)
 		rt_throw("allgadd: bad status Gidle");
+	plat_lock(&allglock);
 	if (allglen == allgcap) {
-		allgcap = allgcap ? 2 * allgcap : 1024;
-		allgs = realloc(allgs, allgcap * sizeof *allgs);
-		if (!allgs)
+		size_t cap = allgcap ? 2 * allgcap : 1024;
+		struct g **a = realloc(allgs, cap * sizeof *a);
+		if (!a) {
+			plat_unlock(&allglock);
 			rt_throw("allgadd: out of memory");
+		}
+		allgs = a;
+		allgcap = cap;
 	}
 	allgs[allglen++] = gp;
+	plat_unlock(&allglock);
 }
 
 /* Allocate a new g, with a stack big enough for stacksize bytes (0: no
@@ -306,9 +322,11 @@ static struct g *malg(size_t stacksize)
 	return newg;
 }
 
+/* Go subtracts sched.nmfreed, the Ms that exited; here no M exits (an M
+ * exits only with LockOSThread, which the port leaves out). */
 static int32_t mcount(void)
 {
-	return (int32_t)(rt_sched.mnext - rt_sched.nmfreed);
+	return (int32_t)rt_sched.mnext;
 }
 
 static void checkmcount(void)
@@ -322,6 +340,7 @@ static void checkmcount(void)
  * immediately considered 'running' by checkdead.  sched.lock must be held. */
 static int64_t mReserveID(void)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	int64_t id = rt_sched.mnext;
 	rt_sched.mnext++;
 	checkmcount();
@@ -465,6 +484,7 @@ static struct p *releasep(void)
 /* Put mp on midle list. */
 static void mput(struct m *mp)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	mp->schedlink = rt_sched.midle;
 	rt_sched.midle = mp;
 	rt_sched.nmidle++;
@@ -474,6 +494,7 @@ static void mput(struct m *mp)
 /* Try to get an m from midle list. */
 static struct m *mget(void)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	struct m *mp = rt_sched.midle;
 	if (mp != NULL) {
 		rt_sched.midle = mp->schedlink;
@@ -486,6 +507,7 @@ static struct m *mget(void)
  * Once sched.lock is released it is no longer safe to use p. */
 static void pidleput(struct p *pp, int64_t now)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	if (!rt_runqempty(pp))
 		rt_throw("pidleput: P has non-empty run queue");
 	if (now == 0)
@@ -501,6 +523,7 @@ static void pidleput(struct p *pp, int64_t now)
 /* pidleget tries to get a p from the _Pidle list, acquiring ownership. */
 static struct p *pidleget(int64_t *now)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	struct p *pp = rt_sched.pidle;
 	if (pp != NULL) {
 		/* Timer may get added at any time now. */
@@ -559,9 +582,7 @@ static void stopm(void)
 	plat_unlock(&rt_sched.lock);
 	/* mPark */
 	rt_trace(RT_EV_MPARK, mp->id, 0, 0, NULL);
-	mp->blocked = true;
 	plat_notesleep(&mp->park);
-	mp->blocked = false;
 	plat_noteclear(&mp->park);
 	rt_trace(RT_EV_MUNPARK, mp->id, mp->nextp ? mp->nextp->id : -1, 0, NULL);
 	if (mp->spinning)
@@ -739,6 +760,7 @@ static void resetspinning(void)
  * M's, if 0 -> deadlock.  sched.lock must be held. */
 static void checkdead(void)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	int32_t run = mcount() - rt_sched.nmidle - rt_sched.nmidlelocked - rt_sched.nmsys;
 	if (run > 0)
 		return;
@@ -747,6 +769,8 @@ static void checkdead(void)
 		rt_throw("checkdead: inconsistent counts");
 	}
 	int grunning = 0;
+	/* forEachG: allglock is taken after sched.lock, as in Go. */
+	plat_lock(&allglock);
 	for (size_t i = 0; i < allglen; i++) {
 		struct g *gp = allgs[i];
 		switch (plat_load32(&gp->atomicstatus)) {
@@ -757,10 +781,12 @@ static void checkdead(void)
 		case _Grunnable:
 		case _Grunning:
 		case _Gsyscall:
+			plat_unlock(&allglock);
 			plat_unlock(&rt_sched.lock);
 			rt_throw("checkdead: runnable g");
 		}
 	}
+	plat_unlock(&allglock);
 	if (grunning == 0) { /* possible if main goroutine calls runtime·Goexit() */
 		plat_unlock(&rt_sched.lock);
 		rt_fatal("no goroutines (main called runtime.Goexit) - deadlock!");
@@ -1180,7 +1206,7 @@ static void schedule(void)
 		rt_throw("schedule: holding locks");
 
 	struct p *pp = mp->p;
-	pp->preempt = false;
+	rt_relaxed_store(&pp->preempt, false);
 
 	/* Safety check: if we are spinning, the run queue should be empty.
 	 * Check this before calling checkTimers, as that might call ready
@@ -1216,8 +1242,7 @@ static void execute(struct g *gp, bool inheritTime)
 	mp->curg = gp;
 	gp->m = mp;
 	casgstatus_why(gp, _Grunnable, _Grunning, inheritTime ? "inherit" : NULL);
-	gp->preempt = false;
-	mp->signalPending = false; /* a stale request was for the previous g */
+	rt_relaxed_store(&gp->preempt, false);
 	if (!inheritTime)
 		mp->p->schedtick++;
 
@@ -1340,7 +1365,7 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, con
 	newg->arg = arg;
 	newg->parentGoid = callergp ? callergp->goid : 0;
 	newg->waitreason = waitReasonZero;
-	newg->preempt = false;
+	rt_relaxed_store(&newg->preempt, false);
 	newg->sig = 0;
 
 	if (pp->goidcache == pp->goidcacheend) {
@@ -1392,7 +1417,7 @@ static void goexit0(struct g *gp)
 	gp->fn = NULL;
 	gp->arg = NULL;
 	gp->label = NULL;
-	gp->preempt = false;
+	rt_relaxed_store(&gp->preempt, false);
 	gp->asyncPreempt = false;
 	dropg();
 	gfput(pp, gp);
@@ -1451,7 +1476,7 @@ static void gopreempt_m(struct g *gp)
 void rt_preemptcheck(void)
 {
 	struct g *gp = plat_getg();
-	if (gp->preempt) {
+	if (rt_relaxed_load(&gp->preempt)) {
 		gp->asyncPreempt = false;
 		mcall(gopreempt_m);
 	}
@@ -1554,6 +1579,34 @@ void rt_goready(struct g *gp)
 	ready(gp, true);
 }
 
+/* wantAsyncPreempt returns whether an asynchronous preemption is
+ * queued for gp (preempt.go). */
+static bool wantAsyncPreempt(struct g *gp)
+{
+	/* Check both the G and the P. */
+	struct p *pp = gp->m->p;
+	return (rt_relaxed_load(&gp->preempt) || (pp != NULL && rt_relaxed_load(&pp->preempt))) &&
+	       rt_readgstatus(gp) == _Grunning;
+}
+
+/* doSigPreempt handles a preemption signal on gp (signal_unix.go).
+ * safe says whether the signal landed at an asynchronous safe point:
+ * here, between two chunks of a spend, which is where the simulator
+ * delivers it; at a spend's end the g is about to return into its own
+ * code, and a pending request is left to the next prologue check. */
+static void doSigPreempt(struct g *gp, bool safe)
+{
+	/* Check if this G wants to be preempted and is safe to preempt. */
+	bool preempt = safe && wantAsyncPreempt(gp);
+	/* Acknowledge the preemption. */
+	plat_store32(&gp->m->signalPending, 0);
+	if (preempt) {
+		/* asyncPreempt: save the g's state and enter the scheduler. */
+		gp->asyncPreempt = true;
+		mcall(gopreempt_m);
+	}
+}
+
 /* Burn ns of CPU in chunks; a preemption request is honoured between
  * chunks, as Go honours one at a function prologue. */
 void rt_spend(int64_t ns)
@@ -1561,22 +1614,30 @@ void rt_spend(int64_t ns)
 	rt_preemptcheck(); /* the prologue: cooperative preemption */
 	while (ns > 0) {
 		int64_t chunk = ns < SPEND_CHUNK_NS ? ns : SPEND_CHUNK_NS;
-		plat_spend(chunk);
 		ns -= chunk;
 		/* Inside the loop only an asynchronous request (Go's SIGURG)
 		 * can stop the g, as in a Go loop without calls. */
-		struct g *gp = plat_getg();
-		struct m *mp = gp->m;
-		if (ns > 0 && gp->preempt && mp->signalPending) {
-			mp->signalPending = false;
-			mp->preemptGen++;
-			gp->asyncPreempt = true;
-			mcall(gopreempt_m);
-		}
+		if (plat_spend(chunk))
+			doSigPreempt(plat_getg(), ns > 0);
 	}
 }
 
 /* ---- preemption ---- */
+
+/* preemptM sends a preemption request to mp (signal_unix.go).  This
+ * request may be handled asynchronously and may be coalesced with other
+ * requests to the M.  When the request is received, if the running G or
+ * P are marked for preemption and the goroutine is at an asynchronous
+ * safe-point, it will preempt the goroutine. */
+static void preemptM(struct m *mp)
+{
+	/* If multiple threads are preempting the same M, it may send many
+	 * signals to the same M such that it hardly makes progress, causing
+	 * live-lock (golang.org/issue/37741).  Only send a signal if there
+	 * isn't already one pending. */
+	if (plat_cas32(&mp->signalPending, 0, 1))
+		plat_signalM(mp);
+}
 
 /* Tell the goroutine running on processor P to stop.  This function is
  * purely best-effort.  It can incorrectly fail to inform the goroutine.
@@ -1593,16 +1654,15 @@ static bool preemptone(struct p *pp)
 	if (gp == NULL || gp == mp->g0)
 		return false;
 
-	gp->preempt = true;
+	rt_relaxed_store(&gp->preempt, true);
 	/* Every call in a goroutine checks for stack overflow by comparing
 	 * the current stack pointer to gp->stackguard0; Go folds preemption
 	 * into that check.  Here: rt_preemptcheck at every API call. */
 
 	/* Request an async preemption of this P. */
 	if (!rt_cfg.asyncpreemptoff) {
-		pp->preempt = true;
-		mp->signalPending = true;
-		plat_preemptM(mp);
+		rt_relaxed_store(&pp->preempt, true);
+		preemptM(mp);
 	}
 	rt_trace(RT_EV_PREEMPT_REQ, gp->goid, !rt_cfg.asyncpreemptoff, pp->id, NULL);
 	return true;
@@ -1624,6 +1684,33 @@ static bool preemptall(void)
 }
 
 /* ---- stop-the-world ---- */
+
+/* worldIsStopped is 1 while the world is stopped (lockrank_on.go).  Go
+ * keeps it, and its assertions, only in static-lock-ranking builds; here
+ * they are always on.  Only the goroutine that stops the world changes
+ * it, so it is bookkeeping, not a platform operation. */
+static uint32_t worldIsStopped;
+
+/* worldStopped notes that the world is stopped. */
+static void worldStopped(void)
+{
+	if (__atomic_add_fetch(&worldIsStopped, 1, __ATOMIC_RELAXED) != 1)
+		rt_throw("world stopped twice");
+}
+
+/* worldStarted notes that the world is starting. */
+static void worldStarted(void)
+{
+	if (__atomic_sub_fetch(&worldIsStopped, 1, __ATOMIC_RELAXED) != 0)
+		rt_throw("world started twice");
+}
+
+/* assertWorldStopped throws if the world is not stopped. */
+static void assertWorldStopped(void)
+{
+	if (__atomic_load_n(&worldIsStopped, __ATOMIC_RELAXED) != 1)
+		rt_throw("world not stopped");
+}
 
 /* Stops the current m for stopTheWorld.  Returns when the world is
  * restarted. */
@@ -1731,6 +1818,7 @@ static void stopTheWorldWithSema(const char *reason)
 	for (int32_t i = 0; i < rt_gomaxprocs; i++)
 		if (plat_load32(&rt_allp[i]->status) != _Pgcstop)
 			rt_throw("stopTheWorld: not stopped (status != _Pgcstop)");
+	worldStopped();
 }
 
 /* stopTheWorld stops all P's from executing goroutines, interrupting
@@ -1756,16 +1844,14 @@ static void destroyp(struct p *pp);
  * with local work, they need to be scheduled by the caller. */
 static struct p *procresize(int32_t nprocs)
 {
+	plat_assertLockHeld(&rt_sched.lock);
+	assertWorldStopped();
 	int32_t old = rt_gomaxprocs;
 	if (old < 0 || nprocs <= 0 || nprocs > RT_MAXPROCS)
 		rt_throw("procresize: invalid arg");
 	rt_trace(RT_EV_PROCRESIZE, old, nprocs, 0, NULL);
 
-	/* update statistics */
 	int64_t now = plat_nanotime();
-	if (rt_sched.procresizetime != 0)
-		rt_sched.totaltime += (int64_t)old * (now - rt_sched.procresizetime);
-	rt_sched.procresizetime = now;
 
 	/* Grow allp if necessary.  gsched: allp and the masks are allocated
 	 * once at their largest size (RT_MAXPROCS), and P structs are never
@@ -1847,6 +1933,8 @@ static struct p *procresize(int32_t nprocs)
  * world must be stopped. */
 static void destroyp(struct p *pp)
 {
+	plat_assertLockHeld(&rt_sched.lock);
+	assertWorldStopped();
 	/* Move all runnable goroutines to the global queue */
 	while (pp->runqhead != pp->runqtail) {
 		/* Pop from tail of local queue */
@@ -1903,6 +1991,7 @@ static void destroyp(struct p *pp)
  * worldsema. */
 static void startTheWorldWithSema(void)
 {
+	assertWorldStopped();
 	struct m *mp = plat_getg()->m;
 	mp->locks++; /* disable preemption because it can be holding p in a local var */
 	if (rt_netpollinited()) {
@@ -1918,6 +2007,7 @@ static void startTheWorldWithSema(void)
 	}
 	struct p *p1 = procresize(procs);
 	plat_store32(&rt_sched.gcwaiting, 0);
+	worldStarted();
 	if (plat_load32(&rt_sched.sysmonwait)) {
 		plat_store32(&rt_sched.sysmonwait, 0);
 		plat_notewakeup(&rt_sched.sysmonnote);
@@ -2092,7 +2182,6 @@ static void exitsyscall(void)
 	struct g *gp = plat_getg();
 	struct m *mp = gp->m;
 	mp->locks++;
-	gp->waitsince = 0;
 	struct p *oldp = mp->oldp;
 	mp->oldp = NULL;
 	if (exitsyscallfast(oldp)) {
@@ -2289,8 +2378,6 @@ static void incidlelocked(int32_t v)
 /* Always runs without a P, so write barriers are not allowed. */
 static void sysmon(void)
 {
-	struct m *mp = plat_getg()->m;
-	mp->isSysmon = true;
 	plat_lock(&rt_sched.lock);
 	rt_sched.nmsys++;
 	checkdead();
@@ -2380,6 +2467,8 @@ static void sysmon_netpoll(int64_t now)
 
 static void schedinit(int32_t procs)
 {
+	/* The world starts stopped. */
+	worldStopped();
 	rt_sched.maxmcount = 10000;
 	mcommoninit(m0, -1);
 	plat_lock(&rt_sched.lock);
@@ -2387,6 +2476,8 @@ static void schedinit(int32_t procs)
 	if (procresize(procs) != NULL)
 		rt_throw("unknown runnable goroutine during bootstrap");
 	plat_unlock(&rt_sched.lock);
+	/* World is effectively started now, as P's can run. */
+	worldStarted();
 }
 
 /* The main goroutine. */
@@ -2456,6 +2547,8 @@ void rt_teardown(void)
 	newprocs = 0;
 	memset(&worldsema, 0, sizeof worldsema);
 	memset(&allpLock, 0, sizeof allpLock);
+	memset(&allglock, 0, sizeof allglock);
+	worldIsStopped = 0;
 	rt_timers_free(NULL); /* the goroutines' sleep timers */
 	while (blocks) {
 		union block *b = blocks;

@@ -16,6 +16,11 @@
  * only on the last steal pass and only after a 3 us back-off when the
  * victim P is running (its owner is probably about to schedule it).
  *
+ * The slots themselves are read and written with relaxed atomics (Go's
+ * plain accesses): a consumer that read inconsistent indices may read a
+ * slot the owner is writing, and throws the copy away when its CAS
+ * fails.
+ *
  * The global queue (sched.runq) is protected by sched.lock.
  *
  * Alternatives not taken: an unbounded local queue (Go bounds it so that
@@ -57,7 +62,7 @@ void rt_runqput(struct p *pp, struct g *gp, bool next)
 		uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with consumers */
 		uint32_t t = pp->runqtail;
 		if (t - h < RT_RUNQ_SIZE) {
-			pp->runq[t % RT_RUNQ_SIZE] = gp;
+			rt_relaxed_store(&pp->runq[t % RT_RUNQ_SIZE], gp);
 			plat_storerel32(&pp->runqtail, t + 1); /* makes the item available */
 			rt_trace(RT_EV_RUNQPUT, gp->goid, pp->id, 0, NULL);
 			return;
@@ -80,7 +85,7 @@ static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t)
 	if (n != RT_RUNQ_SIZE / 2)
 		rt_throw("runqputslow: queue is not full");
 	for (uint32_t i = 0; i < n; i++)
-		batch[i] = pp->runq[(h + i) % RT_RUNQ_SIZE];
+		batch[i] = rt_relaxed_load(&pp->runq[(h + i) % RT_RUNQ_SIZE]);
 	if (!plat_casrel32(&pp->runqhead, h, h + n)) /* commits consume */
 		return false;
 	batch[n] = gp;
@@ -135,7 +140,7 @@ struct g *rt_runqget(struct p *pp, bool *inheritTime)
 				*inheritTime = false;
 			return NULL;
 		}
-		struct g *gp = pp->runq[h % RT_RUNQ_SIZE];
+		struct g *gp = rt_relaxed_load(&pp->runq[h % RT_RUNQ_SIZE]);
 		if (plat_casrel32(&pp->runqhead, h, h + 1)) { /* commits consume */
 			rt_trace(RT_EV_RUNQGET, gp->goid, pp->id, 0, NULL);
 			if (inheritTime)
@@ -202,7 +207,7 @@ static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, boo
 					}
 					if (!plat_casp((void **)&pp->runnext, next, NULL))
 						continue;
-					batch[batchHead % RT_RUNQ_SIZE] = next;
+					rt_relaxed_store(&batch[batchHead % RT_RUNQ_SIZE], next);
 					*fromRunnext = true;
 					return 1;
 				}
@@ -212,7 +217,8 @@ static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, boo
 		if (n > RT_RUNQ_SIZE / 2) /* read inconsistent h and t */
 			continue;
 		for (uint32_t i = 0; i < n; i++)
-			batch[(batchHead + i) % RT_RUNQ_SIZE] = pp->runq[(h + i) % RT_RUNQ_SIZE];
+			rt_relaxed_store(&batch[(batchHead + i) % RT_RUNQ_SIZE],
+			                 rt_relaxed_load(&pp->runq[(h + i) % RT_RUNQ_SIZE]));
 		if (plat_casrel32(&pp->runqhead, h, h + n)) /* commits consume */
 			return n;
 	}
@@ -230,7 +236,7 @@ struct g *rt_runqsteal(struct p *pp, struct p *p2, bool stealRunNextG)
 		return NULL;
 	rt_trace(RT_EV_STEAL, p2->id, n, fromRunnext, NULL);
 	n--;
-	struct g *gp = pp->runq[(t + n) % RT_RUNQ_SIZE];
+	struct g *gp = rt_relaxed_load(&pp->runq[(t + n) % RT_RUNQ_SIZE]);
 	if (n == 0)
 		return gp;
 	uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with consumers */
@@ -251,7 +257,7 @@ void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize)
 	uint32_t n = 0;
 	while (!gQueue_empty(q) && t - h < RT_RUNQ_SIZE) {
 		struct g *gp = gQueue_pop(q);
-		pp->runq[t % RT_RUNQ_SIZE] = gp;
+		rt_relaxed_store(&pp->runq[t % RT_RUNQ_SIZE], gp);
 		rt_trace(RT_EV_RUNQPUT, gp->goid, pp->id, 0, "batch");
 		t++;
 		n++;
@@ -263,9 +269,9 @@ void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize)
 			uint32_t j = rt_fastrandn(i + 1);
 			uint32_t oi = (pp->runqtail + i) % RT_RUNQ_SIZE;
 			uint32_t oj = (pp->runqtail + j) % RT_RUNQ_SIZE;
-			struct g *tmp = pp->runq[oi];
-			pp->runq[oi] = pp->runq[oj];
-			pp->runq[oj] = tmp;
+			struct g *tmp = rt_relaxed_load(&pp->runq[oi]);
+			rt_relaxed_store(&pp->runq[oi], rt_relaxed_load(&pp->runq[oj]));
+			rt_relaxed_store(&pp->runq[oj], tmp);
 		}
 	}
 
@@ -280,6 +286,7 @@ void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize)
 /* Put gp on the global runnable queue.  sched.lock must be held. */
 void rt_globrunqput(struct g *gp)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	gQueue_pushBack(&rt_sched.runq, gp);
 	rt_sched.runqsize++;
 	rt_trace(RT_EV_GLOBRUNQPUT, gp->goid, 1, rt_sched.runqsize, NULL);
@@ -288,6 +295,7 @@ void rt_globrunqput(struct g *gp)
 /* Put gp at the head of the global runnable queue.  sched.lock must be held. */
 void rt_globrunqputhead(struct g *gp)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	gQueue_push(&rt_sched.runq, gp);
 	rt_sched.runqsize++;
 	rt_trace(RT_EV_GLOBRUNQPUT, gp->goid, 1, rt_sched.runqsize, "head");
@@ -297,6 +305,7 @@ void rt_globrunqputhead(struct g *gp)
  * This clears *batch.  sched.lock must be held. */
 void rt_globrunqputbatch(struct gQueue *batch, int32_t n)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	int64_t first = batch->head ? batch->head->goid : 0;
 	gQueue_pushBackAll(&rt_sched.runq, batch);
 	rt_sched.runqsize += n;
@@ -308,6 +317,7 @@ void rt_globrunqputbatch(struct gQueue *batch, int32_t n)
  * sched.lock must be held. */
 struct g *rt_globrunqget(struct p *pp, int32_t max)
 {
+	plat_assertLockHeld(&rt_sched.lock);
 	if (rt_sched.runqsize == 0)
 		return NULL;
 

@@ -22,6 +22,17 @@ extern uint32_t *rt_idlepMask; /* bit per P: set while the P is on the idle list
 extern bool rt_mainStarted;
 extern struct rt_config rt_cfg; /* the policies, fixed at rt_rt0_go (config.h) */
 
+/* Go's plain reads and writes of fields that other threads touch without
+ * synchronisation, by design (g.preempt and p.preempt, set by sysmon
+ * while the g runs; fields marked "relaxed" in runtime2.h): relaxed
+ * atomics, so that the C program has no data race and the compiler
+ * neither tears nor caches them.  They are not platform operations
+ * because Go does not synchronise on them either: in the simulator they
+ * are ordinary memory accesses, not yield points.  Fields Go declares
+ * atomic (atomic.Uint32 and friends) go through the plat_ atomics. */
+#define rt_relaxed_load(p)     __atomic_load_n((p), __ATOMIC_RELAXED)
+#define rt_relaxed_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
 /* Always-on assertion with Go's message; in the simulator a finding. */
 _Noreturn void rt_throw(const char *msg);
 _Noreturn void rt_fatal(const char *msg);

@@ -125,7 +125,7 @@ struct g {
 	int64_t goid;
 	struct m *m; /* current m; NULL if not running */
 	struct g *schedlink;
-	bool preempt; /* preemption signal (set by sysmon; checked at spend chunks) */
+	bool preempt; /* preemption signal, duplicates stackguard0 = stackpreempt (relaxed) */
 	enum waitReason waitreason;
 	void (*fn)(void *); /* gsched: the goroutine's function and argument */
 	void *arg;
@@ -141,14 +141,10 @@ struct g {
 	                          ptr); in lock order */
 	uint32_t selectDone;   /* are we participating in a select and did someone win the race?
 	                          (atomic) */
-	bool parkingOnChan;  /* set when g is about to park on a chan send or chan receive (atomic)
-	                      */
-	struct timer *timer; /* cached timer for time.Sleep */
-	int64_t waitsince;   /* approx time when the g become blocked */
-	bool preemptStop;  /* transition to _Gpreempted on preemption; otherwise, just deschedule */
-	bool asyncPreempt; /* gsched: the pending preemption request is an asynchronous one */
-	const char *label; /* gsched: the workload's label for analysis (static or owned by the
-	                      caller) */
+	struct timer *timer;   /* cached timer for time.Sleep */
+	bool asyncPreempt;     /* gsched: the pending preemption request is an asynchronous one */
+	const char *label;     /* gsched: the workload's label for analysis (static or owned by the
+	                          caller) */
 };
 
 struct m {
@@ -160,7 +156,6 @@ struct m {
 	int64_t id;
 	int32_t locks;
 	bool spinning; /* m is out of work and is actively looking for work */
-	bool blocked;  /* m is blocked on a note */
 	struct plat_note park;
 	struct m *alllink; /* on allm */
 	struct m *schedlink;
@@ -173,9 +168,7 @@ struct m {
 	bool (*waitunlockf)(struct g *, void *);
 	void *waitlock;
 	uint32_t syscalltick;
-	int64_t preemptGen; /* counts completed async preemptions (atomic) */
-	bool signalPending; /* is a preemption signal pending on this M? (atomic) */
-	bool isSysmon;      /* gsched: this M runs sysmon, without a P */
+	uint32_t signalPending; /* is a preemption signal pending on this M? (atomic) */
 };
 
 struct p {
@@ -225,7 +218,7 @@ struct p {
 	                                  (atomic) */
 
 	/* preempt is set to indicate that this P should enter the scheduler
-	 * ASAP (regardless of what G is running on it). */
+	 * ASAP (regardless of what G is running on it).  (relaxed) */
 	bool preempt;
 };
 
@@ -241,9 +234,6 @@ struct schedt {
 	int64_t mnext;        /* number of m's that have been created and next M ID */
 	int32_t maxmcount;    /* maximum number of m's allowed (or die) */
 	int32_t nmsys;        /* number of system m's not counted for deadlock */
-	int64_t nmfreed;      /* cumulative number of freed m's */
-
-	uint32_t ngsys; /* atomic: number of system goroutines */
 
 	struct p *pidle;       /* idle p's */
 	uint32_t npidle;       /* atomic int32 */
@@ -273,8 +263,6 @@ struct schedt {
 	struct plat_note sysmonnote;
 	struct plat_mutex sysmonlock; /* acquired by sysmon while running */
 	int64_t pollUntil;            /* time to which current poll is sleeping (atomic) */
-	int64_t procresizetime;       /* nanotime() of last change to gomaxprocs */
-	int64_t totaltime;            /* ∫gomaxprocs dt up to procresizetime */
 };
 
 /* Go's randomOrder/randomEnum (proc.go): a random order over all Ps that

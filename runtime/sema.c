@@ -106,6 +106,7 @@ static struct semaRoot *rootFor(uint32_t *addr, void **rootp, bool create)
  * held. */
 static void queue(struct semaRoot *root, struct sudog *s, bool lifo)
 {
+	plat_assertLockHeld(&root->lock);
 	s->g = rt_getg();
 	s->next = NULL;
 	s->prev = NULL;
@@ -131,6 +132,7 @@ static void queue(struct semaRoot *root, struct sudog *s, bool lifo)
  * semaphore, or NULL.  root.lock must be held. */
 static struct sudog *dequeue(struct semaRoot *root)
 {
+	plat_assertLockHeld(&root->lock);
 	struct sudog *s = root->head;
 	if (s == NULL)
 		return NULL;

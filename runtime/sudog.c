@@ -39,6 +39,7 @@ static struct {
 /* Allocate a fresh sudog and remember it.  sched.sudoglock must be held. */
 static struct sudog *newsudog(void)
 {
+	plat_assertLockHeld(&rt_sched.sudoglock);
 	if (sudogs.n == sudogs.cap) {
 		size_t cap = sudogs.cap ? 2 * sudogs.cap : 256;
 		struct sudog **all = realloc(sudogs.all, cap * sizeof *all);

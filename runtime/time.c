@@ -185,6 +185,7 @@ void rt_verifyTimerHeap(struct p *pp)
  * The caller must have locked pp->timersLock. */
 static void updateTimer0When(struct p *pp)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	store64(&pp->timer0When, pp->ntimers == 0 ? 0 : pp->timers[0]->when);
 }
 
@@ -205,6 +206,7 @@ static void updateTimerModifiedEarliest(struct p *pp, int64_t nextwhen)
  * pp->timersLock. */
 static void doaddtimer(struct p *pp, struct timer *t)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	/* Timers rely on the network poller, so make sure the poller has
 	 * started. */
 	if (!rt_netpollinited())
@@ -234,6 +236,7 @@ static void doaddtimer(struct p *pp, struct timer *t)
  * again).  The caller must have locked pp->timersLock. */
 static int32_t dodeltimer(struct p *pp, int32_t i)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	struct timer *t = pp->timers[i];
 	if (t->pp != pp)
 		rt_throw("dodeltimer: wrong P");
@@ -285,16 +288,13 @@ static void dodeltimer0(struct p *pp)
  * down addtimer.  The caller must have locked pp->timersLock. */
 static void cleantimers(struct p *pp)
 {
-	struct g *gp = plat_getg();
+	plat_assertLockHeld(&pp->timersLock);
 	for (;;) {
 		if (pp->ntimers == 0)
 			return;
-		/* This loop can theoretically run for a while, and because it
-		 * is holding timersLock it cannot be preempted.  If someone
-		 * is trying to preempt us, just return.  We can clean the
-		 * timers later. */
-		if (gp && gp->preemptStop)
-			return;
+		/* Go returns here if gp.preemptStop is set (a GC stack scan
+		 * waits for this g): this loop holds timersLock and cannot be
+		 * preempted.  No GC here, so nobody ever waits. */
 		struct timer *t = pp->timers[0];
 		if (t->pp != pp)
 			rt_throw("cleantimers: bad p");
@@ -529,6 +529,7 @@ bool rt_resettimer(struct timer *t, int64_t when)
  * (and for the P the slice came from, against timeSleepUntil). */
 void rt_moveTimers(struct p *pp, struct timer **timers, int32_t n)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	for (int32_t i = 0; i < n; i++) {
 		struct timer *t = timers[i];
 		for (bool done = false; !done;) {
@@ -584,6 +585,7 @@ void rt_moveTimers(struct p *pp, struct timer **timers, int32_t n)
  * timers.  The caller must have locked pp->timersLock. */
 static void adjusttimers(struct p *pp, int64_t now)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	/* If we haven't yet reached the time of the first ModifiedEarlier
 	 * timer, don't do anything.  This speeds up programs that adjust a
 	 * lot of timers back and forth if the timers rarely expire.  We'll
@@ -673,6 +675,7 @@ int64_t rt_nobarrierWakeTime(struct p *pp)
  * pp->timersLock; it is released while f runs and re-acquired. */
 static void runOneTimer(struct p *pp, struct timer *t, int64_t now)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	void (*f)(void *, uintptr_t) = t->f;
 	void *arg = t->arg;
 	uintptr_t seq = t->seq;
@@ -711,6 +714,7 @@ static void runOneTimer(struct p *pp, struct timer *t, int64_t now)
  * timer is run, this will temporarily unlock the timers. */
 static int64_t runtimer(struct p *pp, int64_t now)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	for (;;) {
 		struct timer *t = pp->timers[0];
 		if (t->pp != pp)
@@ -766,6 +770,7 @@ static int64_t runtimer(struct p *pp, int64_t now)
  * pp->timersLock. */
 static void clearDeletedTimers(struct p *pp)
 {
+	plat_assertLockHeld(&pp->timersLock);
 	/* We are going to clear all timerModifiedEarlier timers.  Do this now
 	 * in case new ones show up while we are looping. */
 	store64(&pp->timerModifiedEarliest, 0);

@@ -47,6 +47,7 @@ struct sim_thread {
 	int state;
 	int eidx; /* index in S.elig, -1 if not eligible */
 	int64_t clock;
+	bool sigpending;     /* a preemption signal (plat_signalM) not yet delivered */
 	bool timed;          /* in notetsleep: clock is the deadline */
 	bool sleeping;       /* in usleep or a syscall: clock is the wake time */
 	int64_t sleep_start; /* when a timed sleep began */
@@ -694,9 +695,12 @@ _Noreturn void plat_panic(const char *msg)
 	stop(TR_PANIC, msg);
 }
 
-void plat_preemptM(struct m *mp)
+void plat_signalM(struct m *mp)
 {
 	yield(COST_PREEMPTM);
+	for (int i = 0; i < S.nthreads; i++)
+		if (S.threads[i]->m == mp)
+			S.threads[i]->sigpending = true;
 }
 
 void plat_syscall(int64_t ns)
@@ -742,6 +746,8 @@ struct g *plat_getg(void)
 void plat_setg(struct g *gp)
 {
 	S.curg = gp;
+	if (gp && !S.cur->m)
+		S.cur->m = gp->m; /* the program's first thread learns it is m0 */
 }
 
 uint64_t plat_mseed(int64_t id)
@@ -749,9 +755,12 @@ uint64_t plat_mseed(int64_t id)
 	return sim_stream_seed(S.cfg->seed, SIM_STREAM_FASTRAND, (uint64_t)id);
 }
 
-void plat_spend(int64_t ns)
+bool plat_spend(int64_t ns)
 {
 	yield(ns);
+	bool sig = S.cur->sigpending;
+	S.cur->sigpending = false;
+	return sig;
 }
 
 void plat_trace(struct rt_event *ev)

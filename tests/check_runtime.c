@@ -248,7 +248,9 @@ static void putslow_body(void *unused)
 	while (rt_runqget(pp, NULL))
 		;
 	rt_gomaxprocs = 4;
+	plat_lock(&rt_sched.lock);
 	struct g *gp = rt_globrunqget(pp, 0);
+	plat_unlock(&rt_sched.lock);
 	if (gp != &many[0])
 		FAIL("globrunqget returned the wrong g");
 	if (pp->runqtail - pp->runqhead != 32)
@@ -258,7 +260,9 @@ static void putslow_body(void *unused)
 	/* max bounds the batch (schedtick%61 fairness check takes 1). */
 	while (rt_runqget(pp, NULL))
 		;
+	plat_lock(&rt_sched.lock);
 	gp = rt_globrunqget(pp, 1);
+	plat_unlock(&rt_sched.lock);
 	if (gp != &many[33] || !rt_runqempty(pp))
 		FAIL("globrunqget(max=1) took more than one");
 	rt_gomaxprocs = 0;
