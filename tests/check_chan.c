@@ -634,21 +634,45 @@ START_TEST(test_select_blocking)
 }
 END_TEST
 
-/* Two selects, each sending on one channel and receiving on the other,
- * meet each other: only a select's own partner can complete it. */
+/* Two goroutines each select between sending on one channel and
+ * receiving on the other, against each other, 50 times; a third drains
+ * whatever is left.  Every value sent is received exactly once, by the
+ * other selector or the drainer, and what a selector's select reports
+ * (which case, the value, ok) is what happened. */
+#define XS_ROUNDS 50
 static struct {
-	struct gs_chan *x, *y;
-	int done[2];
+	struct gs_chan *x, *y;    /* selector 1 sends on x, selector 0 on y */
+	int sent[2], recvd[2];    /* per selector: sends and receives completed */
+	bool sentv[2][XS_ROUNDS]; /* per selector: the values it sent */
+	int seen[2][XS_ROUNDS];   /* per sender: how often each of its values was received */
+	int bad;
 } xs;
+
+static void xs_received(struct gs_chan *c, int64_t v)
+{
+	int sender = c == xs.x ? 1 : 0;
+	if (v < 0 || v >= XS_ROUNDS)
+		xs.bad++;
+	else
+		xs.seen[sender][v]++;
+}
 
 static void xsel(void *arg)
 {
 	intptr_t me = (intptr_t)arg;
-	for (int i = 0; i < 50; i++) {
+	for (int i = 0; i < XS_ROUNDS; i++) {
 		struct gs_case cases[2] = {{.c = me ? xs.x : xs.y, .dir = GS_SEND, .value = i},
 		                           {.c = me ? xs.y : xs.x, .dir = GS_RECV}};
-		if (gs_select(cases, 2, true) >= 0)
-			xs.done[me]++;
+		int k = gs_select(cases, 2, true);
+		if (k == 0) {
+			xs.sent[me]++;
+			xs.sentv[me][i] = true;
+		} else if (k == 1 && cases[1].ok) {
+			xs.recvd[me]++;
+			xs_received(cases[1].c, cases[1].value);
+		} else {
+			xs.bad++; /* nothing is closed while the selectors run */
+		}
 	}
 }
 
@@ -661,6 +685,7 @@ static void xsel_drain(void *arg)
 		int k = gs_select(cases, 2, true);
 		if (!cases[k].ok)
 			return;
+		xs_received(cases[k].c, cases[k].value);
 	}
 }
 
@@ -671,7 +696,7 @@ static void xsel_main(void *arg)
 	gs_go(xsel, (void *)0);
 	gs_go(xsel, (void *)1);
 	gs_go(xsel_drain, NULL);
-	while (xs.done[0] + xs.done[1] < 100)
+	while (xs.sent[0] + xs.recvd[0] + xs.sent[1] + xs.recvd[1] < 2 * XS_ROUNDS)
 		gs_gosched();
 	gs_chan_close(xs.x);
 	gs_chan_close(xs.y);
@@ -685,8 +710,21 @@ START_TEST(test_select_against_select)
 			struct sim_result res;
 			run(xsel_main, NULL, 3, seed, windows[w], NULL, &res);
 			ck_complete(res, seed, windows[w]);
-			ck_assert_int_eq(xs.done[0], 50);
-			ck_assert_int_eq(xs.done[1], 50);
+			ck_assert_int_eq(xs.bad, 0);
+			ck_assert_int_eq(xs.sent[0] + xs.recvd[0], XS_ROUNDS);
+			ck_assert_int_eq(xs.sent[1] + xs.recvd[1], XS_ROUNDS);
+			/* Each value sent was received exactly once, and nothing else. */
+			for (int who = 0; who < 2; who++)
+				for (int v = 0; v < XS_ROUNDS; v++)
+					ck_assert_msg(xs.seen[who][v] == xs.sentv[who][v],
+					              "seed %llu: value %d of selector %d received "
+					              "%d times (sent: %d)",
+					              (unsigned long long)seed, v, who,
+					              xs.seen[who][v], xs.sentv[who][v]);
+			/* Selector 0's receives are selector 1's sends and vice versa,
+			 * less what the drainer took. */
+			ck_assert_int_le(xs.recvd[0], xs.sent[1]);
+			ck_assert_int_le(xs.recvd[1], xs.sent[0]);
 			gs_chan_free(xs.x);
 			gs_chan_free(xs.y);
 		}

@@ -310,23 +310,41 @@ END_TEST
 
 START_TEST(test_legal_transitions)
 {
-	/* The ones Go makes. */
-	ck_assert(rt_legal_gstatus_transition(_Gidle, _Gdead));
-	ck_assert(rt_legal_gstatus_transition(_Gdead, _Grunnable));
-	ck_assert(rt_legal_gstatus_transition(_Grunnable, _Grunning));
-	ck_assert(rt_legal_gstatus_transition(_Grunning, _Grunnable));
-	ck_assert(rt_legal_gstatus_transition(_Grunning, _Gwaiting));
-	ck_assert(rt_legal_gstatus_transition(_Grunning, _Gdead));
-	ck_assert(rt_legal_gstatus_transition(_Gwaiting, _Grunnable));
-	ck_assert(rt_legal_gstatus_transition(_Grunning, _Gsyscall));
-	ck_assert(rt_legal_gstatus_transition(_Gsyscall, _Grunning));
-	/* And some it never makes. */
-	ck_assert(!rt_legal_gstatus_transition(_Gwaiting, _Grunning));
-	ck_assert(!rt_legal_gstatus_transition(_Gdead, _Grunning));
-	ck_assert(!rt_legal_gstatus_transition(_Grunnable, _Gwaiting));
-	ck_assert(!rt_legal_gstatus_transition(_Grunnable, _Gdead));
-	ck_assert(!rt_legal_gstatus_transition(_Gidle, _Grunnable));
-	ck_assert(!rt_legal_gstatus_transition(_Gwaiting, _Gdead));
+	/* Exactly the transitions Go's runtime makes, each with where it
+	 * makes it; every other pair of the 10 statuses is illegal. */
+	static const struct {
+		uint32_t from, to;
+	} legal[] = {
+	        {_Gidle, _Gdead},         /* malg, then newproc1 publishes it */
+	        {_Gdead, _Grunnable},     /* newproc1 */
+	        {_Grunnable, _Grunning},  /* execute */
+	        {_Grunning, _Grunnable},  /* gosched, preemption, goyield */
+	        {_Grunning, _Gwaiting},   /* gopark, stopTheWorld */
+	        {_Grunning, _Gdead},      /* goexit0 */
+	        {_Grunning, _Gsyscall},   /* entersyscall */
+	        {_Grunning, _Gpreempted}, /* preemptPark (suspendG) */
+	        {_Gsyscall, _Grunning},   /* exitsyscall fast path */
+	        {_Gsyscall, _Grunnable},  /* exitsyscall0 */
+	        {_Gwaiting, _Grunnable},  /* ready, netpoll, a park aborted */
+	        {_Gpreempted, _Gwaiting}, /* suspendG */
+	};
+	int nlegal = 0;
+	for (uint32_t from = 0; from < RT_GSTATUS_COUNT; from++) {
+		for (uint32_t to = 0; to < RT_GSTATUS_COUNT; to++) {
+			bool want = false;
+			for (size_t k = 0; k < sizeof legal / sizeof legal[0]; k++)
+				want |= legal[k].from == from && legal[k].to == to;
+			nlegal += want;
+			ck_assert_msg(rt_legal_gstatus_transition(from, to) == want,
+			              "%s -> %s: legal is %d, want %d", rt_gstatus_names[from],
+			              rt_gstatus_names[to], rt_legal_gstatus_transition(from, to),
+			              want);
+		}
+	}
+	ck_assert_int_eq(nlegal, (int)(sizeof legal / sizeof legal[0]));
+	/* Out of range values are never legal. */
+	ck_assert(!rt_legal_gstatus_transition(RT_GSTATUS_COUNT, _Grunning));
+	ck_assert(!rt_legal_gstatus_transition(_Grunning, RT_GSTATUS_COUNT));
 }
 END_TEST
 

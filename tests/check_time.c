@@ -13,10 +13,8 @@
  *             calls rt_netpoll and readies what it returns (what
  *             injectglist will do once proc.c polls);
  *   "integration" whole programs that sleep and wait for I/O through the
- *             scheduler.  THESE NEED THE LEAD'S INTEGRATION of timers and
- *             netpoll into proc.c (checkTimers in findRunnable/stealWork,
- *             the blocking netpoll of the last M, injectglist); until
- *             then a sleeping program ends in a deadlock and they fail.
+ *             scheduler: checkTimers in findRunnable and stealWork, the
+ *             blocking netpoll of the last M, injectglist.
  *
  * Test bodies record the first failure in a string instead of calling
  * ck_assert on a coroutine stack; the test asserts after the run.
@@ -796,13 +794,6 @@ static void io_main(void *arg)
 	gs_go(io_poller, arg);
 }
 
-/* Until rt_teardown calls them (lead's integration), and harmless after. */
-static void teardown_extra(void)
-{
-	rt_netpoll_teardown();
-	rt_timers_free(NULL);
-}
-
 static void run_io(void *block, uint64_t seed, int64_t window)
 {
 	struct sim_config cfg = {.seed = seed, .window_ns = window};
@@ -813,7 +804,6 @@ static void run_io(void *block, uint64_t seed, int64_t window)
 	io_done = 0;
 	io_strict = window == 0;
 	sim_run_program(&cfg, 2, io_main, block, &res);
-	teardown_extra();
 	ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s", (unsigned long long)seed,
 	              res.message);
 	ck_assert_int_eq(io_done, NIO);
@@ -844,9 +834,8 @@ START_TEST(test_io_order_blocking)
 }
 END_TEST
 
-/* ---- integration: NEED THE LEAD'S WIRING OF TIMERS AND NETPOLL INTO
- * proc.c (findRunnable, stealWork, injectglist).  Without it a sleeping
- * or I/O-waiting program has nothing that fires its timer or polls. ---- */
+/* ---- integration: whole programs whose sleeps and I/O waits are woken
+ * by the scheduler (findRunnable, stealWork, injectglist). ---- */
 
 #define NSLEEP 16
 static int wake_order[NSLEEP], nwake;
@@ -884,7 +873,6 @@ START_TEST(test_sleepers_wake_in_order)
 		struct sim_result res;
 		nwake = 0;
 		sim_run_program(&cfg, 4, sleepers_main, NULL, &res);
-		teardown_extra();
 		ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s", (unsigned long long)seed,
 		              res.message);
 		ck_assert_int_eq(nwake, NSLEEP);
@@ -938,7 +926,6 @@ START_TEST(test_timer_fairness)
 		fair_stop = 0;
 		fair_late = -1;
 		sim_run_program(&cfg, 2, fair_main, NULL, &res);
-		teardown_extra();
 		ck_assert_msg(res.status == TR_COMPLETE, "%s", res.message);
 		ck_assert_msg(fair_late >= 0 && fair_late < 1000000, "timer late by %lld ns",
 		              (long long)fair_late);
@@ -974,7 +961,6 @@ START_TEST(test_iowait_resumes)
 		struct sim_result res;
 		niow = 0;
 		sim_run_program(&cfg, 2, iow_main, NULL, &res);
-		teardown_extra();
 		ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s", (unsigned long long)seed,
 		              res.message);
 		ck_assert_int_eq(niow, NIO);
@@ -1006,7 +992,6 @@ Suite *make_time_suite(void)
 	tcase_add_test(tc, test_io_order_poll);
 	tcase_add_test(tc, test_io_order_blocking);
 	suite_add_tcase(s, tc);
-	/* Needs the lead's integration into proc.c; see the top comment. */
 	tc = tcase_create("integration");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_sleepers_wake_in_order);

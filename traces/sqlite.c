@@ -26,8 +26,9 @@
  *
  * Cost: ~2 us per event is SQLite itself (the B-tree insert); the writer
  * adds the binds.  The kind is stored as text (rt_evkind_name) so traces
- * read in the sqlite3 shell without a join: measured against an integer
- * kind the cost is ~10% of the insert rate (see docs/database.md).
+ * read in the sqlite3 shell without a join: against an integer kind it
+ * costs ~2% more instructions per insert (callgrind, 200k rows; see
+ * docs/database.md).
  * Rejected: a rowid table with a (run, seq) index (a second B-tree to
  * update per event, ~20% slower than WITHOUT ROWID); one transaction per
  * run (a killed run would leave nothing).
