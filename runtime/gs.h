@@ -11,6 +11,16 @@
  * program; their behaviour is Go's: a send on a closed channel, closing a
  * closed channel, unlocking an unlocked mutex and a negative WaitGroup
  * counter are fatal errors of the program, reported as Go reports them.
+ *
+ * Freeing them.  Go's garbage collector keeps an object alive while any
+ * goroutine still refers to it; in C the program decides, so each kind
+ * below says exactly when it may be freed.  The rules share one
+ * guarantee of the runtime: a goroutine that wakes another (a send that
+ * hands over a value, a close, an Unlock, the Done that ends a Wait)
+ * touches the object no more once it has woken it, so the woken
+ * goroutine need not wait for the waker to return.  (The simulator with
+ * a sanitizer checks this: tests/check_sync.c frees each kind of object
+ * at the earliest moment these rules allow, over many interleavings.)
  */
 #ifndef GSCHED_GS_H
 #define GSCHED_GS_H
@@ -58,7 +68,10 @@ struct gs_chan;
 
 /* make(chan int64, capacity). */
 struct gs_chan *gs_chan_make(int64_t capacity);
-/* Free a channel no goroutine is using any more. */
+/* Free a channel.  Allowed once no goroutine will call a function on c
+ * again and every call on c has returned, except that a goroutine whose
+ * receive (or select) got a value from a send, or saw c closed, need not
+ * wait for that send or close to return. */
 void gs_chan_free(struct gs_chan *c);
 /* c <- v */
 void gs_chan_send(struct gs_chan *c, int64_t v);
@@ -84,28 +97,37 @@ int gs_select(struct gs_case *cases, int n, bool block);
 
 /* ---- sync ---- */
 
-/* sync.Mutex, with Go's normal and starvation modes.  Zero it to init. */
+/* sync.Mutex, with Go's normal and starvation modes.  Zero it to init.
+ * It may be freed (or reused) once it is unlocked and no goroutine will
+ * lock it again, even if the goroutine that unlocked it last has not
+ * returned from gs_mutex_unlock yet. */
 struct gs_mutex {
 	int32_t state;
 	uint32_t sema;
-	void *root; /* the semaphore's wait queue; owned by the runtime */
+	uint64_t semakey; /* the runtime's key for the semaphore's waiters; 0 until needed */
 };
 void gs_mutex_lock(struct gs_mutex *m);
 bool gs_mutex_trylock(struct gs_mutex *m);
 void gs_mutex_unlock(struct gs_mutex *m);
 
-/* sync.WaitGroup.  Zero it to init. */
+/* sync.WaitGroup.  Zero it to init.  It may be freed (or reused) once
+ * every goroutine that waits on it has returned from gs_wg_wait and no
+ * goroutine will call Add, Done or Wait on it again; the goroutine whose
+ * Done released the waiters may still be returning from it.  (With one
+ * waiter: as soon as its Wait returns.) */
 struct gs_waitgroup {
 	uint64_t state; /* high 32 bits: counter; low 32 bits: waiters */
 	uint32_t sema;
-	void *root;
+	uint64_t semakey; /* the runtime's key for the semaphore's waiters; 0 until needed */
 };
 void gs_wg_add(struct gs_waitgroup *wg, int64_t delta);
 void gs_wg_done(struct gs_waitgroup *wg);
 void gs_wg_wait(struct gs_waitgroup *wg);
 
-/* Free the runtime's state for a mutex or wait group no goroutine is
- * using any more. */
+/* These do nothing: the runtime keeps no state of its own per mutex or
+ * wait group (the semaphores' waiters live in a static table, as Go's
+ * do), so there is nothing to free.  Kept so that programs written
+ * against an earlier gs.h, which had to call them, still build. */
 void gs_mutex_destroy(struct gs_mutex *m);
 void gs_wg_destroy(struct gs_waitgroup *wg);
 

@@ -2556,6 +2556,7 @@ void rt_teardown(void)
 		free(b);
 	}
 	rt_sudogs_free();
+	rt_semtable_reset();
 	rt_netpoll_teardown();
 	rt_allp = NULL;
 	free(rt_idlepMask);

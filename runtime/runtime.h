@@ -104,7 +104,8 @@ void rt_netpoll_teardown(void);
 /* chan.c, sema.c: sudogs (proc.go acquireSudog/releaseSudog). */
 struct sudog *rt_acquireSudog(void);
 void rt_releaseSudog(struct sudog *s);
-void rt_sudogs_free(void); /* teardown: the global and per-P caches */
+void rt_sudogs_free(void);    /* teardown: the global and per-P caches */
+void rt_semtable_reset(void); /* teardown: sema.c's roots and keys */
 
 /* runq.c: local and global run queues (proc.go). */
 void rt_runqput(struct p *pp, struct g *gp, bool next);

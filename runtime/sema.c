@@ -26,24 +26,37 @@
  * waiters) updated atomically, and a semaphore the waiters sleep on.
  *
  * How this port differs from Go, and why:
- *   - Roots.  Go hashes the semaphore's address into a table of 251
- *     semaRoots, each holding a treap of the addresses that have waiters
- *     and, per address, a list of waiters.  A hash of an address must
- *     never influence a simulated run (the determinism contract: roots
- *     shared by different objects would contend on one lock in one run
- *     and not in another).  So each object carries its own root
- *     (gs_mutex.root, gs_waitgroup.root): allocated on first contention
- *     (published by CAS; the loser of a race frees its copy), freed by
- *     gs_mutex_destroy/gs_wg_destroy.  A root serves exactly one
- *     semaphore, so the treap degenerates to its one node's wait list: a
- *     list with FIFO and LIFO insertion, which is what Go's per-address
- *     list is.  The sudog's treap fields (parent, waittail, waiters) and
- *     its elem are unused; the treap's random priorities (fastrand) are
- *     not drawn, so a semaphore consumes no fastrand.
- *   - A release that finds no root (nobody ever contended) returns after
- *     its increment: the root is loaded after the increment, so an
- *     acquirer that publishes the root later still sees the count (the
- *     same argument as for nwait).
+ *   - Keys, not addresses.  Go hashes the semaphore's address into a
+ *     static table of 251 semaRoots, each holding a treap of the
+ *     addresses that have waiters and, per address, a list of waiters.
+ *     An address must never influence a simulated run (the determinism
+ *     contract: which semaphores share a root lock, and the treap's
+ *     shape, would change with malloc, ASLR or the compiler).  So each
+ *     semaphore gets a key, a number from a global counter, the first
+ *     time its root is needed (semakey; the object keeps it, as
+ *     gs_mutex.semakey and gs_waitgroup.semakey), and the key stands in
+ *     for the address everywhere Go uses it: the root is semtable[key %
+ *     251] and the treap is ordered by key.  Keys are handed out in the
+ *     order a run first contends its semaphores, so the same run shares
+ *     roots the same way every time.  The counter and the key's
+ *     publication are not platform operations: they stand for Go's hash
+ *     of an address, which is arithmetic, not synchronisation.
+ *   - Lifetime.  The roots are static and never freed, as Go's are, so
+ *     an object may be freed as soon as the program is done with it
+ *     (gs.h says exactly when): a releaser touches the object only up to
+ *     its increment of the count, and after that only the static root
+ *     and the sudog.  (The first port gave each object its own root and
+ *     freed it in gs_mutex_destroy/gs_wg_destroy; a waiter that returned
+ *     from Wait could free the root while the releaser was still
+ *     unlocking it: a use after free.)  So semrelease reads the key
+ *     before its increment, and assigns one if the semaphore has none:
+ *     Go computes its root before the increment too.
+ *   - WaitGroup.Add releases its waiters with one increment of the count
+ *     by their number and then wakes them one by one (semreleaseN),
+ *     where Go loops over semrelease.  Go's garbage collector keeps the
+ *     WaitGroup alive while Add loops; in C the first waiter to return
+ *     may free it, so Add must not touch it after the first wake-up.
+ *     The waiters see the same counts: each takes one.
  *   - semrelease1 notes the hand-off before readying the waiter rather
  *     than re-reading s.ticket afterwards: once readied, the waiter may
  *     run on another P and recycle its sudog.
@@ -54,12 +67,14 @@
  *     Lock and Unlock do not, as in Go.
  *   - No profiling (blockevent, mutexevent) and no race annotations.
  *
- * Alternatives rejected: a global table keyed by an object id (ids would
- * have to be assigned at init, which a zeroed gs_mutex does not have; and
- * sharing roots buys nothing without a GC to bound per-object memory);
+ * Alternatives rejected: a root per object, freed with the object (the
+ * use after free above: only the program knows when it is done with an
+ * object, and it cannot know when a releaser is done with the root);
+ * reference-counting the root by every goroutine inside a release (a
+ * counter on the hot path for what a static table gives for nothing);
  * a runtime mutex + condition variable (parks threads, not goroutines).
  */
-#include <stdlib.h>
+#include <string.h>
 
 #include "gs.h"
 #include "sema.h"
@@ -80,71 +95,238 @@ static bool cansemacquire(uint32_t *addr)
 	}
 }
 
-/* The root for the semaphore at addr, whose slot is *rootp; with create,
- * allocate it if the semaphore has none yet. */
-static struct semaRoot *rootFor(uint32_t *addr, void **rootp, bool create)
+/* Prime to not correlate with any user patterns. */
+#define semTabSize 251
+
+static struct semaRoot semtable[semTabSize];
+static uint64_t semakeygen; /* the last key handed out */
+
+/* semakey returns the key of the semaphore whose key slot is *keyp,
+ * handing it the next key if it has none yet (see the top comment).  The
+ * first to publish wins; a loser's key is simply never used. */
+static uint64_t semakey(uint64_t *keyp)
 {
-	struct semaRoot *root = plat_loadp(rootp);
-	if (root == NULL && create) {
-		struct semaRoot *r = calloc(1, sizeof *r);
-		if (r == NULL)
-			rt_throw("semacquire: out of memory");
-		r->addr = addr;
-		if (plat_casp(rootp, NULL, r)) {
-			root = r;
-		} else {
-			free(r); /* another goroutine published its root first */
-			root = plat_loadp(rootp);
-		}
-	}
-	if (root != NULL && root->addr != addr)
-		rt_throw("semaRoot: root shared by two semaphores");
-	return root;
+	uint64_t k = __atomic_load_n(keyp, __ATOMIC_ACQUIRE);
+	if (k != 0)
+		return k;
+	uint64_t n = __atomic_add_fetch(&semakeygen, 1, __ATOMIC_RELAXED);
+	if (__atomic_compare_exchange_n(keyp, &k, n, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return n;
+	return k; /* the winner's key, loaded by the failed CAS */
 }
 
-/* queue adds s to the blocked goroutines in root.  root.lock must be
- * held. */
-static void queue(struct semaRoot *root, struct sudog *s, bool lifo)
+static struct semaRoot *rootFor(uint64_t key)
+{
+	return &semtable[key % semTabSize];
+}
+
+/* rotateLeft rotates the tree rooted at node x,
+ * turning (x a (y b c)) into (y (x a b) c). */
+static void rotateLeft(struct semaRoot *root, struct sudog *x)
+{
+	/* p -> (x a (y b c)) */
+	struct sudog *p = x->parent;
+	struct sudog *y = x->next;
+	struct sudog *b = y->prev;
+
+	y->prev = x;
+	x->parent = y;
+	x->next = b;
+	if (b != NULL)
+		b->parent = x;
+
+	y->parent = p;
+	if (p == NULL)
+		root->treap = y;
+	else if (p->prev == x)
+		p->prev = y;
+	else {
+		if (p->next != x)
+			rt_throw("semaRoot rotateLeft");
+		p->next = y;
+	}
+}
+
+/* rotateRight rotates the tree rooted at node y,
+ * turning (y (x a b) c) into (x a (y b c)). */
+static void rotateRight(struct semaRoot *root, struct sudog *y)
+{
+	/* p -> (y (x a b) c) */
+	struct sudog *p = y->parent;
+	struct sudog *x = y->prev;
+	struct sudog *b = x->next;
+
+	x->next = y;
+	y->parent = x;
+	y->prev = b;
+	if (b != NULL)
+		b->parent = y;
+
+	x->parent = p;
+	if (p == NULL)
+		root->treap = x;
+	else if (p->prev == y)
+		p->prev = x;
+	else {
+		if (p->next != y)
+			rt_throw("semaRoot rotateRight");
+		p->next = x;
+	}
+}
+
+/* queue adds s to the blocked goroutines in root (the waiters on the
+ * semaphore with this key).  root.lock must be held. */
+static void queue(struct semaRoot *root, uint64_t key, struct sudog *s, bool lifo)
 {
 	plat_assertLockHeld(&root->lock);
 	s->g = rt_getg();
+	s->semakey = key;
 	s->next = NULL;
 	s->prev = NULL;
-	if (lifo) {
-		/* A waiter that already waited goes first (Go substitutes s
-		 * in t's place in the treap). */
-		s->waitlink = root->head;
-		root->head = s;
-		if (root->tail == NULL)
-			root->tail = s;
-	} else {
-		/* Add s to end of the wait list. */
-		s->waitlink = NULL;
-		if (root->tail == NULL)
-			root->head = s;
+	s->waiters = 0;
+
+	struct sudog *last = NULL;
+	struct sudog **pt = &root->treap;
+	for (struct sudog *t = *pt; t != NULL; t = *pt) {
+		if (t->semakey == key) {
+			/* Already have key in list. */
+			if (lifo) {
+				/* Substitute s in t's place in treap. */
+				*pt = s;
+				s->ticket = t->ticket;
+				s->acquiretime = t->acquiretime; /* preserve head acquiretime as
+				                                    oldest time */
+				s->parent = t->parent;
+				s->prev = t->prev;
+				s->next = t->next;
+				if (s->prev != NULL)
+					s->prev->parent = s;
+				if (s->next != NULL)
+					s->next->parent = s;
+				/* Add t first in s's wait list. */
+				s->waitlink = t;
+				s->waittail = t->waittail;
+				if (s->waittail == NULL)
+					s->waittail = t;
+				s->waiters = t->waiters;
+				if ((uint16_t)(s->waiters + 1) != 0)
+					s->waiters++;
+				t->parent = NULL;
+				t->prev = NULL;
+				t->next = NULL;
+				t->waittail = NULL;
+			} else {
+				/* Add s to end of t's wait list. */
+				if (t->waittail == NULL)
+					t->waitlink = s;
+				else
+					t->waittail->waitlink = s;
+				t->waittail = s;
+				s->waitlink = NULL;
+				if ((uint16_t)(t->waiters + 1) != 0)
+					t->waiters++;
+			}
+			return;
+		}
+		last = t;
+		if (key < t->semakey)
+			pt = &t->prev;
 		else
-			root->tail->waitlink = s;
-		root->tail = s;
+			pt = &t->next;
+	}
+
+	/* Add s as new leaf in tree of unique keys.  The balanced tree is a
+	 * treap using ticket as the random heap priority: a binary tree
+	 * ordered by key, kept balanced on average by maintaining a heap
+	 * ordering on the ticket: s.ticket <= both s.prev.ticket and
+	 * s.next.ticket.  s.ticket is compared with zero in a couple of
+	 * places, therefore set the lowest bit; it will not affect the
+	 * treap's quality noticeably. */
+	s->ticket = rt_fastrand() | 1;
+	s->parent = last;
+	*pt = s;
+
+	/* Rotate up into tree according to ticket (priority). */
+	while (s->parent != NULL && s->parent->ticket > s->ticket) {
+		if (s->parent->prev == s) {
+			rotateRight(root, s->parent);
+		} else {
+			if (s->parent->next != s)
+				rt_throw("semaRoot queue");
+			rotateLeft(root, s->parent);
+		}
 	}
 }
 
-/* dequeue removes and returns the first goroutine blocked on the
- * semaphore, or NULL.  root.lock must be held. */
-static struct sudog *dequeue(struct semaRoot *root)
+/* dequeue searches for and finds the first goroutine in root blocked on
+ * the semaphore with this key, or NULL.  root.lock must be held. */
+static struct sudog *dequeue(struct semaRoot *root, uint64_t key)
 {
 	plat_assertLockHeld(&root->lock);
-	struct sudog *s = root->head;
-	if (s == NULL)
-		return NULL;
-	root->head = s->waitlink;
-	if (root->head == NULL)
-		root->tail = NULL;
-	s->waitlink = NULL;
+	struct sudog **ps = &root->treap;
+	struct sudog *s = *ps;
+	for (; s != NULL; s = *ps) {
+		if (s->semakey == key)
+			goto Found;
+		if (key < s->semakey)
+			ps = &s->prev;
+		else
+			ps = &s->next;
+	}
+	return NULL;
+
+Found:;
+	struct sudog *t = s->waitlink;
+	if (t != NULL) {
+		/* Substitute t, also waiting on key, for s in root tree of
+		 * unique keys. */
+		*ps = t;
+		t->ticket = s->ticket;
+		t->parent = s->parent;
+		t->prev = s->prev;
+		if (t->prev != NULL)
+			t->prev->parent = t;
+		t->next = s->next;
+		if (t->next != NULL)
+			t->next->parent = t;
+		if (t->waitlink != NULL)
+			t->waittail = s->waittail;
+		else
+			t->waittail = NULL;
+		t->waiters = s->waiters;
+		if (t->waiters > 1)
+			t->waiters--;
+		s->waitlink = NULL;
+		s->waittail = NULL;
+	} else {
+		/* Rotate s down to be leaf of tree for removal, respecting
+		 * priorities. */
+		while (s->next != NULL || s->prev != NULL) {
+			if (s->next == NULL ||
+			    (s->prev != NULL && s->prev->ticket < s->next->ticket))
+				rotateRight(root, s);
+			else
+				rotateLeft(root, s);
+		}
+		/* Remove s, now a leaf. */
+		if (s->parent != NULL) {
+			if (s->parent->prev == s)
+				s->parent->prev = NULL;
+			else
+				s->parent->next = NULL;
+		} else {
+			root->treap = NULL;
+		}
+	}
+	s->parent = NULL;
+	s->semakey = 0;
+	s->next = NULL;
+	s->prev = NULL;
 	s->ticket = 0;
 	return s;
 }
 
-void rt_semacquire1(uint32_t *addr, void **rootp, bool lifo, enum waitReason reason)
+void rt_semacquire1(uint32_t *addr, uint64_t *keyp, bool lifo, enum waitReason reason)
 {
 	struct g *gp = rt_getg();
 	if (gp != gp->m->curg)
@@ -161,7 +343,8 @@ void rt_semacquire1(uint32_t *addr, void **rootp, bool lifo, enum waitReason rea
 	 *	sleep
 	 *	(waiter descriptor is dequeued by signaler) */
 	struct sudog *s = rt_acquireSudog();
-	struct semaRoot *root = rootFor(addr, rootp, true);
+	uint64_t key = semakey(keyp);
+	struct semaRoot *root = rootFor(key);
 	s->releasetime = 0;
 	s->acquiretime = 0;
 	s->ticket = 0;
@@ -178,7 +361,7 @@ void rt_semacquire1(uint32_t *addr, void **rootp, bool lifo, enum waitReason rea
 		}
 		/* Any semrelease after the cansemacquire knows we're waiting
 		 * (we set nwait above), so go to sleep. */
-		queue(root, s, lifo);
+		queue(root, key, s, lifo);
 		rt_goparkunlock(&root->lock, reason);
 		if (s->ticket != 0 || cansemacquire(addr))
 			break;
@@ -186,15 +369,16 @@ void rt_semacquire1(uint32_t *addr, void **rootp, bool lifo, enum waitReason rea
 	rt_releaseSudog(s);
 }
 
-void rt_semrelease1(uint32_t *addr, void **rootp, bool handoff)
+/* semrelease wakes one waiter of the semaphore at addr (key is its key,
+ * root its root), whose count the caller has already incremented.
+ * Returns false if there was nobody to wake.  Touches only the root and
+ * the waiter's sudog, never the semaphore's object. */
+static bool semwake(uint32_t *addr, uint64_t key, struct semaRoot *root, bool handoff)
 {
-	plat_xadd32(addr, 1);
-	struct semaRoot *root = rootFor(addr, rootp, false);
-
 	/* Easy case: no waiters?  This check must happen after the xadd, to
 	 * avoid a missed wakeup (see loop in semacquire). */
-	if (root == NULL || plat_load32(&root->nwait) == 0)
-		return;
+	if (plat_load32(&root->nwait) == 0)
+		return false;
 
 	/* Harder case: search for a waiter and wake it. */
 	plat_lock(&root->lock);
@@ -202,14 +386,16 @@ void rt_semrelease1(uint32_t *addr, void **rootp, bool handoff)
 		/* The count is already consumed by another goroutine, so no
 		 * need to wake up another goroutine. */
 		plat_unlock(&root->lock);
-		return;
+		return false;
 	}
-	struct sudog *s = dequeue(root);
+	struct sudog *s = dequeue(root, key);
 	if (s != NULL)
 		plat_xadd32(&root->nwait, -1);
 	plat_unlock(&root->lock);
 	if (s == NULL) /* May be slow or even yield, so unlock first */
-		return;
+		return false;
+	if (s->ticket != 0)
+		rt_throw("corrupted semaphore ticket");
 	if (handoff && cansemacquire(addr))
 		s->ticket = 1;
 	bool handedOff = s->ticket == 1;
@@ -228,6 +414,31 @@ void rt_semrelease1(uint32_t *addr, void **rootp, bool handoff)
 		 * wasteful.  (Go issue 33747.) */
 		rt_goyield();
 	}
+	return true;
+}
+
+void rt_semrelease1(uint32_t *addr, uint64_t *keyp, bool handoff)
+{
+	uint64_t key = semakey(keyp);
+	struct semaRoot *root = rootFor(key);
+	plat_xadd32(addr, 1);
+	semwake(addr, key, root, handoff);
+}
+
+void rt_semreleaseN(uint32_t *addr, uint64_t *keyp, uint32_t n)
+{
+	uint64_t key = semakey(keyp);
+	struct semaRoot *root = rootFor(key);
+	plat_xadd32(addr, (int32_t)n);
+	for (uint32_t i = 0; i < n; i++)
+		if (!semwake(addr, key, root, false))
+			return; /* the rest took their counts without sleeping */
+}
+
+void rt_semtable_reset(void)
+{
+	memset(semtable, 0, sizeof semtable);
+	semakeygen = 0;
 }
 
 /* ---- sync.Mutex ---- */
@@ -335,7 +546,7 @@ static void lockSlow(struct gs_mutex *m)
 			bool queueLifo = waitStartTime != 0;
 			if (waitStartTime == 0)
 				waitStartTime = plat_nanotime();
-			rt_semacquire1(&m->sema, &m->root, queueLifo, waitReasonSyncMutexLock);
+			rt_semacquire1(&m->sema, &m->semakey, queueLifo, waitReasonSyncMutexLock);
 			starving =
 			        starving || plat_nanotime() - waitStartTime > starvationThresholdNs;
 			old = loadstate(m);
@@ -410,7 +621,7 @@ static void unlockSlow(struct gs_mutex *m, int32_t new_)
 			/* Grab the right to wake someone. */
 			new_ = (old - (1 << mutexWaiterShift)) | mutexWoken;
 			if (casstate(m, old, new_)) {
-				rt_semrelease1(&m->sema, &m->root, false);
+				rt_semrelease1(&m->sema, &m->semakey, false);
 				return;
 			}
 			old = loadstate(m);
@@ -423,7 +634,7 @@ static void unlockSlow(struct gs_mutex *m, int32_t new_)
 		 * considered locked if mutexStarving is set, so new coming
 		 * goroutines won't acquire it. */
 		mutexHandoffs++;
-		rt_semrelease1(&m->sema, &m->root, true);
+		rt_semrelease1(&m->sema, &m->semakey, true);
 	}
 }
 
@@ -439,8 +650,7 @@ void gs_mutex_unlock(struct gs_mutex *m)
 
 void gs_mutex_destroy(struct gs_mutex *m)
 {
-	free(m->root);
-	m->root = NULL;
+	(void)m; /* nothing to free: see gs.h */
 }
 
 /* The test hooks read the state plainly: an observation must not be a
@@ -491,8 +701,9 @@ void gs_wg_add(struct gs_waitgroup *wg, int64_t delta)
 		rt_panic("sync: WaitGroup misuse: Add called concurrently with Wait");
 	/* Reset waiters count to 0. */
 	plat_store64(&wg->state, 0);
-	for (; w != 0; w--)
-		rt_semrelease1(&wg->sema, &wg->root, false);
+	/* Go loops over semrelease; see the top comment for why this wakes
+	 * them after one increment. */
+	rt_semreleaseN(&wg->sema, &wg->semakey, w);
 }
 
 /* Done decrements the WaitGroup counter by one. */
@@ -514,7 +725,7 @@ void gs_wg_wait(struct gs_waitgroup *wg)
 		}
 		/* Increment waiters count. */
 		if (plat_cas64(&wg->state, state, state + 1)) {
-			rt_semacquire1(&wg->sema, &wg->root, false, waitReasonSyncWaitGroupWait);
+			rt_semacquire1(&wg->sema, &wg->semakey, false, waitReasonSyncWaitGroupWait);
 			if (plat_load64(&wg->state) != 0)
 				rt_panic("sync: WaitGroup is reused before previous Wait has "
 				         "returned");
@@ -525,6 +736,5 @@ void gs_wg_wait(struct gs_waitgroup *wg)
 
 void gs_wg_destroy(struct gs_waitgroup *wg)
 {
-	free(wg->root);
-	wg->root = NULL;
+	(void)wg; /* nothing to free: see gs.h */
 }
