@@ -301,17 +301,6 @@ static int get_uint(struct ld *l, const cJSON *v, int64_t max, int64_t *out)
 	return 0;
 }
 
-/* The field key of obj as a non-negative integer up to max. */
-static int get_uint_field(struct ld *l, const cJSON *obj, const char *key, int64_t max,
-                          int64_t *out)
-{
-	size_t old = path_key(l, key);
-	int rc = get_uint(l, cJSON_GetObjectItemCaseSensitive(obj, key), max, out);
-	if (rc == 0)
-		path_pop(l, old);
-	return rc;
-}
-
 /* ---- bodies ---- */
 
 static int by_name(const void *a, const void *b, void *names)
@@ -1318,7 +1307,6 @@ static int get_channels(struct ld *l, const cJSON *root)
 	char got[96];
 	struct sc_scenario *sc = l->sc;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "channels");
-	static const char *const keys[] = {"cap"};
 	if (!v)
 		return 0;
 	size_t old = path_key(l, "channels");
@@ -1342,12 +1330,17 @@ static int get_channels(struct ld *l, const cJSON *root)
 		if (!cJSON_IsObject(c))
 			return fail(l, "expected a channel like {} or {\"cap\": 16} (got %s)",
 			            show(c, got, sizeof got));
-		if (check_keys(l, c, keys, 1))
-			return 2;
+		const struct sc_field *f = &sc_chanfields[0]; /* its only field: cap */
+		const cJSON *fv = cJSON_GetObjectItemCaseSensitive(c, f->name);
 		int64_t cap = 0;
-		if (cJSON_GetObjectItemCaseSensitive(c, "cap") &&
-		    get_uint_field(l, c, "cap", SC_MAX_CAP, &cap))
+		if (check_fields(l, c, NULL, sc_chanfields, sc_nchanfields))
 			return 2;
+		if (fv) {
+			size_t o3 = path_key(l, f->name);
+			if (get_uint(l, fv, f->hi, &cap))
+				return 2;
+			path_pop(l, o3);
+		}
 		if (!(sc->chan_name[sc->nchans] = strdup(c->string)))
 			return fail(l, "out of memory");
 		sc->chan_cap[sc->nchans++] = cap;
@@ -1412,23 +1405,76 @@ static int get_params(struct ld *l, const cJSON *root)
 	return 0;
 }
 
-/* A label field of an assertion object a, which must be a label in use. */
-static int get_label_field(struct ld *l, const cJSON *a, const char *key, const char **out)
+/* A label in use, at the current path. */
+static int get_label_ref(struct ld *l, const cJSON *v, const char **out)
 {
 	char got[96];
-	size_t old = path_key(l, key);
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, key);
 	if (!cJSON_IsString(v) || !has_label(l->sc, v->valuestring))
 		return fail(l, "expected a label given by a spawn or by main-label (got %s)",
 		            show(v, got, sizeof got));
 	*out = intern_label(l, v->valuestring);
-	path_pop(l, old);
 	return 0;
 }
 
-static const char *const assert_list =
-        "all-finish, deadlock, max-runnable-wait, cpu-share, finish-before, "
-        "min-parallelism, min-events";
+/* Field f of an assertion, given as v, at its path, into as. */
+static int get_assert_field(struct ld *l, const struct sc_field *f, const cJSON *v,
+                            struct sc_assert *as)
+{
+	char got[96];
+	switch (f->type) {
+	case SC_F_LABEL_REF:
+		return get_label_ref(l, v, &as->label);
+	case SC_F_LABEL_PAIR: {
+		if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2)
+			return fail(l, "expected two labels [\"a\", \"b\"] (got %s)",
+			            show(v, got, sizeof got));
+		size_t old = path_index(l, 0);
+		if (get_label_ref(l, v->child, &as->label))
+			return 2;
+		path_pop(l, old);
+		path_index(l, 1);
+		if (get_label_ref(l, v->child->next, &as->label2))
+			return 2;
+		path_pop(l, old);
+		return 0;
+	}
+	case SC_F_NS:
+		return get_uint(l, v, f->hi, &as->ns);
+	case SC_F_UINT:
+		return get_uint(l, v, f->hi, &as->n);
+	case SC_F_FACTOR:
+		if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)f->lo) ||
+		    v->valuedouble > (double)f->hi)
+			return fail(l, "expected a factor >= %lld (got %s)", (long long)f->lo,
+			            show(v, got, sizeof got));
+		as->within = v->valuedouble;
+		return 0;
+	case SC_F_EVKIND: {
+		int e = 1;
+		while (e < RT_EV__COUNT && !(cJSON_IsString(v) && rt_evkind_name[e] &&
+		                             strcmp(v->valuestring, rt_evkind_name[e]) == 0))
+			e++;
+		if (e == RT_EV__COUNT)
+			return fail(l,
+			            "expected an event kind of docs/database.md such as steal, "
+			            "preempt or gstatus (got %s)",
+			            show(v, got, sizeof got));
+		as->kind_name = rt_evkind_name[e];
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* The assertion called name, or NULL. */
+static const struct sc_assertdef *find_assertdef(const char *name)
+{
+	for (int i = 0; i < sc_nassertdefs; i++)
+		if (strcmp(sc_assertdefs[i].name, name) == 0)
+			return &sc_assertdefs[i];
+	return NULL;
+}
 
 /* "assert": [{"all-finish": true}, {"cpu-share": {...}}, ...] */
 static int get_asserts(struct ld *l, const cJSON *root)
@@ -1436,10 +1482,6 @@ static int get_asserts(struct ld *l, const cJSON *root)
 	char got[96];
 	struct sc_scenario *sc = l->sc;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "assert");
-	static const char *const label_ns[] = {"label", "ns"};
-	static const char *const label_n[] = {"label", "n"};
-	static const char *const share_keys[] = {"labels", "within"};
-	static const char *const event_keys[] = {"kind", "count"};
 	if (!v)
 		return 0;
 	size_t old = path_key(l, "assert");
@@ -1461,106 +1503,40 @@ static int get_asserts(struct ld *l, const cJSON *root)
 			return fail(l,
 			            "expected one assertion like {\"all-finish\": true} (got %s)",
 			            show(a, got, sizeof got));
-		const cJSON *d = a->child;
-		const char *k = d->string;
-		path_key(l, k);
-		if (strcmp(k, "all-finish") == 0 || strcmp(k, "deadlock") == 0) {
-			if (!cJSON_IsTrue(d))
-				return fail(l, "expected true (got %s)", show(d, got, sizeof got));
-			as->kind = k[0] == 'a' ? SC_ASSERT_ALL_FINISH : SC_ASSERT_DEADLOCK;
-			if (k[0] == 'a')
-				finish = true;
-			else
-				deadlock = true;
-			if (finish && deadlock)
-				return fail(l, "expected either all-finish or deadlock, not both");
-		} else if (strcmp(k, "max-runnable-wait") == 0 || strcmp(k, "finish-before") == 0) {
-			as->kind =
-			        k[0] == 'm' ? SC_ASSERT_MAX_RUNNABLE_WAIT : SC_ASSERT_FINISH_BEFORE;
-			if (!cJSON_IsObject(d))
-				return fail(l, "expected {\"label\": \"x\", \"ns\": 1000} (got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, label_ns, 2) || missing(l, d, "label") ||
-			    missing(l, d, "ns") || get_label_field(l, d, "label", &as->label) ||
-			    get_uint_field(l, d, "ns", SC_MAX_NS, &as->ns))
-				return 2;
-		} else if (strcmp(k, "min-parallelism") == 0) {
-			as->kind = SC_ASSERT_MIN_PARALLELISM;
-			if (!cJSON_IsObject(d))
-				return fail(l, "expected {\"label\": \"x\", \"n\": 4} (got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, label_n, 2) || missing(l, d, "label") ||
-			    missing(l, d, "n") || get_label_field(l, d, "label", &as->label) ||
-			    get_uint_field(l, d, "n", SC_MAX_COUNT, &as->n))
-				return 2;
-		} else if (strcmp(k, "cpu-share") == 0) {
-			as->kind = SC_ASSERT_CPU_SHARE;
-			if (!cJSON_IsObject(d))
-				return fail(l,
-				            "expected {\"labels\": [\"a\", \"b\"], \"within\": 20} "
-				            "(got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, share_keys, 2) || missing(l, d, "labels") ||
-			    missing(l, d, "within"))
-				return 2;
-			const cJSON *labels = cJSON_GetObjectItemCaseSensitive(d, "labels");
-			size_t o3 = path_key(l, "labels");
-			if (!cJSON_IsArray(labels) || cJSON_GetArraySize(labels) != 2)
-				return fail(l, "expected two labels [\"a\", \"b\"] (got %s)",
-				            show(labels, got, sizeof got));
-			const char *lb[2];
-			int j = 0;
-			for (const cJSON *x = labels->child; x; x = x->next, j++) {
-				path_index(l, j);
-				if (!cJSON_IsString(x) || !has_label(sc, x->valuestring))
-					return fail(l,
-					            "expected a label given by a spawn or by "
-					            "main-label (got %s)",
-					            show(x, got, sizeof got));
-				lb[j] = intern_label(l, x->valuestring);
-				path_pop(l, o3);
-				path_key(l, "labels");
-			}
-			path_pop(l, o3);
-			as->label = lb[0];
-			as->label2 = lb[1];
-			const cJSON *w = cJSON_GetObjectItemCaseSensitive(d, "within");
-			o3 = path_key(l, "within");
-			if (!cJSON_IsNumber(w) || !(w->valuedouble >= 1) || w->valuedouble > 1e9)
-				return fail(l, "expected a factor >= 1 (got %s)",
-				            show(w, got, sizeof got));
-			as->within = w->valuedouble;
-			path_pop(l, o3);
-		} else if (strcmp(k, "min-events") == 0) {
-			as->kind = SC_ASSERT_MIN_EVENTS;
-			if (!cJSON_IsObject(d))
-				return fail(l,
-				            "expected {\"kind\": \"steal\", \"count\": 1} (got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, event_keys, 2) || missing(l, d, "kind") ||
-			    missing(l, d, "count"))
-				return 2;
-			const cJSON *kn = cJSON_GetObjectItemCaseSensitive(d, "kind");
-			int e = 1;
-			while (e < RT_EV__COUNT &&
-			       !(cJSON_IsString(kn) && rt_evkind_name[e] &&
-			         strcmp(kn->valuestring, rt_evkind_name[e]) == 0))
-				e++;
-			if (e == RT_EV__COUNT) {
-				path_key(l, "kind");
-				return fail(l,
-				            "expected an event kind of docs/database.md such as "
-				            "steal, preempt or gstatus (got %s)",
-				            show(kn, got, sizeof got));
-			}
-			as->kind_name = rt_evkind_name[e];
-			if (get_uint_field(l, d, "count", INT64_MAX / 2, &as->n))
-				return 2;
-		} else {
-			char q[160];
-			quote(q, sizeof q, k, 64);
-			return fail(l, "unknown assertion %s (expected %s)", q, assert_list);
+		const cJSON *x = a->child;
+		const struct sc_assertdef *d = find_assertdef(x->string);
+		path_key(l, x->string);
+		if (!d) {
+			const char *names[64];
+			char q[160], list[512];
+			int n = 0;
+			for (; n < sc_nassertdefs && n < 64; n++)
+				names[n] = sc_assertdefs[n].name;
+			join(list, sizeof list, names, n);
+			quote(q, sizeof q, x->string, 64);
+			return fail(l, "unknown assertion %s (expected %s)", q, list);
 		}
+		as->kind = d->kind;
+		int n = sc_nfields(d->fields, SC_MAX_ASSERT_FIELDS);
+		if (!d->shape && !cJSON_IsTrue(x))
+			return fail(l, "expected true (got %s)", show(x, got, sizeof got));
+		if (d->shape && !cJSON_IsObject(x))
+			return fail(l, "expected %s (got %s)", d->shape, show(x, got, sizeof got));
+		if (d->shape && check_fields(l, x, NULL, d->fields, n))
+			return 2;
+		for (int j = 0; j < n; j++) {
+			size_t o3 = path_key(l, d->fields[j].name);
+			if (get_assert_field(l, &d->fields[j],
+			                     cJSON_GetObjectItemCaseSensitive(x, d->fields[j].name),
+			                     as))
+				return 2;
+			path_pop(l, o3);
+		}
+		/* a run cannot both complete and deadlock */
+		finish |= as->kind == SC_ASSERT_ALL_FINISH;
+		deadlock |= as->kind == SC_ASSERT_DEADLOCK;
+		if (finish && deadlock)
+			return fail(l, "expected either all-finish or deadlock, not both");
 		sc->nasserts++;
 		path_pop(l, o2);
 	}
@@ -1570,10 +1546,6 @@ static int get_asserts(struct ld *l, const cJSON *root)
 
 /* ---- the document ---- */
 
-static const char *const top_keys[] = {"name",       "description", "gomaxprocs", "main",
-                                       "bodies",     "params",      "channels",   "mutexes",
-                                       "waitgroups", "main-label",  "assert"};
-
 static int compile(struct ld *l, const cJSON *root)
 {
 	struct sc_scenario *sc = l->sc;
@@ -1581,8 +1553,7 @@ static int compile(struct ld *l, const cJSON *root)
 	size_t old;
 	if (!cJSON_IsObject(root))
 		return fail(l, "expected a scenario object (got %s)", show(root, got, sizeof got));
-	if (check_keys(l, root, top_keys, 11) || missing(l, root, "gomaxprocs") ||
-	    missing(l, root, "main") || missing(l, root, "bodies"))
+	if (check_fields(l, root, NULL, sc_docfields, sc_ndocfields))
 		return 2;
 
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "name");

@@ -1,9 +1,12 @@
 /*
  * ops.h - the vocabulary of the workload language, each word defined
- * once: the ops a body may hold and the two forms of a select case.  The
+ * once: the ops a body may hold, the two forms of a select case, the
+ * assertions, the keys of a scenario document and of a channel.  The
  * loader takes from these tables the keys it allows, the fields it
  * requires, the type and range it checks, the default of an optional
- * field and the list in its "unknown op (expected ...)" message.
+ * field and the lists in its "unknown ... (expected ...)" messages;
+ * tests/check_scenarios.c checks that docs/scenarios.md lists exactly
+ * the ops, case forms, assertions and document keys they hold.
  *
  * A field's type says what it holds and, for the ops, where the loader
  * puts it in the compiled struct sc_op (an op has at most one field of
@@ -15,7 +18,9 @@
  *   label   LABEL
  * BLOCK, LOOP and CASES are op arrays (or select cases) that the op's
  * layout (enum sc_layout) places around it; LOOP's ops are one repeat
- * deeper.
+ * deeper.  Assertion fields go to struct sc_assert the same way:
+ * LABEL_REF label, LABEL_PAIR label and label2, NS ns, UINT n, FACTOR
+ * within, EVKIND kind_name.
  *
  * Adding an op: a row of sc_opdefs (ops.c); if it needs a new compiled
  * kind, an SC_OP_ constant (sc_internal.h) and its case in interp.c's
@@ -42,13 +47,22 @@ enum sc_ftype {
 	SC_F_BLOCK,    /* an array of ops */
 	SC_F_LOOP,     /* an array of ops run repeatedly: one repeat deeper */
 	SC_F_CASES,    /* select's cases */
+	/* assertion and channel fields: literals only */
+	SC_F_LABEL_REF,  /* a label given by a spawn or by main-label */
+	SC_F_LABEL_PAIR, /* two such labels */
+	SC_F_NS,         /* a non-negative integer of ns up to hi */
+	SC_F_UINT,       /* a non-negative integer up to hi */
+	SC_F_FACTOR,     /* a number in lo..hi */
+	SC_F_EVKIND,     /* an event kind name (traces/events.h) */
+	/* a key of the document: compile() reads each its own way */
+	SC_F_TOP,
 };
 
 struct sc_field {
 	const char *name;
 	uint8_t type; /* enum sc_ftype */
 	bool required;
-	int64_t lo, hi; /* COUNT, DURATION */
+	int64_t lo, hi; /* COUNT, DURATION, NS, UINT, FACTOR */
 	int64_t dflt;   /* COUNT, INT: the value when the field is left out */
 };
 
@@ -79,6 +93,25 @@ extern const int sc_nopdefs;
  * compiles to SC_OP_CASE with dist = 1 + the index of its form. */
 extern const struct sc_opdef sc_casedefs[];
 extern const int sc_ncasedefs;
+
+#define SC_MAX_ASSERT_FIELDS 2
+
+struct sc_assertdef {
+	const char *name;
+	uint8_t kind;      /* enum sc_assert_kind */
+	const char *shape; /* an example of its value for messages; NULL: it is true */
+	struct sc_field fields[SC_MAX_ASSERT_FIELDS];
+};
+
+/* Assertions, in the order "unknown assertion" lists them. */
+extern const struct sc_assertdef sc_assertdefs[];
+extern const int sc_nassertdefs;
+
+/* The keys of a scenario document, and of a channel of $.channels. */
+extern const struct sc_field sc_docfields[];
+extern const int sc_ndocfields;
+extern const struct sc_field sc_chanfields[];
+extern const int sc_nchanfields;
 
 /* Fields of a row: the count before the first NULL name. */
 int sc_nfields(const struct sc_field *f, int max);
