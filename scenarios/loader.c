@@ -10,6 +10,15 @@
  * "FILE: $.json.path: expected WHAT (got WHAT)", and the function returns
  * 2; nothing is kept.
  *
+ * What an op's fields are comes from one row of the op table (ops.h):
+ * the keys an op allows, the ones it requires, the type, range and
+ * default of each, and where its value goes in the compiled op.  The
+ * code below knows field types and layouts (repeat, if, select), not
+ * ops: compile_op checks an op object against its row, reads its fields
+ * in row order, and hands the op to its layout, which compiles the
+ * blocks around it.  The same row gives the range that check_spawns
+ * holds an expression to in every state.
+ *
  * The document is walked once, in document order, with the JSON path of
  * the node being looked at kept in struct ld so that every message can
  * name it.  Then the goroutine states a run can reach are evaluated
@@ -41,6 +50,7 @@
 #include <string.h>
 
 #include "events.h" /* event kind names, for min-events (not the runtime) */
+#include "ops.h"
 #include "sc_internal.h"
 
 #define PATH_MAX_LEN 512 /* longer JSON paths are cut in messages */
@@ -62,6 +72,8 @@ struct ld {
 	const char *(*pnames)[SC_MAX_ARGS]; /* param names per body */
 	uint32_t body;                      /* the body being compiled */
 	size_t xcap, acap, lcap;            /* allocated exprs, spawn_args, labels */
+	/* per compiled kind, its field in x/e with a range (ops.h), or NULL */
+	const struct sc_field *ranged[SC_OP__COUNT];
 };
 
 /* ---- messages ---- */
@@ -209,9 +221,17 @@ static void path_pop(struct ld *l, size_t old)
 
 /* ---- value checks ---- */
 
-/* Keys of obj must be among allowed (at most 8), each at most once. */
-static int check_keys(struct ld *l, const cJSON *obj, const char *const *allowed, int nallowed,
-                      const char *expected)
+/* names[0..n) as "a, b, c" into buf. */
+static void join(char *buf, size_t cap, const char *const *names, int n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && k < cap; i++)
+		k += (size_t)snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", names[i]);
+}
+
+/* Keys of obj must be among allowed (at most 32), each at most once. */
+static int check_keys(struct ld *l, const cJSON *obj, const char *const *allowed, int nallowed)
 {
 	unsigned seen = 0;
 	for (const cJSON *k = obj->child; k; k = k->next) {
@@ -221,6 +241,8 @@ static int check_keys(struct ld *l, const cJSON *obj, const char *const *allowed
 		char q[160];
 		quote(q, sizeof q, k->string, 64);
 		if (i == nallowed) {
+			char expected[512];
+			join(expected, sizeof expected, allowed, nallowed);
 			path_key(l, k->string);
 			return fail(l, "unknown key %s (expected %s)", q, expected);
 		}
@@ -230,6 +252,32 @@ static int check_keys(struct ld *l, const cJSON *obj, const char *const *allowed
 		}
 		seen |= 1u << i;
 	}
+	return 0;
+}
+
+static int missing(struct ld *l, const cJSON *obj, const char *key)
+{
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		return 0;
+	return fail(l, "missing field \"%s\"", key);
+}
+
+/* The keys of obj: lead (NULL, or "op" for an op) and the fields
+ * f[0..n) of ops.h; then the required ones, in order. */
+static int check_fields(struct ld *l, const cJSON *obj, const char *lead, const struct sc_field *f,
+                        int n)
+{
+	const char *names[32];
+	int k = 0;
+	if (lead)
+		names[k++] = lead;
+	for (int i = 0; i < n && k < 32; i++)
+		names[k++] = f[i].name;
+	if (check_keys(l, obj, names, k))
+		return 2;
+	for (int i = 0; i < n; i++)
+		if (f[i].required && missing(l, obj, f[i].name))
+			return 2;
 	return 0;
 }
 
@@ -251,24 +299,6 @@ static int get_uint(struct ld *l, const cJSON *v, int64_t max, int64_t *out)
 		            (long long)max, show(v, got, sizeof got));
 	*out = (int64_t)v->valuedouble;
 	return 0;
-}
-
-/* The field key of obj as a non-negative integer up to max. */
-static int get_uint_field(struct ld *l, const cJSON *obj, const char *key, int64_t max,
-                          int64_t *out)
-{
-	size_t old = path_key(l, key);
-	int rc = get_uint(l, cJSON_GetObjectItemCaseSensitive(obj, key), max, out);
-	if (rc == 0)
-		path_pop(l, old);
-	return rc;
-}
-
-static int missing(struct ld *l, const cJSON *obj, const char *key)
-{
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
-		return 0;
-	return fail(l, "missing field \"%s\"", key);
 }
 
 /* ---- bodies ---- */
@@ -475,16 +505,6 @@ static int get_count(struct ld *l, const cJSON *v, int64_t max, int64_t *x, uint
 	return get_uint(l, v, max, x);
 }
 
-static int get_count_field(struct ld *l, const cJSON *obj, const char *key, int64_t max, int64_t *x,
-                           uint32_t *e)
-{
-	size_t old = path_key(l, key);
-	int rc = get_count(l, cJSON_GetObjectItemCaseSensitive(obj, key), max, x, e);
-	if (rc == 0)
-		path_pop(l, old);
-	return rc;
-}
-
 static const char *const cmp_names[] = {"eq", "ne", "lt", "le", "gt", "ge"};
 
 /* {"gt": [x, y]} at the current path, into op (dist, x/e, y/f). */
@@ -525,31 +545,32 @@ static const char *const spend_help =
         "expected a non-negative integer or one distribution: {\"uniform\":[lo,hi]}, "
         "{\"exp\":mean} or {\"normal\":[mean,stddev]}";
 
-/* A pair [p, q] of ns values at the current path. */
-static int get_pair(struct ld *l, const cJSON *v, const char *what, int64_t *p, int64_t *q)
+/* A pair [p, q] of ns values up to max at the current path. */
+static int get_pair(struct ld *l, const cJSON *v, const char *what, int64_t max, int64_t *p,
+                    int64_t *q)
 {
 	char got[96];
 	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2)
 		return fail(l, "expected %s (got %s)", what, show(v, got, sizeof got));
 	size_t old = path_index(l, 0);
-	if (get_uint(l, v->child, SC_MAX_NS, p))
+	if (get_uint(l, v->child, max, p))
 		return 2;
 	path_pop(l, old);
 	path_index(l, 1);
-	if (get_uint(l, v->child->next, SC_MAX_NS, q))
+	if (get_uint(l, v->child->next, max, q))
 		return 2;
 	path_pop(l, old);
 	return 0;
 }
 
 /* The "ns" of a spend (sleep, syscall, io-wait), at the current path: a
- * number, an expression or a distribution. */
-static int get_spend(struct ld *l, const cJSON *v, struct sc_op *op)
+ * number, an expression or a distribution, each parameter up to max. */
+static int get_spend(struct ld *l, const cJSON *v, int64_t max, struct sc_op *op)
 {
 	char got[96];
 	if (cJSON_IsNumber(v) || is_expr_form(v)) {
 		op->dist = SC_DIST_FIXED;
-		return get_count(l, v, SC_MAX_NS, &op->x, &op->e);
+		return get_count(l, v, max, &op->x, &op->e);
 	}
 	if (!cJSON_IsObject(v) || !v->child || v->child->next)
 		return fail(l, "%s (got %s)", spend_help, show(v, got, sizeof got));
@@ -558,7 +579,7 @@ static int get_spend(struct ld *l, const cJSON *v, struct sc_op *op)
 	if (strcmp(d->string, "uniform") == 0) {
 		op->dist = SC_DIST_UNIFORM;
 		int64_t lo, hi;
-		if (get_pair(l, d, "[lo, hi] in ns", &lo, &hi))
+		if (get_pair(l, d, "[lo, hi] in ns", max, &lo, &hi))
 			return 2;
 		if (lo > hi)
 			return fail(l, "expected [lo, hi] with lo <= hi (got %s)",
@@ -567,11 +588,11 @@ static int get_spend(struct ld *l, const cJSON *v, struct sc_op *op)
 		op->y = hi - lo + 1;
 	} else if (strcmp(d->string, "exp") == 0) {
 		op->dist = SC_DIST_EXP;
-		if (get_uint(l, d, SC_MAX_NS, &op->x))
+		if (get_uint(l, d, max, &op->x))
 			return 2;
 	} else if (strcmp(d->string, "normal") == 0) {
 		op->dist = SC_DIST_NORMAL;
-		if (get_pair(l, d, "[mean, stddev] in ns", &op->x, &op->y))
+		if (get_pair(l, d, "[mean, stddev] in ns", max, &op->x, &op->y))
 			return 2;
 	} else {
 		char q[160];
@@ -593,19 +614,137 @@ static int64_t find_name(char **names, uint32_t n, const char *name)
 	return -1;
 }
 
-/* The field key of v names one of names (declared in $.decl). */
-static int get_obj_ref(struct ld *l, const cJSON *v, const char *key, char **names, uint32_t n,
-                       const char *decl, uint32_t *out)
+/* v, at the current path, names one of names (declared in $.decl). */
+static int get_obj_ref(struct ld *l, const cJSON *v, char **names, uint32_t n, const char *decl,
+                       uint32_t *out)
 {
 	char got[96];
-	size_t old = path_key(l, key);
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, key);
-	int64_t i = cJSON_IsString(f) ? find_name(names, n, f->valuestring) : -1;
+	int64_t i = cJSON_IsString(v) ? find_name(names, n, v->valuestring) : -1;
 	if (i < 0)
 		return fail(l, "expected the name of one of $.%s (got %s)", decl,
-		            show(f, got, sizeof got));
-	path_pop(l, old);
+		            show(v, got, sizeof got));
 	*out = (uint32_t)i;
+	return 0;
+}
+
+/* ---- op fields, as ops.h types them ---- */
+
+/* spawn's args at the current path, v NULL when none are given: every
+ * param of body op->a gets a value, its default unless given, in
+ * sc->spawn_args from op->b on. */
+static int get_args(struct ld *l, const cJSON *v, struct sc_op *op)
+{
+	char got[96];
+	struct sc_scenario *sc = l->sc;
+	uint8_t np = sc->nparams[op->a];
+	op->b = (uint32_t)sc->nspawn_args;
+	if (!grow((void **)&sc->spawn_args, &l->acap, sc->nspawn_args + np + 1,
+	          sizeof *sc->spawn_args))
+		return fail(l, "out of memory");
+	for (uint8_t i = 0; i < np; i++)
+		sc->spawn_args[op->b + i] = (struct sc_arg){.x = sc->param_default[op->a][i]};
+	sc->nspawn_args += np;
+	if (!v)
+		return 0;
+	if (!cJSON_IsObject(v))
+		return fail(l, "expected an object of named arguments like {\"n\": 3} (got %s)",
+		            show(v, got, sizeof got));
+	unsigned seen = 0;
+	for (const cJSON *a = v->child; a; a = a->next) {
+		size_t old = path_key(l, a->string);
+		uint8_t i = 0;
+		while (i < np && strcmp(l->pnames[op->a][i], a->string) != 0)
+			i++;
+		char q[160];
+		quote(q, sizeof q, a->string, 64);
+		if (i == np) {
+			char params[256];
+			size_t n = 0;
+			params[0] = '\0';
+			for (uint8_t j = 0; j < np && n < sizeof params; j++)
+				n += (size_t)snprintf(params + n, sizeof params - n, "%s%s",
+				                      j ? ", " : "", l->pnames[op->a][j]);
+			return fail(l, "unknown argument %s (body %s takes %s)", q, l->names[op->a],
+			            np ? params : "none");
+		}
+		if (seen & (1u << i))
+			return fail(l, "duplicate key %s", q);
+		seen |= 1u << i;
+		struct sc_arg *sa = &sc->spawn_args[op->b + i];
+		if (get_expr(l, a, 0, &sa->x, &sa->e))
+			return 2;
+		path_pop(l, old);
+	}
+	return 0;
+}
+
+static bool is_block(uint8_t type)
+{
+	return type == SC_F_BLOCK || type == SC_F_LOOP || type == SC_F_CASES;
+}
+
+/* Field f, given as v, at its path, into op (blocks are left to the
+ * op's layout). */
+static int get_field(struct ld *l, const struct sc_field *f, const cJSON *v, struct sc_op *op)
+{
+	char got[96];
+	struct sc_scenario *sc = l->sc;
+	switch (f->type) {
+	case SC_F_BODY:
+		return get_body_ref(l, v, &op->a);
+	case SC_F_COUNT:
+		if (get_count(l, v, f->hi, &op->x, &op->e))
+			return 2;
+		if (!op->e && op->x < f->lo)
+			return fail(l, "expected an integer in %lld..%lld (got %lld)",
+			            (long long)f->lo, (long long)f->hi, (long long)op->x);
+		return 0;
+	case SC_F_INT:
+		return get_expr(l, v, 0, &op->x, &op->e);
+	case SC_F_DURATION:
+		return get_spend(l, v, f->hi, op);
+	case SC_F_CHAN:
+		return get_obj_ref(l, v, sc->chan_name, sc->nchans, "channels", &op->a);
+	case SC_F_MUTEX:
+		return get_obj_ref(l, v, sc->mutex_name, sc->nmutexes, "mutexes", &op->a);
+	case SC_F_WG:
+		return get_obj_ref(l, v, sc->wg_name, sc->nwgs, "waitgroups", &op->a);
+	case SC_F_LABEL:
+		if (!cJSON_IsString(v) || !v->valuestring[0])
+			return fail(l, "expected a non-empty string (got %s)",
+			            show(v, got, sizeof got));
+		if (!(op->label = intern_label(l, v->valuestring)))
+			return fail(l, "out of memory");
+		return 0;
+	case SC_F_ARGS:
+		return get_args(l, v, op);
+	case SC_F_COND:
+		return get_cond(l, v, op);
+	default:
+		return 0;
+	}
+}
+
+/* The fields f[0..n) of op object v but its blocks, in table order; an
+ * optional field left out takes its default. */
+static int get_fields(struct ld *l, const cJSON *v, const struct sc_field *f, int n,
+                      struct sc_op *op)
+{
+	for (int i = 0; i < n; i++) {
+		const cJSON *fv = cJSON_GetObjectItemCaseSensitive(v, f[i].name);
+		if (!fv && f[i].type == SC_F_ARGS) {
+			if (get_args(l, NULL, op))
+				return 2;
+		} else if (!fv) {
+			if (f[i].type == SC_F_COUNT || f[i].type == SC_F_INT)
+				op->x = f[i].dflt;
+		} else if (!is_block(f[i].type)) {
+			size_t old = path_key(l, f[i].name);
+			if (get_field(l, &f[i], fv, op))
+				return 2;
+			path_pop(l, old);
+		}
+	}
 	return 0;
 }
 
@@ -623,172 +762,73 @@ static int compile_block(struct ld *l, const cJSON *v, const char *key, int dept
 	return 0;
 }
 
-enum {
-	K_SPAWN,
-	K_SPEND,
-	K_GOSCHED,
-	K_REPEAT,
-	K_EXIT,
-	K_SLEEP,
-	K_SYSCALL,
-	K_IOWAIT,
-	K_GOMAXPROCS,
-	K_SEND,
-	K_RECV,
-	K_CLOSE,
-	K_SELECT,
-	K_LOCK,
-	K_UNLOCK,
-	K_ADD,
-	K_DONE,
-	K_WAIT,
-	K_IF,
-	K__N
-};
-static const char *const op_names[K__N] = {
-        "spawn",          "spend", "gosched", "repeat", "exit",   "sleep", "syscall", "io-wait",
-        "set-gomaxprocs", "send",  "recv",    "close",  "select", "lock",  "unlock",  "add",
-        "done",           "wait",  "if"};
-static const char *const op_list =
-        "spawn, spend, gosched, repeat, exit, sleep, syscall, io-wait, set-gomaxprocs, send, "
-        "recv, close, select, lock, unlock, add, done, wait, if";
-static const char *const spawn_keys[] = {"op", "body", "count", "args", "label"};
-static const char *const spend_keys[] = {"op", "ns"};
-static const char *const bare_keys[] = {"op"};
-static const char *const repeat_keys[] = {"op", "count", "body"};
-static const char *const n_keys[] = {"op", "n"};
-static const char *const send_keys[] = {"op", "chan", "value"};
-static const char *const chan_keys[] = {"op", "chan"};
-static const char *const select_keys[] = {"op", "cases", "default"};
-static const char *const mutex_keys[] = {"op", "mutex"};
-static const char *const add_keys[] = {"op", "wg", "n"};
-static const char *const wg_keys[] = {"op", "wg"};
-static const char *const if_keys[] = {"op", "cond", "then", "else"};
-static const char *const send_case_keys[] = {"send", "value", "then"};
-static const char *const recv_case_keys[] = {"recv", "then"};
-
-static int compile_spawn(struct ld *l, const cJSON *v)
+/* The form of select case c: the one whose first field c has, if c has
+ * exactly one such field; else NULL. */
+static const struct sc_opdef *case_form(const cJSON *c)
 {
-	char got[96];
-	struct sc_op op = {.kind = SC_OP_SPAWN, .x = 1};
-	struct sc_scenario *sc = l->sc;
-	if (check_keys(l, v, spawn_keys, 5, "op, body, count, args, label") ||
-	    missing(l, v, "body"))
-		return 2;
-	size_t old = path_key(l, "body");
-	if (get_body_ref(l, cJSON_GetObjectItemCaseSensitive(v, "body"), &op.a))
-		return 2;
-	path_pop(l, old);
-	if (cJSON_GetObjectItemCaseSensitive(v, "count") &&
-	    get_count_field(l, v, "count", SC_MAX_COUNT, &op.x, &op.e))
-		return 2;
-	const cJSON *label = cJSON_GetObjectItemCaseSensitive(v, "label");
-	if (label) {
-		old = path_key(l, "label");
-		if (!cJSON_IsString(label) || !label->valuestring[0])
-			return fail(l, "expected a non-empty string (got %s)",
-			            show(label, got, sizeof got));
-		if (!(op.label = intern_label(l, label->valuestring)))
-			return fail(l, "out of memory");
-		path_pop(l, old);
+	const struct sc_opdef *form = NULL;
+	if (!cJSON_IsObject(c))
+		return NULL;
+	for (int i = 0; i < sc_ncasedefs; i++) {
+		if (!cJSON_GetObjectItemCaseSensitive(c, sc_casedefs[i].fields[0].name))
+			continue;
+		if (form)
+			return NULL;
+		form = &sc_casedefs[i];
 	}
-	/* every param of the target gets a value: its default unless given */
-	uint8_t np = sc->nparams[op.a];
-	op.b = (uint32_t)sc->nspawn_args;
-	if (!grow((void **)&sc->spawn_args, &l->acap, sc->nspawn_args + np + 1,
-	          sizeof *sc->spawn_args))
-		return fail(l, "out of memory");
-	for (uint8_t i = 0; i < np; i++)
-		sc->spawn_args[op.b + i] = (struct sc_arg){.x = sc->param_default[op.a][i]};
-	sc->nspawn_args += np;
-	const cJSON *args = cJSON_GetObjectItemCaseSensitive(v, "args");
-	if (args) {
-		old = path_key(l, "args");
-		if (!cJSON_IsObject(args))
-			return fail(l,
-			            "expected an object of named arguments like {\"n\": 3} "
-			            "(got %s)",
-			            show(args, got, sizeof got));
-		unsigned seen = 0;
-		for (const cJSON *a = args->child; a; a = a->next) {
-			size_t o2 = path_key(l, a->string);
-			uint8_t i = 0;
-			while (i < np && strcmp(l->pnames[op.a][i], a->string) != 0)
-				i++;
-			char q[160];
-			quote(q, sizeof q, a->string, 64);
-			if (i == np) {
-				char params[256];
-				size_t n = 0;
-				params[0] = '\0';
-				for (uint8_t j = 0; j < np && n < sizeof params; j++)
-					n += (size_t)snprintf(params + n, sizeof params - n, "%s%s",
-					                      j ? ", " : "", l->pnames[op.a][j]);
-				return fail(l, "unknown argument %s (body %s takes %s)", q,
-				            l->names[op.a], np ? params : "none");
-			}
-			if (seen & (1u << i))
-				return fail(l, "duplicate key %s", q);
-			seen |= 1u << i;
-			struct sc_arg *sa = &sc->spawn_args[op.b + i];
-			if (get_expr(l, a, 0, &sa->x, &sa->e))
-				return 2;
-			path_pop(l, o2);
-		}
-		path_pop(l, old);
-	}
-	return emit(l, op, NULL);
+	return form;
 }
 
-static int compile_select(struct ld *l, const cJSON *v, int depth)
+/* The name of the first block field of form. */
+static const char *case_block(const struct sc_opdef *form)
+{
+	const struct sc_field *f = form->fields;
+	while (!is_block(f->type))
+		f++;
+	return f->name;
+}
+
+/* A select: op, its cases at blocks[0] of v, its default at blocks[1]. */
+static int compile_select(struct ld *l, const cJSON *v, struct sc_op op, const char *const *blocks,
+                          int depth)
 {
 	char got[96];
 	struct sc_scenario *sc = l->sc;
-	if (check_keys(l, v, select_keys, 3, "op, cases, default") || missing(l, v, "cases"))
-		return 2;
-	const cJSON *cases = cJSON_GetObjectItemCaseSensitive(v, "cases");
-	const cJSON *def = cJSON_GetObjectItemCaseSensitive(v, "default");
-	size_t old = path_key(l, "cases");
+	const cJSON *cases = cJSON_GetObjectItemCaseSensitive(v, blocks[0]);
+	const cJSON *def = cJSON_GetObjectItemCaseSensitive(v, blocks[1]);
+	size_t old = path_key(l, blocks[0]);
 	int n = cJSON_IsArray(cases) ? cJSON_GetArraySize(cases) : -1;
 	if (n < 0 || n > SC_MAX_CASES || (n == 0 && !def))
 		return fail(l, "expected an array of 1..%d cases like {\"recv\": \"c\"} (got %s)",
 		            SC_MAX_CASES, show(cases, got, sizeof got));
 	path_pop(l, old);
 	size_t at, first;
-	if (emit(l, (struct sc_op){.kind = SC_OP_SELECT, .x = n, .y = def != NULL}, &at))
+	op.x = n;
+	op.y = def != NULL;
+	if (emit(l, op, &at))
 		return 2;
 	first = sc->nops;
 	sc->ops[at].b = (uint32_t)first;
 	/* the CASE ops first, so the interpreter builds its gs_case array in one pass */
 	int i = 0;
 	for (const cJSON *c = cases->child; c; c = c->next, i++) {
-		size_t o2 = path_key(l, "cases");
+		size_t o2 = path_key(l, blocks[0]);
 		path_index(l, i);
-		struct sc_op op = {.kind = SC_OP_CASE};
-		bool send = cJSON_IsObject(c) && cJSON_GetObjectItemCaseSensitive(c, "send");
-		bool recv = cJSON_IsObject(c) && cJSON_GetObjectItemCaseSensitive(c, "recv");
-		if (send == recv)
+		const struct sc_opdef *form = case_form(c);
+		if (!form)
 			return fail(l,
 			            "expected a case {\"send\": \"c\", \"value\": 1} or "
 			            "{\"recv\": \"c\"}, with an optional \"then\" (got %s)",
 			            show(c, got, sizeof got));
-		if (send ? check_keys(l, c, send_case_keys, 3, "send, value, then")
-		         : check_keys(l, c, recv_case_keys, 2, "recv, then"))
+		int nf = sc_nfields(form->fields, SC_MAX_FIELDS);
+		struct sc_op cop = {.kind = form->kind,
+		                    .dist = (uint8_t)(1 + (form - sc_casedefs))};
+		if (check_fields(l, c, NULL, form->fields, nf) ||
+		    get_fields(l, c, form->fields, nf, &cop))
 			return 2;
-		op.dist = send ? 1 : 2;
-		uint32_t ch;
-		if (get_obj_ref(l, c, send ? "send" : "recv", sc->chan_name, sc->nchans, "channels",
-		                &ch))
-			return 2;
-		op.y = ch;
-		if (send && cJSON_GetObjectItemCaseSensitive(c, "value")) {
-			size_t o3 = path_key(l, "value");
-			if (get_expr(l, cJSON_GetObjectItemCaseSensitive(c, "value"), 0, &op.x,
-			             &op.e))
-				return 2;
-			path_pop(l, o3);
-		}
-		if (emit(l, op, NULL))
+		cop.y = cop.a; /* the channel: a and b are the case's jumps */
+		cop.a = 0;
+		if (emit(l, cop, NULL))
 			return 2;
 		path_pop(l, o2);
 	}
@@ -798,11 +838,12 @@ static int compile_select(struct ld *l, const cJSON *v, int depth)
 		return fail(l, "out of memory");
 	i = 0;
 	for (const cJSON *c = cases->child; c; c = c->next, i++) {
-		size_t o2 = path_key(l, "cases");
+		size_t o2 = path_key(l, blocks[0]);
 		path_index(l, i);
+		const char *then = case_block(case_form(c));
 		sc->ops[first + (size_t)i].a = (uint32_t)sc->nops;
-		if ((cJSON_GetObjectItemCaseSensitive(c, "then") &&
-		     compile_block(l, c, "then", depth)) ||
+		if ((cJSON_GetObjectItemCaseSensitive(c, then) &&
+		     compile_block(l, c, then, depth)) ||
 		    emit(l, (struct sc_op){.kind = SC_OP_JUMP}, &jumps[i])) {
 			free(jumps);
 			return 2;
@@ -810,7 +851,7 @@ static int compile_select(struct ld *l, const cJSON *v, int depth)
 		sc->ops[first + (size_t)i].b = (uint32_t)jumps[i];
 		path_pop(l, o2);
 	}
-	if (def && compile_block(l, v, "default", depth)) {
+	if (def && compile_block(l, v, blocks[1], depth)) {
 		free(jumps);
 		return 2;
 	}
@@ -821,153 +862,75 @@ static int compile_select(struct ld *l, const cJSON *v, int depth)
 	return 0;
 }
 
+/* Emit op with the blocks of v, named blocks[] in table order, laid out
+ * around it as layout says (sc_internal.h). */
+static int lay_out(struct ld *l, const cJSON *v, uint8_t layout, struct sc_op op,
+                   const char *const *blocks, int depth)
+{
+	struct sc_scenario *sc = l->sc;
+	size_t at, end;
+	switch (layout) {
+	case SC_L_REPEAT:
+		if (emit(l, op, &at) || compile_block(l, v, blocks[0], depth + 1) ||
+		    emit(l, (struct sc_op){.kind = SC_OP_END, .a = (uint32_t)at}, &end))
+			return 2;
+		sc->ops[at].a = (uint32_t)end;
+		return 0;
+	case SC_L_IF:
+		if (emit(l, op, &at) || compile_block(l, v, blocks[0], depth) ||
+		    emit(l, (struct sc_op){.kind = SC_OP_JUMP}, &end))
+			return 2;
+		sc->ops[at].a = (uint32_t)sc->nops;
+		if (cJSON_GetObjectItemCaseSensitive(v, blocks[1]) &&
+		    compile_block(l, v, blocks[1], depth))
+			return 2;
+		sc->ops[end].a = (uint32_t)sc->nops;
+		return 0;
+	case SC_L_SELECT:
+		return compile_select(l, v, op, blocks, depth);
+	default:
+		return emit(l, op, NULL);
+	}
+}
+
 /* One op object at the current path; depth = repeats around it. */
 static int compile_op(struct ld *l, const cJSON *v, int depth)
 {
 	char got[96];
-	struct sc_scenario *sc = l->sc;
-	struct sc_op op = {0};
-	size_t old;
 	if (!cJSON_IsObject(v))
 		return fail(l, "expected an op object like {\"op\":\"spend\",\"ns\":100} (got %s)",
 		            show(v, got, sizeof got));
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(v, "op");
 	if (missing(l, v, "op"))
 		return 2;
-	int kind = 0;
-	while (kind < K__N &&
-	       !(cJSON_IsString(name) && strcmp(name->valuestring, op_names[kind]) == 0))
-		kind++;
-	if (kind == K__N) {
+	const struct sc_opdef *d = cJSON_IsString(name) ? sc_opdef_find(name->valuestring) : NULL;
+	if (!d) {
 		path_key(l, "op");
 		if (!cJSON_IsString(name))
 			return fail(l, "expected an op name (got %s)", show(name, got, sizeof got));
-		return fail(l, "unknown op %s (expected %s)", show(name, got, sizeof got), op_list);
+		const char *names[64];
+		char list[512];
+		int n = 0;
+		for (; n < sc_nopdefs && n < 64; n++)
+			names[n] = sc_opdefs[n].name;
+		join(list, sizeof list, names, n);
+		return fail(l, "unknown op %s (expected %s)", show(name, got, sizeof got), list);
 	}
-	switch (kind) {
-	case K_SPAWN:
-		return compile_spawn(l, v);
-	case K_SPEND:
-	case K_SLEEP:
-	case K_SYSCALL:
-	case K_IOWAIT:
-		if (check_keys(l, v, spend_keys, 2, "op, ns") || missing(l, v, "ns"))
-			return 2;
-		op.kind = kind == K_SPEND     ? SC_OP_SPEND
-		          : kind == K_SLEEP   ? SC_OP_SLEEP
-		          : kind == K_SYSCALL ? SC_OP_SYSCALL
-		                              : SC_OP_IOWAIT;
-		old = path_key(l, "ns");
-		if (get_spend(l, cJSON_GetObjectItemCaseSensitive(v, "ns"), &op))
-			return 2;
-		path_pop(l, old);
-		return emit(l, op, NULL);
-	case K_GOSCHED:
-	case K_EXIT:
-		if (check_keys(l, v, bare_keys, 1, "op"))
-			return 2;
-		op.kind = kind == K_GOSCHED ? SC_OP_GOSCHED : SC_OP_EXIT;
-		return emit(l, op, NULL);
-	case K_GOMAXPROCS:
-		if (check_keys(l, v, n_keys, 2, "op, n") || missing(l, v, "n"))
-			return 2;
-		op.kind = SC_OP_GOMAXPROCS;
-		if (get_count_field(l, v, "n", SC_MAX_GOMAXPROCS, &op.x, &op.e))
-			return 2;
-		if (!op.e && op.x < 1) {
-			path_key(l, "n");
-			return fail(l, "expected an integer in 1..%d (got 0)", SC_MAX_GOMAXPROCS);
-		}
-		return emit(l, op, NULL);
-	case K_SEND:
-		if (check_keys(l, v, send_keys, 3, "op, chan, value") || missing(l, v, "chan"))
-			return 2;
-		op.kind = SC_OP_SEND;
-		if (get_obj_ref(l, v, "chan", sc->chan_name, sc->nchans, "channels", &op.a))
-			return 2;
-		if (cJSON_GetObjectItemCaseSensitive(v, "value")) {
-			old = path_key(l, "value");
-			if (get_expr(l, cJSON_GetObjectItemCaseSensitive(v, "value"), 0, &op.x,
-			             &op.e))
-				return 2;
-			path_pop(l, old);
-		}
-		return emit(l, op, NULL);
-	case K_RECV:
-	case K_CLOSE:
-		if (check_keys(l, v, chan_keys, 2, "op, chan") || missing(l, v, "chan"))
-			return 2;
-		op.kind = kind == K_RECV ? SC_OP_RECV : SC_OP_CLOSE;
-		if (get_obj_ref(l, v, "chan", sc->chan_name, sc->nchans, "channels", &op.a))
-			return 2;
-		return emit(l, op, NULL);
-	case K_SELECT:
-		return compile_select(l, v, depth);
-	case K_LOCK:
-	case K_UNLOCK:
-		if (check_keys(l, v, mutex_keys, 2, "op, mutex") || missing(l, v, "mutex"))
-			return 2;
-		op.kind = kind == K_LOCK ? SC_OP_LOCK : SC_OP_UNLOCK;
-		if (get_obj_ref(l, v, "mutex", sc->mutex_name, sc->nmutexes, "mutexes", &op.a))
-			return 2;
-		return emit(l, op, NULL);
-	case K_ADD:
-		if (check_keys(l, v, add_keys, 3, "op, wg, n") || missing(l, v, "wg") ||
-		    missing(l, v, "n"))
-			return 2;
-		op.kind = SC_OP_ADD;
-		if (get_obj_ref(l, v, "wg", sc->wg_name, sc->nwgs, "waitgroups", &op.a))
-			return 2;
-		old = path_key(l, "n");
-		if (get_expr(l, cJSON_GetObjectItemCaseSensitive(v, "n"), 0, &op.x, &op.e))
-			return 2;
-		path_pop(l, old);
-		return emit(l, op, NULL);
-	case K_DONE:
-	case K_WAIT:
-		if (check_keys(l, v, wg_keys, 2, "op, wg") || missing(l, v, "wg"))
-			return 2;
-		op.kind = kind == K_DONE ? SC_OP_DONE : SC_OP_WAIT;
-		if (get_obj_ref(l, v, "wg", sc->wg_name, sc->nwgs, "waitgroups", &op.a))
-			return 2;
-		return emit(l, op, NULL);
-	case K_IF: {
-		if (check_keys(l, v, if_keys, 4, "op, cond, then, else") || missing(l, v, "cond") ||
-		    missing(l, v, "then"))
-			return 2;
-		op.kind = SC_OP_IF;
-		old = path_key(l, "cond");
-		if (get_cond(l, cJSON_GetObjectItemCaseSensitive(v, "cond"), &op))
-			return 2;
-		path_pop(l, old);
-		size_t at, jump;
-		if (emit(l, op, &at) || compile_block(l, v, "then", depth) ||
-		    emit(l, (struct sc_op){.kind = SC_OP_JUMP}, &jump))
-			return 2;
-		sc->ops[at].a = (uint32_t)sc->nops;
-		if (cJSON_GetObjectItemCaseSensitive(v, "else") &&
-		    compile_block(l, v, "else", depth))
-			return 2;
-		sc->ops[jump].a = (uint32_t)sc->nops;
-		return 0;
+	int n = sc_nfields(d->fields, SC_MAX_FIELDS), nb = 0;
+	const char *blocks[SC_MAX_FIELDS];
+	if (check_fields(l, v, "op", d->fields, n))
+		return 2;
+	for (int i = 0; i < n; i++) {
+		if (d->fields[i].type == SC_F_LOOP && depth + 1 > SC_MAX_DEPTH)
+			return fail(l, "expected repeats nested at most %d deep (got %d)",
+			            SC_MAX_DEPTH, depth + 1);
+		if (is_block(d->fields[i].type))
+			blocks[nb++] = d->fields[i].name;
 	}
-	}
-	/* repeat */
-	if (check_keys(l, v, repeat_keys, 3, "op, count, body") || missing(l, v, "count") ||
-	    missing(l, v, "body"))
+	struct sc_op op = {.kind = d->kind};
+	if (get_fields(l, v, d->fields, n, &op))
 		return 2;
-	if (depth + 1 > SC_MAX_DEPTH)
-		return fail(l, "expected repeats nested at most %d deep (got %d)", SC_MAX_DEPTH,
-		            depth + 1);
-	op.kind = SC_OP_REPEAT;
-	if (get_count_field(l, v, "count", SC_MAX_COUNT, &op.x, &op.e))
-		return 2;
-	size_t at, end;
-	if (emit(l, op, &at) || compile_block(l, v, "body", depth + 1) ||
-	    emit(l, (struct sc_op){.kind = SC_OP_END, .a = (uint32_t)at}, &end))
-		return 2;
-	sc->ops[at].a = (uint32_t)end;
-	return 0;
+	return lay_out(l, v, d->layout, op, blocks, depth);
 }
 
 /* An array of ops at the current path. */
@@ -1117,8 +1080,13 @@ static int walk(struct ld *l, struct states *S, size_t pc, size_t end, int64_t m
 	const int64_t *args = S->args;
 	while (pc < end) {
 		const struct sc_op *op = &sc->ops[pc];
+		const struct sc_field *rf = l->ranged[op->kind];
 		int64_t v;
 		int r;
+		/* a literal was checked when it was read */
+		if (!dry && rf && op->e &&
+		    check_range(l, S, pc, rf->name, sc_eval(sc, op->e, args), rf->lo, rf->hi))
+			return 2;
 		switch (op->kind) {
 		case SC_OP_SPAWN: {
 			if (dry) {
@@ -1126,8 +1094,6 @@ static int walk(struct ld *l, struct states *S, size_t pc, size_t end, int64_t m
 				break;
 			}
 			v = sc_val(sc, op->x, op->e, args);
-			if (check_range(l, S, pc, "count", v, 0, SC_MAX_COUNT))
-				return 2;
 			if (v > 0 && mult > 0) {
 				int64_t a[SC_MAX_ARGS] = {0};
 				uint8_t np = sc->nparams[op->a];
@@ -1153,26 +1119,8 @@ static int walk(struct ld *l, struct states *S, size_t pc, size_t end, int64_t m
 			pc++;
 			break;
 		}
-		case SC_OP_SPEND:
-		case SC_OP_SLEEP:
-		case SC_OP_SYSCALL:
-		case SC_OP_IOWAIT:
-			if (!dry && op->dist == SC_DIST_FIXED && op->e &&
-			    check_range(l, S, pc, "ns", sc_eval(sc, op->e, args), 0, SC_MAX_NS))
-				return 2;
-			pc++;
-			break;
-		case SC_OP_GOMAXPROCS:
-			if (!dry && op->e &&
-			    check_range(l, S, pc, "n", sc_eval(sc, op->e, args), 1,
-			                SC_MAX_GOMAXPROCS))
-				return 2;
-			pc++;
-			break;
 		case SC_OP_REPEAT:
 			v = sc_val(sc, op->x, op->e, args);
-			if (!dry && check_range(l, S, pc, "count", v, 0, SC_MAX_COUNT))
-				return 2;
 			if (v <= 0) {
 				pc = op->a + 1;
 				break;
@@ -1359,7 +1307,6 @@ static int get_channels(struct ld *l, const cJSON *root)
 	char got[96];
 	struct sc_scenario *sc = l->sc;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "channels");
-	static const char *const keys[] = {"cap"};
 	if (!v)
 		return 0;
 	size_t old = path_key(l, "channels");
@@ -1383,12 +1330,17 @@ static int get_channels(struct ld *l, const cJSON *root)
 		if (!cJSON_IsObject(c))
 			return fail(l, "expected a channel like {} or {\"cap\": 16} (got %s)",
 			            show(c, got, sizeof got));
-		if (check_keys(l, c, keys, 1, "cap"))
-			return 2;
+		const struct sc_field *f = &sc_chanfields[0]; /* its only field: cap */
+		const cJSON *fv = cJSON_GetObjectItemCaseSensitive(c, f->name);
 		int64_t cap = 0;
-		if (cJSON_GetObjectItemCaseSensitive(c, "cap") &&
-		    get_uint_field(l, c, "cap", SC_MAX_CAP, &cap))
+		if (check_fields(l, c, NULL, sc_chanfields, sc_nchanfields))
 			return 2;
+		if (fv) {
+			size_t o3 = path_key(l, f->name);
+			if (get_uint(l, fv, f->hi, &cap))
+				return 2;
+			path_pop(l, o3);
+		}
 		if (!(sc->chan_name[sc->nchans] = strdup(c->string)))
 			return fail(l, "out of memory");
 		sc->chan_cap[sc->nchans++] = cap;
@@ -1453,23 +1405,76 @@ static int get_params(struct ld *l, const cJSON *root)
 	return 0;
 }
 
-/* A label field of an assertion object a, which must be a label in use. */
-static int get_label_field(struct ld *l, const cJSON *a, const char *key, const char **out)
+/* A label in use, at the current path. */
+static int get_label_ref(struct ld *l, const cJSON *v, const char **out)
 {
 	char got[96];
-	size_t old = path_key(l, key);
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, key);
 	if (!cJSON_IsString(v) || !has_label(l->sc, v->valuestring))
 		return fail(l, "expected a label given by a spawn or by main-label (got %s)",
 		            show(v, got, sizeof got));
 	*out = intern_label(l, v->valuestring);
-	path_pop(l, old);
 	return 0;
 }
 
-static const char *const assert_list =
-        "all-finish, deadlock, max-runnable-wait, cpu-share, finish-before, "
-        "min-parallelism, min-events";
+/* Field f of an assertion, given as v, at its path, into as. */
+static int get_assert_field(struct ld *l, const struct sc_field *f, const cJSON *v,
+                            struct sc_assert *as)
+{
+	char got[96];
+	switch (f->type) {
+	case SC_F_LABEL_REF:
+		return get_label_ref(l, v, &as->label);
+	case SC_F_LABEL_PAIR: {
+		if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2)
+			return fail(l, "expected two labels [\"a\", \"b\"] (got %s)",
+			            show(v, got, sizeof got));
+		size_t old = path_index(l, 0);
+		if (get_label_ref(l, v->child, &as->label))
+			return 2;
+		path_pop(l, old);
+		path_index(l, 1);
+		if (get_label_ref(l, v->child->next, &as->label2))
+			return 2;
+		path_pop(l, old);
+		return 0;
+	}
+	case SC_F_NS:
+		return get_uint(l, v, f->hi, &as->ns);
+	case SC_F_UINT:
+		return get_uint(l, v, f->hi, &as->n);
+	case SC_F_FACTOR:
+		if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)f->lo) ||
+		    v->valuedouble > (double)f->hi)
+			return fail(l, "expected a factor >= %lld (got %s)", (long long)f->lo,
+			            show(v, got, sizeof got));
+		as->within = v->valuedouble;
+		return 0;
+	case SC_F_EVKIND: {
+		int e = 1;
+		while (e < RT_EV__COUNT && !(cJSON_IsString(v) && rt_evkind_name[e] &&
+		                             strcmp(v->valuestring, rt_evkind_name[e]) == 0))
+			e++;
+		if (e == RT_EV__COUNT)
+			return fail(l,
+			            "expected an event kind of docs/database.md such as steal, "
+			            "preempt or gstatus (got %s)",
+			            show(v, got, sizeof got));
+		as->kind_name = rt_evkind_name[e];
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* The assertion called name, or NULL. */
+static const struct sc_assertdef *find_assertdef(const char *name)
+{
+	for (int i = 0; i < sc_nassertdefs; i++)
+		if (strcmp(sc_assertdefs[i].name, name) == 0)
+			return &sc_assertdefs[i];
+	return NULL;
+}
 
 /* "assert": [{"all-finish": true}, {"cpu-share": {...}}, ...] */
 static int get_asserts(struct ld *l, const cJSON *root)
@@ -1477,10 +1482,6 @@ static int get_asserts(struct ld *l, const cJSON *root)
 	char got[96];
 	struct sc_scenario *sc = l->sc;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "assert");
-	static const char *const label_ns[] = {"label", "ns"};
-	static const char *const label_n[] = {"label", "n"};
-	static const char *const share_keys[] = {"labels", "within"};
-	static const char *const event_keys[] = {"kind", "count"};
 	if (!v)
 		return 0;
 	size_t old = path_key(l, "assert");
@@ -1502,106 +1503,40 @@ static int get_asserts(struct ld *l, const cJSON *root)
 			return fail(l,
 			            "expected one assertion like {\"all-finish\": true} (got %s)",
 			            show(a, got, sizeof got));
-		const cJSON *d = a->child;
-		const char *k = d->string;
-		path_key(l, k);
-		if (strcmp(k, "all-finish") == 0 || strcmp(k, "deadlock") == 0) {
-			if (!cJSON_IsTrue(d))
-				return fail(l, "expected true (got %s)", show(d, got, sizeof got));
-			as->kind = k[0] == 'a' ? SC_ASSERT_ALL_FINISH : SC_ASSERT_DEADLOCK;
-			if (k[0] == 'a')
-				finish = true;
-			else
-				deadlock = true;
-			if (finish && deadlock)
-				return fail(l, "expected either all-finish or deadlock, not both");
-		} else if (strcmp(k, "max-runnable-wait") == 0 || strcmp(k, "finish-before") == 0) {
-			as->kind =
-			        k[0] == 'm' ? SC_ASSERT_MAX_RUNNABLE_WAIT : SC_ASSERT_FINISH_BEFORE;
-			if (!cJSON_IsObject(d))
-				return fail(l, "expected {\"label\": \"x\", \"ns\": 1000} (got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, label_ns, 2, "label, ns") || missing(l, d, "label") ||
-			    missing(l, d, "ns") || get_label_field(l, d, "label", &as->label) ||
-			    get_uint_field(l, d, "ns", SC_MAX_NS, &as->ns))
-				return 2;
-		} else if (strcmp(k, "min-parallelism") == 0) {
-			as->kind = SC_ASSERT_MIN_PARALLELISM;
-			if (!cJSON_IsObject(d))
-				return fail(l, "expected {\"label\": \"x\", \"n\": 4} (got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, label_n, 2, "label, n") || missing(l, d, "label") ||
-			    missing(l, d, "n") || get_label_field(l, d, "label", &as->label) ||
-			    get_uint_field(l, d, "n", SC_MAX_COUNT, &as->n))
-				return 2;
-		} else if (strcmp(k, "cpu-share") == 0) {
-			as->kind = SC_ASSERT_CPU_SHARE;
-			if (!cJSON_IsObject(d))
-				return fail(l,
-				            "expected {\"labels\": [\"a\", \"b\"], \"within\": 20} "
-				            "(got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, share_keys, 2, "labels, within") ||
-			    missing(l, d, "labels") || missing(l, d, "within"))
-				return 2;
-			const cJSON *labels = cJSON_GetObjectItemCaseSensitive(d, "labels");
-			size_t o3 = path_key(l, "labels");
-			if (!cJSON_IsArray(labels) || cJSON_GetArraySize(labels) != 2)
-				return fail(l, "expected two labels [\"a\", \"b\"] (got %s)",
-				            show(labels, got, sizeof got));
-			const char *lb[2];
-			int j = 0;
-			for (const cJSON *x = labels->child; x; x = x->next, j++) {
-				path_index(l, j);
-				if (!cJSON_IsString(x) || !has_label(sc, x->valuestring))
-					return fail(l,
-					            "expected a label given by a spawn or by "
-					            "main-label (got %s)",
-					            show(x, got, sizeof got));
-				lb[j] = intern_label(l, x->valuestring);
-				path_pop(l, o3);
-				path_key(l, "labels");
-			}
-			path_pop(l, o3);
-			as->label = lb[0];
-			as->label2 = lb[1];
-			const cJSON *w = cJSON_GetObjectItemCaseSensitive(d, "within");
-			o3 = path_key(l, "within");
-			if (!cJSON_IsNumber(w) || !(w->valuedouble >= 1) || w->valuedouble > 1e9)
-				return fail(l, "expected a factor >= 1 (got %s)",
-				            show(w, got, sizeof got));
-			as->within = w->valuedouble;
-			path_pop(l, o3);
-		} else if (strcmp(k, "min-events") == 0) {
-			as->kind = SC_ASSERT_MIN_EVENTS;
-			if (!cJSON_IsObject(d))
-				return fail(l,
-				            "expected {\"kind\": \"steal\", \"count\": 1} (got %s)",
-				            show(d, got, sizeof got));
-			if (check_keys(l, d, event_keys, 2, "kind, count") ||
-			    missing(l, d, "kind") || missing(l, d, "count"))
-				return 2;
-			const cJSON *kn = cJSON_GetObjectItemCaseSensitive(d, "kind");
-			int e = 1;
-			while (e < RT_EV__COUNT &&
-			       !(cJSON_IsString(kn) && rt_evkind_name[e] &&
-			         strcmp(kn->valuestring, rt_evkind_name[e]) == 0))
-				e++;
-			if (e == RT_EV__COUNT) {
-				path_key(l, "kind");
-				return fail(l,
-				            "expected an event kind of docs/database.md such as "
-				            "steal, preempt or gstatus (got %s)",
-				            show(kn, got, sizeof got));
-			}
-			as->kind_name = rt_evkind_name[e];
-			if (get_uint_field(l, d, "count", INT64_MAX / 2, &as->n))
-				return 2;
-		} else {
-			char q[160];
-			quote(q, sizeof q, k, 64);
-			return fail(l, "unknown assertion %s (expected %s)", q, assert_list);
+		const cJSON *x = a->child;
+		const struct sc_assertdef *d = find_assertdef(x->string);
+		path_key(l, x->string);
+		if (!d) {
+			const char *names[64];
+			char q[160], list[512];
+			int n = 0;
+			for (; n < sc_nassertdefs && n < 64; n++)
+				names[n] = sc_assertdefs[n].name;
+			join(list, sizeof list, names, n);
+			quote(q, sizeof q, x->string, 64);
+			return fail(l, "unknown assertion %s (expected %s)", q, list);
 		}
+		as->kind = d->kind;
+		int n = sc_nfields(d->fields, SC_MAX_ASSERT_FIELDS);
+		if (!d->shape && !cJSON_IsTrue(x))
+			return fail(l, "expected true (got %s)", show(x, got, sizeof got));
+		if (d->shape && !cJSON_IsObject(x))
+			return fail(l, "expected %s (got %s)", d->shape, show(x, got, sizeof got));
+		if (d->shape && check_fields(l, x, NULL, d->fields, n))
+			return 2;
+		for (int j = 0; j < n; j++) {
+			size_t o3 = path_key(l, d->fields[j].name);
+			if (get_assert_field(l, &d->fields[j],
+			                     cJSON_GetObjectItemCaseSensitive(x, d->fields[j].name),
+			                     as))
+				return 2;
+			path_pop(l, o3);
+		}
+		/* a run cannot both complete and deadlock */
+		finish |= as->kind == SC_ASSERT_ALL_FINISH;
+		deadlock |= as->kind == SC_ASSERT_DEADLOCK;
+		if (finish && deadlock)
+			return fail(l, "expected either all-finish or deadlock, not both");
 		sc->nasserts++;
 		path_pop(l, o2);
 	}
@@ -1611,10 +1546,6 @@ static int get_asserts(struct ld *l, const cJSON *root)
 
 /* ---- the document ---- */
 
-static const char *const top_keys[] = {"name",       "description", "gomaxprocs", "main",
-                                       "bodies",     "params",      "channels",   "mutexes",
-                                       "waitgroups", "main-label",  "assert"};
-
 static int compile(struct ld *l, const cJSON *root)
 {
 	struct sc_scenario *sc = l->sc;
@@ -1622,11 +1553,7 @@ static int compile(struct ld *l, const cJSON *root)
 	size_t old;
 	if (!cJSON_IsObject(root))
 		return fail(l, "expected a scenario object (got %s)", show(root, got, sizeof got));
-	if (check_keys(l, root, top_keys, 11,
-	               "name, description, gomaxprocs, main, bodies, params, channels, mutexes, "
-	               "waitgroups, main-label, assert") ||
-	    missing(l, root, "gomaxprocs") || missing(l, root, "main") ||
-	    missing(l, root, "bodies"))
+	if (check_fields(l, root, NULL, sc_docfields, sc_ndocfields))
 		return 2;
 
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "name");
@@ -1771,6 +1698,11 @@ int sc_parse(const char *file, const char *text, struct sc_scenario **out, char 
 		          line, col, early ? " (the document ends early)" : "");
 		goto fail;
 	}
+	for (int i = 0; i < sc_nopdefs; i++)
+		for (const struct sc_field *f = sc_opdefs[i].fields;
+		     f < sc_opdefs[i].fields + SC_MAX_FIELDS && f->name; f++)
+			if (f->type == SC_F_COUNT || f->type == SC_F_DURATION)
+				l.ranged[sc_opdefs[i].kind] = f;
 	l.sc = calloc(1, sizeof *l.sc);
 	if (!l.sc || !(l.sc->text = strdup(text))) {
 		fail_file(err, errlen, file, "out of memory");

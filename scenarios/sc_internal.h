@@ -70,6 +70,7 @@ enum sc_opkind {
 	SC_OP_DONE,       /* a wait group */
 	SC_OP_WAIT,       /* a wait group */
 	SC_OP_GOMAXPROCS, /* x n (e) */
+	SC_OP__COUNT      /* not a kind: how many there are */
 };
 
 enum sc_dist {

@@ -2,20 +2,25 @@
  * check_scenarios.c - the workload language: every bundled scenario
  * loads, the compiled form and goroutine counts are what the documents
  * say, and every bad input is refused with exit code 2 and the exact
- * one-line message (file, JSON path, what was expected).
+ * one-line message (file, JSON path, what was expected).  The language's
+ * table (scenarios/ops.c) is consistent, and docs/scenarios.md lists
+ * exactly its ops, select cases, assertions and document keys.
  *
  * The interpreter itself needs a scheduler to run in; the CLI and lang
  * suites run it end to end.  Here only sc_run_new's starting state is
  * checked.
  */
+#include <cJSON.h>
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
-#include "sc.h"
+#include "ops.h"
+#include "sc_internal.h"
 
 #define BAD_DIR GSCHED_SOURCE_DIR "/tests/data/bad/"
 
@@ -529,6 +534,322 @@ START_TEST(unknown_bundled)
 }
 END_TEST
 
+/* ---- one table: scenarios/ops.c, and the docs that list it ---- */
+
+#define DOCS     GSCHED_SOURCE_DIR "/docs/scenarios.md"
+#define MAX_ROWS 64
+
+/* docs/scenarios.md, NUL-terminated; the caller frees it. */
+static char *read_docs(void)
+{
+	FILE *f = fopen(DOCS, "rb");
+	ck_assert_msg(f != NULL, "cannot read " DOCS);
+	char *text = malloc(1 << 20);
+	ck_assert_ptr_nonnull(text);
+	size_t n = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return text;
+}
+
+/* A row of a markdown table: its first cells, trimmed. */
+struct mdrow {
+	char cell[4][512];
+};
+
+/* The rows of the table whose header line starts with header. */
+static int md_rows(const char *doc, const char *header, struct mdrow *rows)
+{
+	char want[128];
+	snprintf(want, sizeof want, "\n%s", header);
+	const char *p = strstr(doc, want);
+	ck_assert_msg(p != NULL, DOCS ": no table with the header line \"%s\"", header);
+	p = strchr(p + 1, '\n');
+	ck_assert_msg(p && strncmp(p + 1, "|---", 4) == 0, DOCS ": table \"%s\": no |---| line",
+	              header);
+	p = strchr(p + 1, '\n') + 1;
+	int n = 0;
+	for (; *p == '|' && n < MAX_ROWS; n++) {
+		memset(&rows[n], 0, sizeof rows[n]);
+		const char *end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		const char *c = p + 1;
+		for (int k = 0; k < 4 && c < end; k++) {
+			const char *bar = memchr(c, '|', (size_t)(end - c));
+			const char *e = bar ? bar : end;
+			while (c < e && *c == ' ')
+				c++;
+			size_t len = (size_t)(e - c);
+			while (len && c[len - 1] == ' ')
+				len--;
+			snprintf(rows[n].cell[k], sizeof rows[n].cell[k], "%.*s", (int)len, c);
+			c = e + 1;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+/* "`name`" -> "name" (into buf); anything else stays as it is. */
+static const char *unquote(const char *cell, char *buf, size_t cap)
+{
+	size_t n = strlen(cell);
+	if (n >= 2 && cell[0] == '`' && cell[n - 1] == '`')
+		snprintf(buf, cap, "%.*s", (int)(n - 2), cell + 1);
+	else
+		snprintf(buf, cap, "%s", cell);
+	return buf;
+}
+
+/* The fields of a row that are (not) required, as the docs write them:
+ * "`count` (default 1), `args`, `label`". */
+static const char *render(char *buf, size_t cap, const struct sc_field *f, int n, bool required)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && k < cap; i++) {
+		if (f[i].required != required)
+			continue;
+		k += (size_t)snprintf(buf + k, cap - k, "%s`%s`", k ? ", " : "", f[i].name);
+		if (!required && (f[i].type == SC_F_COUNT || f[i].type == SC_F_INT) && k < cap)
+			k += (size_t)snprintf(buf + k, cap - k, " (default %lld)",
+			                      (long long)f[i].dflt);
+	}
+	return buf;
+}
+
+/* The table of docs under header lists exactly the rows of defs, each
+ * with its required fields in the second column and its optional ones
+ * in the third, in table order. */
+static void docs_list_opdefs(const char *doc, const char *header, const char *what,
+                             const struct sc_opdef *defs, int ndefs)
+{
+	struct mdrow rows[MAX_ROWS];
+	bool seen[MAX_ROWS] = {false};
+	int n = md_rows(doc, header, rows);
+	ck_assert_int_le(ndefs, MAX_ROWS);
+	for (int r = 0; r < n; r++) {
+		char name[512], want[512];
+		unquote(rows[r].cell[0], name, sizeof name);
+		int i = 0;
+		while (i < ndefs && strcmp(defs[i].name, name) != 0)
+			i++;
+		ck_assert_msg(i < ndefs, DOCS ": %s `%s` is not in scenarios/ops.c", what, name);
+		ck_assert_msg(!seen[i], DOCS ": %s `%s` is listed twice", what, name);
+		seen[i] = true;
+		int nf = sc_nfields(defs[i].fields, SC_MAX_FIELDS);
+		render(want, sizeof want, defs[i].fields, nf, true);
+		ck_assert_msg(strcmp(rows[r].cell[1], want) == 0,
+		              DOCS
+		              ": %s `%s`: required fields \"%s\", but scenarios/ops.c has \"%s\"",
+		              what, name, rows[r].cell[1], want);
+		render(want, sizeof want, defs[i].fields, nf, false);
+		ck_assert_msg(strcmp(rows[r].cell[2], want) == 0,
+		              DOCS
+		              ": %s `%s`: optional fields \"%s\", but scenarios/ops.c has \"%s\"",
+		              what, name, rows[r].cell[2], want);
+	}
+	for (int i = 0; i < ndefs; i++)
+		ck_assert_msg(seen[i],
+		              DOCS ": %s `%s` of scenarios/ops.c is missing from the table %s",
+		              what, defs[i].name, header);
+}
+
+START_TEST(docs_list_ops)
+{
+	char *doc = read_docs();
+	docs_list_opdefs(doc, "| op | required | optional |", "op", sc_opdefs, sc_nopdefs);
+	docs_list_opdefs(doc, "| case | required | optional |", "select case", sc_casedefs,
+	                 sc_ncasedefs);
+	for (int i = 0; i < sc_nopdefs; i++) {
+		char bold[64];
+		snprintf(bold, sizeof bold, "**%s**", sc_opdefs[i].name);
+		ck_assert_msg(strstr(doc, bold), DOCS ": op `%s` has no paragraph starting %s",
+		              sc_opdefs[i].name, bold);
+	}
+	free(doc);
+}
+END_TEST
+
+/* Each assertion of the docs' table is an example: its value is true,
+ * or an object with exactly the assertion's fields, in table order. */
+START_TEST(docs_list_assertions)
+{
+	char *doc = read_docs();
+	struct mdrow rows[MAX_ROWS];
+	bool seen[MAX_ROWS] = {false};
+	int n = md_rows(doc, "| assertion | holds when |", rows);
+	ck_assert_int_le(sc_nassertdefs, MAX_ROWS);
+	for (int r = 0; r < n; r++) {
+		char ex[512], keys[256] = "", want[256] = "";
+		cJSON *j = cJSON_Parse(unquote(rows[r].cell[0], ex, sizeof ex));
+		ck_assert_msg(cJSON_IsObject(j) && j->child && !j->child->next,
+		              DOCS ": assertion example %s is not {\"name\": value}", ex);
+		const cJSON *v = j->child;
+		int i = 0;
+		while (i < sc_nassertdefs && strcmp(sc_assertdefs[i].name, v->string) != 0)
+			i++;
+		ck_assert_msg(i < sc_nassertdefs, DOCS ": assertion `%s` is not in scenarios/ops.c",
+		              v->string);
+		ck_assert_msg(!seen[i], DOCS ": assertion `%s` is listed twice", v->string);
+		seen[i] = true;
+		const struct sc_assertdef *d = &sc_assertdefs[i];
+		for (const cJSON *k = v->child; cJSON_IsObject(v) && k; k = k->next)
+			snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s",
+			         k == v->child ? "" : ", ", k->string);
+		for (int f = 0; f < sc_nfields(d->fields, SC_MAX_ASSERT_FIELDS); f++)
+			snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s",
+			         f ? ", " : "", d->fields[f].name);
+		if (!d->shape)
+			ck_assert_msg(cJSON_IsTrue(v), DOCS ": assertion `%s` takes true", d->name);
+		else
+			ck_assert_msg(cJSON_IsObject(v) && strcmp(keys, want) == 0,
+			              DOCS
+			              ": assertion `%s` shows fields \"%s\", but scenarios/ops.c "
+			              "has \"%s\"",
+			              d->name, keys, want);
+		cJSON_Delete(j);
+	}
+	for (int i = 0; i < sc_nassertdefs; i++)
+		ck_assert_msg(seen[i], DOCS ": assertion `%s` of scenarios/ops.c is missing",
+		              sc_assertdefs[i].name);
+	free(doc);
+}
+END_TEST
+
+START_TEST(docs_list_document_keys)
+{
+	char *doc = read_docs();
+	struct mdrow rows[MAX_ROWS];
+	bool seen[MAX_ROWS] = {false};
+	int n = md_rows(doc, "| key |", rows);
+	ck_assert_int_le(sc_ndocfields, MAX_ROWS);
+	for (int r = 0; r < n; r++) {
+		char name[512];
+		unquote(rows[r].cell[0], name, sizeof name);
+		int i = 0;
+		while (i < sc_ndocfields && strcmp(sc_docfields[i].name, name) != 0)
+			i++;
+		ck_assert_msg(i < sc_ndocfields, DOCS ": key `%s` is not in scenarios/ops.c", name);
+		ck_assert_msg(!seen[i], DOCS ": key `%s` is listed twice", name);
+		seen[i] = true;
+		const char *want = sc_docfields[i].required ? "required" : "optional";
+		ck_assert_msg(strcmp(rows[r].cell[1], want) == 0,
+		              DOCS ": key `%s` is %s, but scenarios/ops.c has it %s", name,
+		              rows[r].cell[1], want);
+	}
+	for (int i = 0; i < sc_ndocfields; i++)
+		ck_assert_msg(seen[i], DOCS ": key `%s` of scenarios/ops.c is missing",
+		              sc_docfields[i].name);
+	free(doc);
+}
+END_TEST
+
+/* Where a field type puts its value in struct sc_op (ops.h): 'a', 'x'
+ * (x/e, and for COND also y/f and dist), 'l' label, 'b' args; 0 for a
+ * block. */
+static char slot(uint8_t type)
+{
+	switch (type) {
+	case SC_F_BODY:
+	case SC_F_CHAN:
+	case SC_F_MUTEX:
+	case SC_F_WG:
+		return 'a';
+	case SC_F_COUNT:
+	case SC_F_INT:
+	case SC_F_DURATION:
+	case SC_F_COND:
+		return 'x';
+	case SC_F_LABEL:
+		return 'l';
+	case SC_F_ARGS:
+		return 'b';
+	default:
+		return 0;
+	}
+}
+
+/* What the loader takes for granted of the table. */
+START_TEST(ops_table_consistent)
+{
+	int rows_of_kind[SC_OP__COUNT] = {0};
+	for (int i = 0; i < sc_nopdefs + sc_ncasedefs; i++) {
+		bool is_case = i >= sc_nopdefs;
+		const struct sc_opdef *d = is_case ? &sc_casedefs[i - sc_nopdefs] : &sc_opdefs[i];
+		int n = sc_nfields(d->fields, SC_MAX_FIELDS), blocks[3] = {0}, slots[128] = {0};
+		ck_assert_msg(is_case || sc_opdef_find(d->name) == d, "%s: a second row", d->name);
+		ck_assert_int_lt(d->kind, SC_OP__COUNT);
+		rows_of_kind[d->kind]++;
+		for (int f = 0; f < n; f++) {
+			const struct sc_field *fd = &d->fields[f];
+			for (int g = 0; g < f; g++)
+				ck_assert_msg(strcmp(fd->name, d->fields[g].name) != 0,
+				              "%s: field %s twice", d->name, fd->name);
+			ck_assert_msg(fd->type <= SC_F_CASES, "%s.%s: not an op field type",
+			              d->name, fd->name);
+			if (slot(fd->type))
+				ck_assert_msg(++slots[(int)slot(fd->type)] == 1,
+				              "%s: two fields in slot %c", d->name, slot(fd->type));
+			if (fd->type == SC_F_COUNT || fd->type == SC_F_DURATION)
+				ck_assert_msg(fd->lo >= 0 && fd->lo <= fd->hi,
+				              "%s.%s: range %lld..%lld", d->name, fd->name,
+				              (long long)fd->lo, (long long)fd->hi);
+			if (fd->type == SC_F_ARGS)
+				ck_assert_msg(slots['a'] == 1, "%s: args before its body", d->name);
+			if (fd->type == SC_F_BLOCK)
+				blocks[0]++;
+			if (fd->type == SC_F_LOOP)
+				blocks[1]++;
+			if (fd->type == SC_F_CASES)
+				blocks[2]++;
+		}
+		int b = blocks[0] * 100 + blocks[1] * 10 + blocks[2]; /* BLOCK, LOOP, CASES */
+		switch (d->layout) {
+		case SC_L_PLAIN:
+			ck_assert_msg(b == 0, "%s: a plain op has no blocks", d->name);
+			break;
+		case SC_L_REPEAT:
+			ck_assert_msg(b == 10, "%s: a repeat has one LOOP", d->name);
+			break;
+		case SC_L_IF:
+			ck_assert_msg(b == 200, "%s: an if has two BLOCKs", d->name);
+			break;
+		case SC_L_SELECT:
+			ck_assert_msg(b == 101 && d->fields[0].type == SC_F_CASES,
+			              "%s: a select has its CASES, then a BLOCK", d->name);
+			break;
+		case SC_L_CASE:
+			ck_assert_msg(is_case && b == 100 && d->fields[0].type == SC_F_CHAN &&
+			                      d->fields[0].required,
+			              "%s: a case is told by its channel and has a BLOCK", d->name);
+			break;
+		default:
+			ck_abort_msg("%s: no such layout", d->name);
+		}
+	}
+	/* every kind a body can name has one row; the rest are the loader's own */
+	for (int k = 0; k < SC_OP__COUNT; k++) {
+		int want = k == SC_OP_END || k == SC_OP_JUMP ? 0 : k == SC_OP_CASE ? 2 : 1;
+		ck_assert_msg(rows_of_kind[k] == want,
+		              "enum sc_opkind %d: %d rows in scenarios/ops.c, expected %d", k,
+		              rows_of_kind[k], want);
+	}
+	for (int i = 0; i < sc_nassertdefs; i++) {
+		const struct sc_assertdef *d = &sc_assertdefs[i];
+		int n = sc_nfields(d->fields, SC_MAX_ASSERT_FIELDS);
+		ck_assert_msg((d->shape == NULL) == (n == 0), "%s: a shape iff fields", d->name);
+		for (int f = 0; f < n; f++)
+			ck_assert_msg(d->fields[f].type >= SC_F_LABEL_REF &&
+			                      d->fields[f].type < SC_F_TOP && d->fields[f].required,
+			              "%s.%s: assertion fields are required literals", d->name,
+			              d->fields[f].name);
+	}
+	ck_assert_int_lt(sc_ndocfields, 32); /* check_keys: a bit per key */
+}
+END_TEST
+
 Suite *make_scenarios_suite(void)
 {
 	Suite *s = suite_create("scenarios");
@@ -552,6 +873,13 @@ Suite *make_scenarios_suite(void)
 	tcase_add_test(tc, bad_inline);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, unknown_bundled);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("table");
+	tcase_add_test(tc, ops_table_consistent);
+	tcase_add_test(tc, docs_list_ops);
+	tcase_add_test(tc, docs_list_assertions);
+	tcase_add_test(tc, docs_list_document_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
