@@ -45,6 +45,8 @@ const struct cli_choice cli_backends[] = {
 
 #define AT(f) offsetof(struct cli_opts, f)
 
+_Static_assert(CLI_NFLAGS <= 32, "a command's flags are a uint32_t mask of CLI_F bits");
+
 const struct cli_flag cli_flags[CLI_NFLAGS] = {
         [CLI_SEED] = {.name = "seed",
                       .arg = CLI_ARG_U64,

@@ -153,7 +153,8 @@ struct cli_command {
 /* Parse argv[1..argc) (argv[0] is the command's name) for c into o, set
  * with cli_opts_init.  Returns -1 when the command should run, or the
  * exit status to end with: 0 after printing its help (--help, -h), 2
- * after printing a usage error. */
+ * after printing a usage error.  o->args is allocated (free() it) and
+ * points into argv, like every string value. */
 int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_opts *o);
 /* cli_opts_init, cli_parse, then c->fn. */
 int cli_main(const struct cli_command *c, int argc, char **argv);
