@@ -1,20 +1,19 @@
 /*
- * commands.h - gsched subcommands implemented outside gsched.c.  Each
- * takes the arguments after its name and returns the exit status
- * (0 ok, 1 a difference or failure found, 2 bad usage or bad input).
+ * commands.h - gsched's commands defined outside gsched.c, as rows that
+ * gsched.c lists in its table of commands (struct cli_command,
+ * options.h: the function, its arguments, its flags and its help).
  */
 #ifndef GSCHED_CLI_COMMANDS_H
 #define GSCHED_CLI_COMMANDS_H
 
-/* Golden traces and recorded runs (cli/golden.c, docs/golden.md). */
-int cmd_record(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_bless(int argc, char **argv);
-int cmd_show(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_replay(int argc, char **argv);
+#include "options.h"
 
-/* One line each, for gsched's main help text. */
-extern const char cli_golden_help_lines[];
+/* Golden traces and recorded runs (cli/golden.c, docs/golden.md). */
+extern const struct cli_command cli_cmd_record;
+extern const struct cli_command cli_cmd_check;
+extern const struct cli_command cli_cmd_bless;
+extern const struct cli_command cli_cmd_show;
+extern const struct cli_command cli_cmd_diff;
+extern const struct cli_command cli_cmd_replay;
 
 #endif

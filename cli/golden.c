@@ -31,103 +31,6 @@
 #define GOLDEN_EXT     ".trace"
 #define GOLDEN_WARN_KB 300 /* record warns above this: goldens live in git */
 
-const char cli_golden_help_lines[] =
-        "  record SCENARIO  store a golden trace (traces/golden/NAME.trace) of one run\n"
-        "  check [PATH...]  re-run every golden trace and compare event by event\n"
-        "  bless [PATH...]  re-record every golden trace, print what changed\n"
-        "  show DB          print a run of a database in the golden text form\n"
-        "  diff A B         the first divergence and metric deltas of two runs\n"
-        "  replay DB        re-run a database's run from its stored schedule\n";
-
-static const char usage_record[] =
-        "usage: gsched record SCENARIO --seed N [options]\n"
-        "\n"
-        "Runs SCENARIO (a bundled name or a file) as `gsched run` would and stores the\n"
-        "run as a golden trace: the text form `gsched show` prints, with the scenario's\n"
-        "JSON, seed, window, policies and limits in its header so that `gsched check`\n"
-        "can re-run it alone.  Keep goldens small (they live in git): cut long scenarios\n"
-        "with --max-steps or --max-time; record warns above 300 KB.\n"
-        "\n"
-        "options:\n"
-        "  --seed N          the run's seed (required)\n"
-        "  --name NAME       file name without .trace (default SCENARIO-sSEED, plus -wW\n"
-        "                    when the window is not 0, e.g. fan-out-s3-winf)\n"
-        "  --dir DIR         where to write (default traces/golden)\n"
-        "  --window NS|inf   eligible window (default 0)\n"
-        "  --max-steps N     stop after N yield points\n"
-        "  --max-time DUR    stop when virtual time passes DUR (500us, 20ms, ...)\n"
-        "  --policy KEY=VAL  randomize=on|off, asyncpreemptoff=on|off, nosysmon=on|off\n"
-        "  -h, --help        this text\n"
-        "\n"
-        "Exit status: 0 written, 2 bad usage, bad scenario or a write error.\n";
-
-static const char usage_check[] =
-        "usage: gsched check [PATH...]\n"
-        "\n"
-        "Re-runs every golden trace (PATH: a .trace file or a directory of them; default\n"
-        "traces/golden) from its own header and compares the events one by one.  On a\n"
-        "difference it prints the first differing event of each side with 3 events of\n"
-        "context, the G/M/P state rebuilt from the events before it, and\n"
-        "\"FAIL NAME: first difference at event K\".  It ends with \"N passed, N failed\".\n"
-        "\n"
-        "Exit status: 0 all passed, 1 any failed (a golden that does not parse counts as\n"
-        "failed), 2 bad usage or nothing could be checked.\n";
-
-static const char usage_bless[] =
-        "usage: gsched bless [PATH...]\n"
-        "\n"
-        "Re-records every golden trace (PATH as for check; default traces/golden) from\n"
-        "its own header, after an intentional change of the scheduler, and prints per\n"
-        "golden \"unchanged\" or what changed: events, virtual time, switches, steals,\n"
-        "spinning periods and the p50/p90/p99 scheduling latency (runnable -> running\n"
-        "waits), old -> new.  Review the result with git diff.\n"
-        "\n"
-        "Exit status: 0 done, 2 a golden could not be read, re-run or written.\n";
-
-static const char usage_show[] =
-        "usage: gsched show DB [--run N]\n"
-        "\n"
-        "Prints run N of the database DB (default: its last run) in the golden text form:\n"
-        "a header, then one line per event: seq t_ns m p g kind obj a b detail.\n"
-        "A run whose process died is shown as far as it was committed.\n"
-        "\n"
-        "Exit status: 0 shown, 2 bad usage, or DB missing, corrupt or without run N.\n";
-
-static const char usage_diff[] =
-        "usage: gsched diff A B [--run-a N] [--run-b N]\n"
-        "\n"
-        "Compares two runs event by event: A and B are databases (run --run-a / --run-b,\n"
-        "default each file's last run) or golden .trace files.  Prints how their\n"
-        "settings differ, the first divergence (each side's event with 3 events of\n"
-        "context and the G/M/P state before it) and the metric deltas A -> B.\n"
-        "\n"
-        "Exit status: 0 identical, 1 they differ, 2 bad usage or bad input.\n";
-
-static const char usage_replay[] =
-        "usage: gsched replay DB [--run N] [--continue]\n"
-        "\n"
-        "Re-runs run N of the database DB (default: its last run) from what the file\n"
-        "stores: the scenario text, seed, strategy, window, policies, limits and the\n"
-        "decision list (schedule), and compares the trace hash with the recorded one.\n"
-        "If the scheduler changed so that a recorded decision no longer applies, the\n"
-        "replay departs: it says at which decision and event; with --continue it goes on\n"
-        "drawing decisions from the seed and reports the final status and hash.\n"
-        "\n"
-        "Exit status: 0 reproduced (or, with --continue, departed and then ended without\n"
-        "a deadlock or violation), 1 the run differs or departed, 2 bad usage or bad\n"
-        "input (missing, corrupt or incomplete run).\n";
-
-static int usage_err(const char *cmd, const char *msg)
-{
-	fprintf(stderr, "gsched %s: %s\n(see `gsched %s --help`)\n", cmd, msg, cmd);
-	return 2;
-}
-
-static bool is_help(const char *a)
-{
-	return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
-}
-
 /* "x/y/spawn-tree-s7.trace" -> "spawn-tree-s7" */
 static void stem(const char *path, char *buf, size_t len)
 {
@@ -139,70 +42,30 @@ static void stem(const char *path, char *buf, size_t len)
 		buf[n - e] = 0;
 }
 
-static void fmt_window(char *buf, size_t len, int64_t w)
-{
-	if (w < 0)
-		snprintf(buf, len, "inf");
-	else
-		snprintf(buf, len, "%" PRId64, w);
-}
-
-/* ---- re-running a header ---- */
+/* ---- running a golden ---- */
 
 /*
- * Run what header h describes (scenario text, seed, window, strategy,
- * policies, limits), keeping every event in *t and describing the result
- * in *out (parameters copied from h).  replay/nreplay/cont: an optional
- * decision list.  Returns 0 or 1 (the run's own status), or 2 with err.
+ * Run o, keeping every event in *t and describing the run in *out as a
+ * golden's header; record and every re-run of a header come here, so they
+ * make their runs alike.  Returns 0 or 1 (the run's own status), or 2
+ * with err (file names what the run came from).
  */
-static int rerun(const char *file, const struct tr_header *h, const struct sim_decision *replay,
-                 size_t nreplay, bool cont, struct tr_header *out, struct tr_trace *t,
-                 struct sim_result *res, char *err, size_t errlen)
+static int run_golden(const char *file, struct cli_opts *o, struct tr_header *out,
+                      struct tr_trace *t, struct sim_result *res, char *err, size_t errlen)
 {
-	struct cli_run_spec spec = {0};
 	struct cli_run_info info;
-	rt_config_default(&spec.rt);
-	struct tr_sink *sink = NULL;
-	char perr[256];
-	int rc = 2;
+	struct tr_sink *sink;
+	char rerr[512];
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	tr_trace_init(t);
-	if (!h->scenario_json || !*h->scenario_json) {
-		snprintf(err, errlen, "%s: no scenario text stored", file);
-		return 2;
-	}
-	if (h->backend && strcmp(h->backend, "sim") != 0) {
-		snprintf(err, errlen, "%s: backend '%s' cannot be re-run (only sim runs can)", file,
-		         h->backend);
-		return 2;
-	}
-	if (h->bugs_json && strcmp(h->bugs_json, "[]") != 0) {
-		snprintf(err, errlen, "%s: bug knobs %s: this gsched has none", file, h->bugs_json);
-		return 2;
-	}
-	if (cli_policy_from_json(h->policy_json ? h->policy_json : "{}", &spec, perr, sizeof perr) <
-	    0) {
-		snprintf(err, errlen, "%s: %s", file, perr);
-		return 2;
-	}
-	spec.scenario = h->scenario;
-	spec.scenario_text = h->scenario_json;
-	spec.seed = h->seed;
-	spec.window_ns = h->window_ns < 0 ? SIM_WINDOW_INF : h->window_ns;
-	spec.strategy = h->strategy;
-	spec.max_steps = h->max_steps > 0 ? h->max_steps : 0;
-	spec.max_time_ns = h->max_time_ns > 0 ? h->max_time_ns : 0;
-	spec.replay = replay;
-	spec.nreplay = nreplay;
-	spec.replay_continue = cont;
 	if (!(sink = tr_trace_sink(t))) {
 		snprintf(err, errlen, "out of memory");
 		return 2;
 	}
-	spec.sink = sink;
-	char rerr[512];
-	rc = cli_run(&spec, res, &info, rerr, sizeof rerr);
+	o->sink = sink;
+	rc = cli_run(o, res, &info, rerr, sizeof rerr);
 	if (rc == 2) {
 		snprintf(err, errlen, "%s: %s", file, rerr);
 		goto out;
@@ -210,28 +73,33 @@ static int rerun(const char *file, const struct tr_header *h, const struct sim_d
 	if (sink->finish(sink, res->status, &res->stats, res->message, rerr, sizeof rerr) != 0) {
 		snprintf(err, errlen, "%s: %s", file, rerr);
 		rc = 2;
-		goto out;
+		goto out_info;
 	}
-	out->scenario = strdup(h->scenario ? h->scenario : "");
-	out->scenario_json = info.scenario_json; /* compacted */
-	out->strategy = strdup(h->strategy ? h->strategy : "random");
-	out->backend = strdup("sim");
+	out->scenario = strdup(o->scenario ? o->scenario : "");
+	out->scenario_json = cli_compact_json(sc_text(info.sc));
+	out->strategy = strdup(o->strategy->name);
+	out->backend = strdup(o->backend->name);
 	out->policy_json = strdup(info.policy_json);
 	out->bugs_json = strdup("[]");
 	out->message = res->message[0] ? strdup(res->message) : NULL;
-	out->seed = h->seed;
-	out->window_ns = h->window_ns < 0 ? -1 : h->window_ns;
-	out->max_steps = spec.max_steps;
-	out->max_time_ns = spec.max_time_ns;
-	out->gomaxprocs = info.gomaxprocs;
+	out->seed = o->seed;
+	out->window_ns = o->window_ns; /* SIM_WINDOW_INF is the header's -1 */
+	out->max_steps = o->max_steps;
+	out->max_time_ns = o->max_time_ns;
+	out->gomaxprocs = sc_gomaxprocs(info.sc);
 	out->status = res->status;
 	out->n_events = res->stats.n_events;
 	out->hash = res->stats.hash;
-	if (!out->scenario || !out->strategy || !out->backend || !out->policy_json ||
-	    !out->bugs_json) {
+	if (!out->scenario_json) {
+		snprintf(err, errlen, "%s: the scenario text does not parse as JSON", file);
+		rc = 2;
+	} else if (!out->scenario || !out->strategy || !out->backend || !out->policy_json ||
+	           !out->bugs_json) {
 		snprintf(err, errlen, "out of memory");
 		rc = 2;
 	}
+out_info:
+	cli_run_info_free(&info);
 out:
 	sink->close(sink);
 	if (rc == 2) {
@@ -241,6 +109,55 @@ out:
 		tr_trace_free(t);
 	}
 	return rc;
+}
+
+/*
+ * Run what header h describes (scenario text, seed, window, strategy,
+ * policies, limits) as run_golden does.  replay/nreplay/cont: an
+ * optional decision list.  Returns 0 or 1, or 2 with err.
+ */
+static int rerun(const char *file, const struct tr_header *h, const struct sim_decision *replay,
+                 size_t nreplay, bool cont, struct tr_header *out, struct tr_trace *t,
+                 struct sim_result *res, char *err, size_t errlen)
+{
+	struct cli_opts o;
+	const char *backend = h->backend ? h->backend : cli_backends[0].name;
+	char why[256];
+
+	memset(out, 0, sizeof *out);
+	tr_trace_init(t);
+	cli_opts_init(&o);
+	if (!h->scenario_json || !*h->scenario_json) {
+		snprintf(err, errlen, "%s: no scenario text stored", file);
+		return 2;
+	}
+	if (strcmp(backend, cli_backends[0].name) != 0) { /* only the simulator reproduces */
+		snprintf(err, errlen, "%s: backend '%s' cannot be re-run (only %s runs can)", file,
+		         backend, cli_backends[0].name);
+		return 2;
+	}
+	if (h->bugs_json && strcmp(h->bugs_json, "[]") != 0) {
+		snprintf(err, errlen, "%s: bug knobs %s: this gsched has none", file, h->bugs_json);
+		return 2;
+	}
+	if (!(o.strategy = cli_choose(cli_strategies, "strategy",
+	                              h->strategy ? h->strategy : cli_strategies[0].name, why,
+	                              sizeof why)) ||
+	    cli_policy_from_json(h->policy_json ? h->policy_json : "{}", &o.rt, why, sizeof why) <
+	            0) {
+		snprintf(err, errlen, "%s: %s", file, why);
+		return 2;
+	}
+	o.scenario = h->scenario;
+	o.scenario_text = h->scenario_json;
+	o.seed = h->seed;
+	o.window_ns = h->window_ns < 0 ? SIM_WINDOW_INF : h->window_ns;
+	o.max_steps = h->max_steps > 0 ? h->max_steps : 0; /* old database runs: -1, unknown */
+	o.max_time_ns = h->max_time_ns > 0 ? h->max_time_ns : 0;
+	o.replay = replay;
+	o.nreplay = nreplay;
+	o.replay_continue = cont;
+	return run_golden(file, &o, out, t, res, err, errlen);
 }
 
 /* Write the golden rendering to path through a temporary file and a
@@ -386,90 +303,30 @@ oom:
 
 /* ---- record ---- */
 
-int cmd_record(int argc, char **argv)
+static int cmd_record(struct cli_opts *o)
 {
-	const char *scenario = NULL, *name = NULL, *dir = GOLDEN_DIR;
-	struct tr_header h = {0}, out = {0};
+	const char *scenario = o->args[0];
+	const char *dir = o->dir ? o->dir : GOLDEN_DIR, *name = o->name;
+	struct tr_header out = {0};
 	struct tr_trace t;
 	struct sim_result res = {0};
-	struct cli_run_spec pol = {0};
 	struct sc_scenario *sc = NULL;
-	bool have_seed = false;
-	char err[1024], path[4096], autoname[256];
+	char *text = NULL;
+	char err[1024], path[4096], autoname[256], window[24];
 	int rc = 2;
 
-	h.max_steps = h.max_time_ns = 0;
-	rt_config_default(&pol.rt);
 	tr_trace_init(&t);
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (is_help(a)) {
-			fputs(usage_record, stdout);
-			return 0;
-		}
-		if (a[0] != '-') {
-			if (scenario)
-				return usage_err("record", "one scenario only");
-			scenario = a;
-			continue;
-		}
-		if (!v) {
-			snprintf(err, sizeof err, "%s needs a value (or unknown option)", a);
-			return usage_err("record", err);
-		}
-		i++;
-		if (strcmp(a, "--seed") == 0) {
-			if (!cli_parse_u64(v, &h.seed))
-				return usage_err("record",
-				                 "--seed: expected a non-negative integer");
-			have_seed = true;
-		} else if (strcmp(a, "--name") == 0) {
-			if (!*v || strchr(v, '/'))
-				return usage_err("record",
-				                 "--name: expected a file name without '/'");
-			name = v;
-		} else if (strcmp(a, "--dir") == 0) {
-			dir = v;
-		} else if (strcmp(a, "--window") == 0) {
-			if (!cli_parse_window(v, &h.window_ns))
-				return usage_err("record", "--window: expected a duration in ns "
-				                           "(e.g. 0, 500, 2us) or 'inf'");
-		} else if (strcmp(a, "--max-steps") == 0) {
-			uint64_t u;
-			if (!cli_parse_u64(v, &u) || u > INT64_MAX)
-				return usage_err("record",
-				                 "--max-steps: expected a non-negative integer");
-			h.max_steps = (int64_t)u;
-		} else if (strcmp(a, "--max-time") == 0) {
-			if (!cli_parse_duration(v, &h.max_time_ns))
-				return usage_err("record",
-				                 "--max-time: expected a duration such as "
-				                 "20ms, 500us, 2s or ns");
-		} else if (strcmp(a, "--policy") == 0) {
-			if (cli_policy_arg(v, &pol, err, sizeof err) < 0)
-				return usage_err("record", err);
-		} else {
-			snprintf(err, sizeof err, "unknown option '%s'", a);
-			return usage_err("record", err);
-		}
-	}
-	if (!scenario)
-		return usage_err("record", "missing SCENARIO (a bundled name or a file)");
-	if (!have_seed)
-		return usage_err("record", "missing --seed N (a golden names its seed)");
+	cli_format_window(window, sizeof window, o->window_ns);
 	if (!name) {
 		char w[32] = "";
-		if (h.window_ns != 0) {
-			char wb[24];
-			fmt_window(wb, sizeof wb, h.window_ns);
-			snprintf(w, sizeof w, "-w%s", wb);
-		}
+		if (o->window_ns != 0)
+			snprintf(w, sizeof w, "-w%s", window);
 		char sn[200];
 		stem(scenario, sn, sizeof sn);
 		size_t n = strlen(sn);
 		if (n > 5 && strcmp(sn + n - 5, ".json") == 0)
 			sn[n - 5] = 0;
-		snprintf(autoname, sizeof autoname, "%s-s%" PRIu64 "%s", sn, h.seed, w);
+		snprintf(autoname, sizeof autoname, "%s-s%" PRIu64 "%s", sn, o->seed, w);
 		name = autoname;
 	}
 	snprintf(path, sizeof path, "%s/%s%s", dir, name, GOLDEN_EXT);
@@ -480,23 +337,14 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "gsched record: %s\n", err);
 		goto out;
 	}
-	if (!(h.scenario_json = cli_compact_json(sc_text(sc)))) {
+	if (!(text = cli_compact_json(sc_text(sc)))) {
 		fprintf(stderr, "gsched record: %s: the scenario text does not parse as JSON\n",
 		        scenario);
 		goto out;
 	}
-	char pj[128];
-	cli_policy_json(&pol, pj, sizeof pj);
-	h.scenario = strdup(sc_name(sc));
-	h.policy_json = strdup(pj);
-	h.strategy = strdup("random");
-	h.backend = strdup("sim");
-	h.bugs_json = strdup("[]");
-	if (!h.scenario || !h.policy_json || !h.strategy || !h.backend || !h.bugs_json) {
-		fprintf(stderr, "gsched record: out of memory\n");
-		goto out;
-	}
-	if (rerun(scenario, &h, NULL, 0, false, &out, &t, &res, err, sizeof err) == 2) {
+	o->scenario = sc_name(sc);
+	o->scenario_text = text;
+	if (run_golden(scenario, o, &out, &t, &res, err, sizeof err) == 2) {
 		fprintf(stderr, "gsched record: %s\n", err);
 		goto out;
 	}
@@ -505,12 +353,10 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "gsched record: %s\n", err);
 		goto out;
 	}
-	char wb[24];
-	fmt_window(wb, sizeof wb, out.window_ns);
 	printf("recorded %s: %s seed %" PRIu64 " window %s, %s, %" PRIu64
 	       " events, hash %016" PRIx64 ", %ld bytes\n",
-	       path, out.scenario, out.seed, wb, tr_status_name(out.status), out.n_events, out.hash,
-	       size);
+	       path, out.scenario, out.seed, window, tr_status_name(out.status), out.n_events,
+	       out.hash, size);
 	if (size > GOLDEN_WARN_KB * 1024L)
 		fprintf(stderr,
 		        "gsched record: warning: %s is %ld KB (> %d KB); cut it with --max-steps "
@@ -519,12 +365,30 @@ int cmd_record(int argc, char **argv)
 	rc = 0;
 out:
 	free(res.schedule);
+	free(text);
 	sc_free(sc);
-	tr_header_free(&h);
 	tr_header_free(&out);
 	tr_trace_free(&t);
 	return rc;
 }
+
+const struct cli_command cli_cmd_record = {
+        .name = "record",
+        .fn = cmd_record,
+        .args = "SCENARIO",
+        .min_args = 1,
+        .max_args = 1,
+        .missing = "missing SCENARIO (a bundled name or a file)",
+        .flags = CLI_RUN_FLAGS | CLI_F(CLI_NAME) | CLI_F(CLI_DIR),
+        .required = CLI_F(CLI_SEED), /* a golden names its seed */
+        .summary = "store a golden trace (traces/golden/NAME.trace) of one run",
+        .about = "Runs SCENARIO (a bundled name or a file) as `gsched run` would and stores the\n"
+                 "run as a golden trace: the text form `gsched show` prints, with the scenario's\n"
+                 "JSON, seed, window, policies and limits in its header so that `gsched check`\n"
+                 "can re-run it alone.  Keep goldens small (they live in git): cut long scenarios\n"
+                 "with --max-steps or --max-time; record warns above 300 KB.\n",
+        .after = "Exit status: 0 written, 2 bad usage, bad scenario or a write error.\n",
+};
 
 /* ---- check ---- */
 
@@ -601,20 +465,12 @@ static int check_one(const char *path)
 	return rc;
 }
 
-int cmd_check(int argc, char **argv)
+static int cmd_check(struct cli_opts *o)
 {
 	struct paths p = {0};
 	int passed = 0, failed = 0, unreadable = 0;
 
-	for (int i = 0; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_check, stdout);
-			return 0;
-		}
-		if (argv[i][0] == '-' && argv[i][1])
-			return usage_err("check", "unknown option (expected paths only)");
-	}
-	if (expand("check", argc, argv, &p) != 0) {
+	if (expand("check", o->nargs, o->args, &p) != 0) {
 		free_paths(&p);
 		return 2;
 	}
@@ -631,6 +487,23 @@ int cmd_check(int argc, char **argv)
 		return 2; /* nothing could be checked */
 	return failed ? 1 : 0;
 }
+
+const struct cli_command cli_cmd_check = {
+        .name = "check",
+        .fn = cmd_check,
+        .args = "[PATH...]",
+        .max_args = -1,
+        .summary = "re-run every golden trace and compare event by event",
+        .about = "Re-runs every golden trace (PATH: a .trace file or a directory of them; default\n"
+                 "traces/golden) from its own header and compares the events one by one.  On a\n"
+                 "difference it prints the first differing event of each side with 3 events of\n"
+                 "context, the G/M/P state rebuilt from the events before it, and\n"
+                 "\"FAIL NAME: first difference at event K\".  It ends with \"N passed, N "
+                 "failed\".\n",
+        .after = "Exit status: 0 all passed, 1 any failed (a golden that does not parse counts "
+                 "as\n"
+                 "failed), 2 bad usage or nothing could be checked.\n",
+};
 
 /* ---- bless ---- */
 
@@ -695,20 +568,12 @@ out_g:
 	return rc;
 }
 
-int cmd_bless(int argc, char **argv)
+static int cmd_bless(struct cli_opts *o)
 {
 	struct paths p = {0};
 	int bad = 0;
 
-	for (int i = 0; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_bless, stdout);
-			return 0;
-		}
-		if (argv[i][0] == '-' && argv[i][1])
-			return usage_err("bless", "unknown option (expected paths only)");
-	}
-	if (expand("bless", argc, argv, &p) != 0) {
+	if (expand("bless", o->nargs, o->args, &p) != 0) {
 		free_paths(&p);
 		return 2;
 	}
@@ -720,6 +585,20 @@ int cmd_bless(int argc, char **argv)
 	free_paths(&p);
 	return bad || p.n == 0 ? 2 : 0;
 }
+
+const struct cli_command cli_cmd_bless = {
+        .name = "bless",
+        .fn = cmd_bless,
+        .args = "[PATH...]",
+        .max_args = -1,
+        .summary = "re-record every golden trace, print what changed",
+        .about = "Re-records every golden trace (PATH as for check; default traces/golden) from\n"
+                 "its own header, after an intentional change of the scheduler, and prints per\n"
+                 "golden \"unchanged\" or what changed: events, virtual time, switches, steals,\n"
+                 "spinning periods and the p50/p90/p99 scheduling latency (runnable -> running\n"
+                 "waits), old -> new.  Review the result with git diff.\n",
+        .after = "Exit status: 0 done, 2 a golden could not be read, re-run or written.\n",
+};
 
 /* ---- loading a run: a database's, or a golden file's ---- */
 
@@ -785,48 +664,36 @@ fail:
 	return 2;
 }
 
-static bool parse_run_id(const char *v, int64_t *out)
-{
-	uint64_t u;
-	if (!v || !cli_parse_u64(v, &u) || u == 0 || u > INT64_MAX)
-		return false;
-	*out = (int64_t)u;
-	return true;
-}
-
 /* ---- show ---- */
 
-int cmd_show(int argc, char **argv)
+static int cmd_show(struct cli_opts *o)
 {
-	const char *path = NULL;
-	int64_t run = 0;
 	struct tr_header h;
 	struct tr_trace t;
 
-	for (int i = 0; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_show, stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--run") == 0) {
-			if (!parse_run_id(i + 1 < argc ? argv[++i] : NULL, &run))
-				return usage_err("show", "--run: expected a run id (1, 2, ...)");
-		} else if (argv[i][0] == '-') {
-			return usage_err("show", "unknown option");
-		} else if (path) {
-			return usage_err("show", "one database only");
-		} else {
-			path = argv[i];
-		}
-	}
-	if (!path)
-		return usage_err("show", "missing DB (a gsched database)");
-	if (load_run("show", path, run, &h, &t) != 0)
+	if (load_run("show", o->args[0], o->run, &h, &t) != 0)
 		return 2;
 	int rc = tr_golden_write(stdout, &h, &t) == 0 ? 0 : 2;
 	tr_header_free(&h);
 	tr_trace_free(&t);
 	return rc;
 }
+
+const struct cli_command cli_cmd_show = {
+        .name = "show",
+        .fn = cmd_show,
+        .args = "DB",
+        .min_args = 1,
+        .max_args = 1,
+        .missing = "missing DB (a gsched database)",
+        .flags = CLI_F(CLI_RUN),
+        .summary = "print a run of a database in the golden text form",
+        .about =
+                "Prints run N of the database DB (default: its last run) in the golden text form:\n"
+                "a header, then one line per event: seq t_ns m p g kind obj a b detail.\n"
+                "A run whose process died is shown as far as it was committed.\n",
+        .after = "Exit status: 0 shown, 2 bad usage, or DB missing, corrupt or without run N.\n",
+};
 
 /* ---- diff ---- */
 
@@ -843,37 +710,15 @@ static void setting_diff(const char *what, const char *a, const char *b, int *n)
 		printf("  %-12s %s -> %s\n", what, a ? a : "", b ? b : "");
 }
 
-int cmd_diff(int argc, char **argv)
+static int cmd_diff(struct cli_opts *o)
 {
-	const char *pa = NULL, *pb = NULL;
-	int64_t ra = 0, rb = 0;
+	const char *pa = o->args[0], *pb = o->args[1];
 	struct tr_header ha, hb;
 	struct tr_trace ta, tb;
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (is_help(a)) {
-			fputs(usage_diff, stdout);
-			return 0;
-		} else if (strcmp(a, "--run-a") == 0 || strcmp(a, "--run-b") == 0) {
-			if (!parse_run_id(i + 1 < argc ? argv[++i] : NULL, a[6] == 'a' ? &ra : &rb))
-				return usage_err("diff",
-				                 "--run-a/--run-b: expected a run id (1, 2, ...)");
-		} else if (a[0] == '-') {
-			return usage_err("diff", "unknown option");
-		} else if (!pa) {
-			pa = a;
-		} else if (!pb) {
-			pb = a;
-		} else {
-			return usage_err("diff", "two runs only (A and B)");
-		}
-	}
-	if (!pb)
-		return usage_err("diff", "expected two databases or golden files, A and B");
-	if (load_run("diff", pa, ra, &ha, &ta) != 0)
+	if (load_run("diff", pa, o->run_a, &ha, &ta) != 0)
 		return 2;
-	if (load_run("diff", pb, rb, &hb, &tb) != 0) {
+	if (load_run("diff", pb, o->run_b, &hb, &tb) != 0) {
 		tr_header_free(&ha);
 		tr_trace_free(&ta);
 		return 2;
@@ -891,8 +736,8 @@ int cmd_diff(int argc, char **argv)
 	snprintf(x, sizeof x, "%" PRIu64, ha.seed);
 	snprintf(y, sizeof y, "%" PRIu64, hb.seed);
 	setting_diff("seed", x, y, &ns);
-	fmt_window(x, sizeof x, ha.window_ns);
-	fmt_window(y, sizeof y, hb.window_ns);
+	cli_format_window(x, sizeof x, ha.window_ns);
+	cli_format_window(y, sizeof y, hb.window_ns);
 	setting_diff("window", x, y, &ns);
 	setting_diff("strategy", ha.strategy, hb.strategy, &ns);
 	setting_diff("policies", ha.policy_json, hb.policy_json, &ns);
@@ -925,6 +770,22 @@ int cmd_diff(int argc, char **argv)
 	return rc;
 }
 
+const struct cli_command cli_cmd_diff = {
+        .name = "diff",
+        .fn = cmd_diff,
+        .args = "A B",
+        .min_args = 2,
+        .max_args = 2,
+        .missing = "expected two databases or golden files, A and B",
+        .flags = CLI_F(CLI_RUN_A) | CLI_F(CLI_RUN_B),
+        .summary = "the first divergence and metric deltas of two runs",
+        .about = "Compares two runs event by event: A and B are databases (run --run-a / --run-b,\n"
+                 "default each file's last run) or golden .trace files.  Prints how their\n"
+                 "settings differ, the first divergence (each side's event with 3 events of\n"
+                 "context and the G/M/P state before it) and the metric deltas A -> B.\n",
+        .after = "Exit status: 0 identical, 1 they differ, 2 bad usage or bad input.\n",
+};
+
 /* ---- replay ---- */
 
 static bool failed_status(enum tr_status s)
@@ -933,11 +794,10 @@ static bool failed_status(enum tr_status s)
 	       s == TR_RUNNING;
 }
 
-int cmd_replay(int argc, char **argv)
+static int cmd_replay(struct cli_opts *o)
 {
-	const char *path = NULL;
-	int64_t run = 0;
-	bool cont = false;
+	const char *path = o->args[0];
+	bool cont = o->replay_continue;
 	struct tr_db *db = NULL;
 	struct tr_header h = {0}, rh = {0};
 	struct tr_trace t, rt;
@@ -950,27 +810,8 @@ int cmd_replay(int argc, char **argv)
 
 	tr_trace_init(&t);
 	tr_trace_init(&rt);
-	for (int i = 0; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(usage_replay, stdout);
-			return 0;
-		} else if (strcmp(argv[i], "--run") == 0) {
-			if (!parse_run_id(i + 1 < argc ? argv[++i] : NULL, &run))
-				return usage_err("replay", "--run: expected a run id (1, 2, ...)");
-		} else if (strcmp(argv[i], "--continue") == 0) {
-			cont = true;
-		} else if (argv[i][0] == '-') {
-			return usage_err("replay", "unknown option");
-		} else if (path) {
-			return usage_err("replay", "one database only");
-		} else {
-			path = argv[i];
-		}
-	}
-	if (!path)
-		return usage_err("replay", "missing DB (a gsched database)");
 	if (tr_db_open(path, &db, err, sizeof err) != 0 ||
-	    tr_db_read_run(db, run, &h, err, sizeof err) != 0) {
+	    tr_db_read_run(db, o->run, &h, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched replay: %s\n", err);
 		goto out;
 	}
@@ -1072,3 +913,23 @@ out:
 	tr_trace_free(&rt);
 	return rc;
 }
+
+const struct cli_command cli_cmd_replay = {
+        .name = "replay",
+        .fn = cmd_replay,
+        .args = "DB",
+        .min_args = 1,
+        .max_args = 1,
+        .missing = "missing DB (a gsched database)",
+        .flags = CLI_F(CLI_RUN) | CLI_F(CLI_CONTINUE),
+        .summary = "re-run a database's run from its stored schedule",
+        .about = "Re-runs run N of the database DB (default: its last run) from what the file\n"
+                 "stores: the scenario text, seed, strategy, window, policies, limits and the\n"
+                 "decision list (schedule), and compares the trace hash with the recorded one.\n"
+                 "If the scheduler changed so that a recorded decision no longer applies, the\n"
+                 "replay departs: it says at which decision and event; with --continue it goes on\n"
+                 "drawing decisions from the seed and reports the final status and hash.\n",
+        .after = "Exit status: 0 reproduced (or, with --continue, departed and then ended without\n"
+                 "a deadlock or violation), 1 the run differs or departed, 2 bad usage or bad\n"
+                 "input (missing, corrupt or incomplete run).\n",
+};

@@ -1,0 +1,179 @@
+/*
+ * options.h - the one definition of gsched's command line: the options
+ * of a run (struct cli_opts), the table of every flag (cli_flags[]), the
+ * small tables of strategies and backends, the description of a command
+ * (struct cli_command) and the parser and help text built from them.
+ *
+ * A flag is one row of cli_flags[]: its long and short name, its value's
+ * metavar, its help line and how its value is parsed and where in
+ * struct cli_opts it is stored.  A command lists the flags it takes as a
+ * mask; the parser (getopt_long, GNU conventions), the command's --help,
+ * the error messages and the tests all read the same rows.  Policies
+ * come from runtime/config.h's rt_policies[], strategies and backends
+ * from cli_strategies[] and cli_backends[]: adding one is one row.
+ */
+#ifndef GSCHED_CLI_OPTIONS_H
+#define GSCHED_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "sim.h"
+#include "tr.h"
+
+/* A strategy or a backend: one row each, in tables ended by {NULL}.
+ * The first row is the default. */
+struct cli_choice {
+	const char *name;
+	const char *help;
+};
+extern const struct cli_choice cli_strategies[];
+extern const struct cli_choice cli_backends[];
+
+/* The row of t named name, or NULL with "unknown WHAT 'NAME' (this
+ * gsched has: a, b)" in err. */
+const struct cli_choice *cli_choose(const struct cli_choice *t, const char *what, const char *name,
+                                    char *err, size_t errlen);
+
+struct cli_command;
+
+/*
+ * Everything a command line can say, and everything else a run is made
+ * from.  cli_opts_init sets every default; the parser then sets what the
+ * flags say; the callers of cli_run (runner.h) set the rest.
+ */
+struct cli_opts {
+	/* The run: everything that shapes its event stream (the same
+	 * values give the same trace hash). */
+	const char *scenario;      /* bundled name or path; with scenario_text, only its label */
+	const char *scenario_text; /* the document itself (a golden's, a database's), or NULL */
+	uint64_t seed;             /* --seed, default 1 */
+	int64_t window_ns;         /* --window; SIM_WINDOW_INF: free interleaving */
+	const struct cli_choice *strategy, *backend;
+	struct rt_config rt;            /* --policy, on top of Go's defaults */
+	int64_t max_steps, max_time_ns; /* 0: no limit */
+
+	/* What `gsched run` does with it. */
+	const char *db; /* write the run, its schedule and limits here */
+	bool quiet;
+
+	/* Other commands' flags. */
+	const char *name, *dir;    /* record: the golden's name and folder (NULL: defaults) */
+	int64_t run, run_a, run_b; /* show, replay, diff: run ids (0: the file's last) */
+	bool replay_continue;      /* replay --continue: on departure, go on from the seed */
+	bool help;
+
+	/* Set by the parser: the command, its positional arguments in
+	 * order, and which flags were given (CLI_F bits). */
+	const struct cli_command *cmd;
+	char **args;
+	int nargs;
+	uint32_t given;
+
+	/* Set by callers of cli_run, never by a flag. */
+	struct tr_sink *sink;              /* sees every event; the caller finishes and closes it */
+	bool record;                       /* keep the decisions in res->schedule (implied by db) */
+	bool assertions;                   /* check the scenario's assertions, as `gsched run` */
+	const struct sim_decision *replay; /* replay this decision list instead of the seed's */
+	size_t nreplay;
+};
+
+void cli_opts_init(struct cli_opts *o);
+
+/* The flags, in the order --help lists them. */
+enum cli_flag_id {
+	CLI_SEED,
+	CLI_WINDOW,
+	CLI_STRATEGY,
+	CLI_BACKEND,
+	CLI_MAX_STEPS,
+	CLI_MAX_TIME,
+	CLI_POLICY,
+	CLI_DB,
+	CLI_QUIET,
+	CLI_NAME,
+	CLI_DIR,
+	CLI_RUN,
+	CLI_RUN_A,
+	CLI_RUN_B,
+	CLI_CONTINUE,
+	CLI_HELP, /* every command takes it */
+	CLI_NFLAGS
+};
+#define CLI_F(id) (1u << (id))
+/* The flags that shape a run's event stream. */
+#define CLI_RUN_FLAGS                                                                              \
+	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_STRATEGY) | CLI_F(CLI_BACKEND) |          \
+	 CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) | CLI_F(CLI_POLICY))
+
+/* How a flag's value is parsed, and the type of its field. */
+enum cli_arg {
+	CLI_ARG_SWITCH,   /* no value; bool */
+	CLI_ARG_STRING,   /* const char *, as given */
+	CLI_ARG_FILENAME, /* const char *, a file name without '/' */
+	CLI_ARG_U64,      /* uint64_t: digits */
+	CLI_ARG_COUNT,    /* int64_t: digits, up to INT64_MAX */
+	CLI_ARG_RUN_ID,   /* int64_t: 1, 2, ... */
+	CLI_ARG_DURATION, /* int64_t ns: digits with ns, us, ms or s */
+	CLI_ARG_WINDOW,   /* int64_t ns: a duration or inf (SIM_WINDOW_INF) */
+	CLI_ARG_CHOICE,   /* const struct cli_choice *: a row of choices */
+	CLI_ARG_POLICY,   /* struct rt_config: KEY=VAL of rt_policies[] (repeatable) */
+};
+
+struct cli_flag {
+	const char *name;                 /* long name, without "--" */
+	char short_name;                  /* or 0 */
+	enum cli_arg arg;                 /* how the value is parsed */
+	size_t offset;                    /* of its field in struct cli_opts */
+	const char *metavar;              /* the value in help; NULL for a switch */
+	const struct cli_choice *choices; /* CLI_ARG_CHOICE */
+	const char *def;                  /* the default, as help tells it; NULL: none */
+	const char *help;                 /* one paragraph; --help wraps it */
+};
+extern const struct cli_flag cli_flags[CLI_NFLAGS];
+
+/* A command: what its --help says and what its parser accepts. */
+struct cli_command {
+	const char *name;
+	int (*fn)(struct cli_opts *o); /* returns the exit status */
+	const char *args;              /* positional synopsis: "SCENARIO", "[PATH...]" */
+	int min_args, max_args;        /* max_args < 0: any number */
+	const char *missing;           /* the message when fewer than min_args are given */
+	uint32_t flags;                /* CLI_F bits of the flags it takes (--help: always) */
+	uint32_t required;             /* of those, the ones it cannot do without */
+	const char *summary;           /* its line in `gsched --help` */
+	const char *about;             /* --help: the text before the options */
+	const char *after;             /* --help: the text after them (exit status) */
+	bool standalone;               /* a program of its own (bench_sim), not `gsched NAME` */
+};
+
+/* Parse argv[1..argc) (argv[0] is the command's name) for c into o, set
+ * with cli_opts_init.  Returns -1 when the command should run, or the
+ * exit status to end with: 0 after printing its help (--help, -h), 2
+ * after printing a usage error.  o->args is allocated (free() it) and
+ * points into argv, like every string value. */
+int cli_parse(const struct cli_command *c, int argc, char **argv, struct cli_opts *o);
+/* cli_opts_init, cli_parse, then c->fn. */
+int cli_main(const struct cli_command *c, int argc, char **argv);
+
+/* "gsched CMD: MESSAGE\n(see `gsched CMD --help`)" on stderr; returns 2. */
+int cli_usage_error(const struct cli_command *c, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* A command's --help text. */
+void cli_help(FILE *f, const struct cli_command *c);
+/* text from column col (where the cursor is), wrapped at 80 columns
+ * with continuation lines indented to indent, then a newline. */
+void cli_wrap(FILE *f, int col, int indent, const char *text);
+
+/* One policy as `gsched list policies` and --help describe it:
+ * "on|off (Go: off): what it changes". */
+void cli_policy_describe(const struct rt_policy *p, char *buf, size_t len);
+
+/* A window as --window writes it: "inf" (any negative) or ns. */
+void cli_format_window(char *buf, size_t len, int64_t window_ns);
+
+#endif
