@@ -89,11 +89,28 @@ START_TEST(test_bad_scenario_file)
 }
 END_TEST
 
+/* `gsched list scenarios` prints exactly the bundled scenarios, one line
+ * each in their order, the names padded to the longest, then the
+ * description. */
 START_TEST(test_list)
 {
 	ck_assert_int_eq(gsched(out, sizeof out, "list scenarios"), 0);
+	int width = 0;
 	for (int i = 0; sc_bundled_name(i); i++)
-		ck_assert_ptr_nonnull(strstr(out, sc_bundled_name(i)));
+		if ((int)strlen(sc_bundled_name(i)) > width)
+			width = (int)strlen(sc_bundled_name(i));
+	const char *line = out;
+	int n = 0;
+	for (int i = 0; sc_bundled_name(i); i++, n++) {
+		char want[512];
+		snprintf(want, sizeof want, "%-*s  %s\n", width, sc_bundled_name(i),
+		         sc_bundled_summary(i));
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0,
+		              "line %d: want '%s', got '%.80s'", i + 1, want, line);
+		line += strlen(want);
+	}
+	ck_assert_msg(*line == 0, "more lines than scenarios: '%.80s'", line);
+	ck_assert_int_gt(n, 0);
 }
 END_TEST
 

@@ -1,7 +1,8 @@
 /*
  * check_lang.c - the workload language, version 2, end to end: every
  * bundled scenario passes its own assertions over 50 seeds at window 0
- * and 50 seeds at window inf; the assertion checker computes exact
+ * and 50 seeds at window inf (many-alive, the memory benchmark: 2 and
+ * 2), each run through cli_run as `gsched run` runs it; the assertion checker computes exact
  * figures on crafted event streams; gsched exits 1 with one clear line
  * per failed assertion, and 0 when a deadlock was expected and happened.
  */
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "an.h"
+#include "runner.h"
 #include "check_suites.h"
 #include "testutil.h"
 #include "sc.h"
@@ -233,26 +235,24 @@ END_TEST
 
 /* ---- every bundled scenario over many seeds ---- */
 
-/* One run; returns 0 when it passed its assertions, else 1 with why. */
-static int run_one(const struct sc_scenario *sc, uint64_t seed, int64_t window, char *why,
-                   size_t cap)
+/* One run of the bundled scenario name through the CLI's run function;
+ * returns 0 when it passed its assertions, else 1 with why. */
+static int run_one(const char *name, uint64_t seed, int64_t window, char *why, size_t cap)
 {
-	struct an_checker *c = an_new(sc);
-	struct an_result *res = calloc(sc_assert_count(sc) + 1, sizeof *res);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_ptr_nonnull(res);
+	struct cli_opts o;
+	cli_opts_init(&o);
+	o.scenario = name;
+	o.seed = seed;
+	o.window_ns = window;
 	/* a limit far beyond any bundled run: a runaway run fails, it does not hang
 	 * (steps, not time: under window inf an idle M's clock runs far ahead) */
-	struct sim_config cfg = {
-	        .seed = seed, .window_ns = window, .max_steps = 50000000, .sink = an_sink(c)};
-	an_set_window(c, window);
-	struct sc_run *r = sc_run_new(sc, sim_stream_seed(seed, SIM_STREAM_WORKLOAD, 0));
-	ck_assert_ptr_nonnull(r);
+	o.max_steps = 50000000;
+	o.assertions = true;
 	struct sim_result sr;
-	sim_run_program(&cfg, sc_gomaxprocs(sc), sc_main, r, &sr);
-	sc_run_free(r);
-	size_t n = an_evaluate(c, sr.status, sr.stats.end_ns, res);
-	int rc = an_exit_status(sc, sr.status, res, n);
+	struct cli_run_info info;
+	char err[512];
+	int rc = cli_run(&o, &sr, &info, err, sizeof err);
+	ck_assert_msg(rc != 2, "%s", err);
 	if (sr.status == TR_TIME_LIMIT || sr.status == TR_STEP_LIMIT)
 		rc = 1;
 	if (rc) {
@@ -260,13 +260,14 @@ static int run_one(const struct sc_scenario *sc, uint64_t seed, int64_t window, 
 		                            (unsigned long long)seed, window ? "inf" : "0",
 		                            tr_status_name(sr.status), sr.message[0] ? ": " : "",
 		                            sr.message);
-		for (size_t i = 0; i < n && k < cap; i++)
-			if (!res[i].passed)
-				k += (size_t)snprintf(why + k, cap - k, "; %s: %s", res[i].as->path,
-				                      res[i].text);
+		for (size_t i = 0; i < info.nasserts && k < cap; i++)
+			if (!info.asserts[i].passed)
+				k += (size_t)snprintf(why + k, cap - k, "; %s: %s",
+				                      info.asserts[i].as->path,
+				                      info.asserts[i].text);
 	}
-	free(res);
-	an_free(c);
+	free(sr.schedule);
+	cli_run_info_free(&info);
 	return rc;
 }
 
@@ -278,14 +279,15 @@ START_TEST(bundled_pass_assertions)
 	ck_assert_msg(sc_load(name, &sc, err, sizeof err) == 0, "%s", err);
 	ck_assert_msg(sc_assert_count(sc) > 0, "%s: a bundled scenario states its assertions",
 	              name);
-	/* many-alive is the memory benchmark (0.7 s a run): two seeds each */
+	/* many-alive is the memory benchmark (1.7 s of CPU and 430 MB a run):
+	 * two seeds each */
 	int seeds = strcmp(name, "many-alive") == 0 ? 2 : SEEDS;
 	int failed = 0;
 	char first[1024] = "";
 	for (int w = 0; w < 2; w++)
 		for (int s = 1; s <= seeds; s++) {
 			char why[1024];
-			if (run_one(sc, (uint64_t)s, w ? SIM_WINDOW_INF : 0, why, sizeof why)) {
+			if (run_one(name, (uint64_t)s, w ? SIM_WINDOW_INF : 0, why, sizeof why)) {
 				if (!failed++)
 					snprintf(first, sizeof first, "%s", why);
 			}
