@@ -77,6 +77,7 @@ static struct {
 	int64_t other_min;
 	bool elig_dirty;
 	int64_t time_limit; /* max_time_ns, or INT64_MAX */
+	int64_t window;     /* cfg->window_ns, SIM_WINDOW_INF for every value that means it */
 	struct sim_thread *cur;
 	struct g *curg;
 	struct plat_ctx engine;
@@ -97,6 +98,19 @@ static struct {
 } S;
 
 #define M0_STACK_SIZE (256 * 1024)
+
+/* Virtual time saturates at SIM_TIME_MAX (sim.h): every addition to a
+ * clock goes through tadd, so that no cost, sleep, window or deadline a
+ * user gives (a file can hold any int64) overflows.  A run that reaches
+ * it simply has every later event at that time; the time limit, if any,
+ * ends it first. */
+static inline int64_t tadd(int64_t t, int64_t d)
+{
+	int64_t r;
+	if (__builtin_add_overflow(t, d, &r) || r > SIM_TIME_MAX)
+		return d < 0 ? t : SIM_TIME_MAX;
+	return r;
+}
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -234,10 +248,10 @@ static bool asleep(const struct sim_thread *t)
  * which then just continues).  S.cur may have left the eligible set. */
 static void reschedule(void)
 {
-	int64_t window = S.cfg->window_ns;
+	int64_t window = S.window;
 	struct sim_thread *cur = S.cur;
 	if (!S.elig_dirty && window != SIM_WINDOW_INF && cur->eidx >= 0 &&
-	    cur->clock + window < S.other_min && cur->clock <= S.time_limit)
+	    tadd(cur->clock, window) < S.other_min && cur->clock <= S.time_limit)
 		return; /* S.cur alone is eligible: no decision, no scan */
 
 	int n = S.nelig;
@@ -286,7 +300,7 @@ static void reschedule(void)
 				break;
 		next = S.elig[i];
 	} else {
-		int64_t limit = min + window;
+		int64_t limit = tadd(min, window);
 		int k = 0;
 		for (int i = 0; i < n; i++)
 			if (S.elig[i]->clock <= limit)
@@ -312,7 +326,7 @@ static void reschedule(void)
 /* The yield point every platform operation goes through. */
 static void yield(int64_t cost)
 {
-	S.cur->clock += cost;
+	S.cur->clock = tadd(S.cur->clock, cost);
 	if (++S.steps == S.cfg->max_steps) {
 		char msg[96];
 		snprintf(msg, sizeof msg, "stopped at the step limit (%lld yield points)",
@@ -560,10 +574,10 @@ void plat_unlock(struct plat_mutex *l)
 	 * be woken with a futex call and pays the wake-up latency. */
 	int64_t waited = S.cur->clock - w->lock_wait_start;
 	if (waited <= LOCK_SPIN_NS && S.ncpu > 1) {
-		unblock(w, S.cur->clock + COST_LOCK_SPIN_ACQUIRE);
+		unblock(w, tadd(S.cur->clock, COST_LOCK_SPIN_ACQUIRE));
 	} else {
-		S.cur->clock += COST_NOTEWAKEUP;
-		unblock(w, S.cur->clock + WAKE_LATENCY);
+		S.cur->clock = tadd(S.cur->clock, COST_NOTEWAKEUP);
+		unblock(w, tadd(S.cur->clock, WAKE_LATENCY));
 	}
 }
 
@@ -604,7 +618,7 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 	n->waiter = t;
 	t->timed = true;
 	t->sleep_start = t->clock;
-	t->clock += ns; /* eligible again at the deadline, or earlier if woken */
+	t->clock = tadd(t->clock, ns); /* eligible again at the deadline, or earlier if woken */
 	reschedule();
 	t->timed = false;
 	if (n->waiter == t)
@@ -622,7 +636,7 @@ void plat_notewakeup(struct plat_note *n)
 	if (w == NULL)
 		return;
 	n->waiter = NULL;
-	int64_t at = S.cur->clock + WAKE_LATENCY;
+	int64_t at = tadd(S.cur->clock, WAKE_LATENCY);
 	if (w->timed) {
 		if (at < w->sleep_start)
 			at = w->sleep_start;
@@ -666,7 +680,7 @@ void plat_procyield(uint32_t cycles)
 void plat_newosproc(struct m *mp, void *stack, size_t size)
 {
 	yield(COST_NEWOSPROC);
-	struct sim_thread *t = new_thread(S.cur->clock + THREAD_START_LATENCY);
+	struct sim_thread *t = new_thread(tadd(S.cur->clock, THREAD_START_LATENCY));
 	t->m = mp;
 	arch_ctx_make(&t->ctx, stack, size, m_entry);
 }
@@ -787,6 +801,8 @@ static void begin(const struct sim_config *cfg)
 	S.status = TR_RUNNING;
 	S.elig_dirty = true;
 	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
+	S.window = cfg->window_ns < 0 || cfg->window_ns >= SIM_WINDOW_MAX ? SIM_WINDOW_INF
+	                                                                  : cfg->window_ns;
 	tr_stats_init(&S.stats);
 }
 

@@ -19,6 +19,14 @@
 
 #define SIM_WINDOW_INF (-1)
 
+/* Virtual time saturates here (2^61 ns, 73 years): clocks never overflow,
+ * whatever cost, sleep or deadline a run is given. */
+#define SIM_TIME_MAX (INT64_C(1) << 61)
+/* A window at or above this bound (or negative) is free interleaving
+ * (SIM_WINDOW_INF): two clocks can never be further apart than
+ * SIM_TIME_MAX, so such a window already admits every thread. */
+#define SIM_WINDOW_MAX SIM_TIME_MAX
+
 /* One decision of the strategy: it picked `pick` among `n` eligible
  * threads (in the engine's eligible-set order). */
 struct sim_decision {
@@ -27,7 +35,8 @@ struct sim_decision {
 
 struct sim_config {
 	uint64_t seed;
-	int64_t window_ns;          /* 0: discrete-event order; SIM_WINDOW_INF: free interleaving */
+	int64_t window_ns;          /* 0: discrete-event order; SIM_WINDOW_INF (or any value < 0 or
+	                               >= SIM_WINDOW_MAX): free interleaving */
 	int64_t max_steps;          /* stop after this many yield points (0: no limit) */
 	int64_t max_time_ns;        /* stop when virtual time passes this (0: no limit) */
 	struct tr_sink *sink;       /* may be NULL: events are only hashed and counted */

@@ -665,6 +665,57 @@ START_TEST(test_lock_blocks_until_unlock)
 }
 END_TEST
 
+/* Virtual time saturates: a thread that spends and sleeps for ever
+ * (INT64_MAX ns twice over) ends at SIM_TIME_MAX, and a second one still
+ * runs; UBSan would catch a signed overflow on the way.  (gsched run
+ * --window 9223372036854775807 crashed on `clock + window`.) */
+static int64_t t_huge;
+static void spend_forever(void *arg)
+{
+	struct plat_note n = {0};
+	plat_spend(INT64_MAX);
+	plat_spend(INT64_MAX);
+	plat_notetsleep(&n, INT64_MAX);
+	t_huge = sim_now();
+}
+
+static void spend_little(void *arg)
+{
+	plat_spend(10);
+}
+
+START_TEST(test_time_saturates)
+{
+	void (*fns[2])(void *) = {spend_forever, spend_little};
+	void *args[2] = {NULL, NULL};
+	const int64_t windows[] = {0, 1000, SIM_WINDOW_INF, SIM_WINDOW_MAX - 1, SIM_WINDOW_MAX,
+	                           INT64_MAX, -7};
+	struct sim_result inf = {0};
+	for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++) {
+		struct sim_config cfg = {.seed = 3, .window_ns = windows[i], .record = true};
+		struct sim_result res;
+		t_huge = 0;
+		ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+		ck_assert_int_eq(res.status, TR_COMPLETE);
+		ck_assert_int_eq(t_huge, SIM_TIME_MAX);
+		if (windows[i] == SIM_WINDOW_INF) {
+			inf = res;
+			continue;
+		}
+		/* A window at or above the bound, or negative, is free
+		 * interleaving: the same decisions as inf, which differ from
+		 * those of window 0. */
+		bool same = res.nschedule == inf.nschedule && inf.schedule &&
+		            memcmp(res.schedule, inf.schedule,
+		                   res.nschedule * sizeof *res.schedule) == 0;
+		ck_assert_msg(same == (i >= 3 && windows[i] != SIM_WINDOW_MAX - 1),
+		              "window %lld: same schedule as inf: %d", (long long)windows[i], same);
+		free(res.schedule);
+	}
+	free(inf.schedule);
+}
+END_TEST
+
 static void sleep_forever(void *arg)
 {
 	plat_notesleep((struct plat_note *)arg);
@@ -742,6 +793,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_record_replay);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("engine");
+	tcase_add_test(tc, test_time_saturates);
 	tcase_add_test(tc, test_note_wake_latency);
 	tcase_add_test(tc, test_lock_blocks_until_unlock);
 	tcase_add_test(tc, test_all_threads_blocked_is_deadlock);
