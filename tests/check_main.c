@@ -23,6 +23,7 @@ static const struct {
         {"time", make_time_suite},
         {"lang", make_lang_suite},
         {"golden", make_golden_suite},
+        {"audit", make_audit_suite},
 };
 
 int main(int argc, char **argv)
