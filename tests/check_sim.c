@@ -688,8 +688,8 @@ START_TEST(test_time_saturates)
 {
 	void (*fns[2])(void *) = {spend_forever, spend_little};
 	void *args[2] = {NULL, NULL};
-	const int64_t windows[] = {0, 1000, SIM_WINDOW_INF, SIM_WINDOW_MAX - 1, SIM_WINDOW_MAX,
-	                           INT64_MAX, -7};
+	const int64_t windows[] = {
+	        0, 1000, SIM_WINDOW_INF, SIM_WINDOW_MAX - 1, SIM_WINDOW_MAX, INT64_MAX, -7};
 	struct sim_result inf = {0};
 	for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++) {
 		struct sim_config cfg = {.seed = 3, .window_ns = windows[i], .record = true};
