@@ -1,0 +1,48 @@
+/*
+ * bench.h - what the C benchmark programs share: their command line, the
+ * wall clock around gs_main, the resident set size and the report line.
+ *
+ * Each program in bench/c/ is one workload of scripts/bench written
+ * against runtime/gs.h and nothing else of gsched (the build gives these
+ * files an include path holding gs.h alone), so the same object files are
+ * linked with every backend.  Its Go twin is bench/go/<same name>.go; the two
+ * take the same options and print the same line:
+ *
+ *	WORKLOAD [-n N] [-procs P] [-work NS]    ->    "name value unit"
+ *
+ * One invocation is one repetition (bench/go/main.go says why).  Time is
+ * the wall clock around gs_main, the one call that runs the program: on
+ * the simulator that is the real time of simulating it, which is what
+ * scripts/bench sets beside Go's time for the same work.
+ */
+#ifndef GSCHED_BENCH_H
+#define GSCHED_BENCH_H
+
+#include <stdint.h>
+
+struct bench_args {
+	int64_t n;     /* size of the repetition; its meaning is the workload's */
+	int32_t procs; /* gomaxprocs */
+	int64_t work;  /* fanout: ns of CPU each worker spends */
+};
+
+/* Set a's fields from `-n N`, `-procs P` and `-work NS` (each also as
+ * --name; 0 keeps the default the caller stored in a).  A bad or unknown
+ * option prints a usage line naming it and exits with status 2. */
+void bench_parse(int argc, char **argv, struct bench_args *a);
+
+/* The number of CPUs this process may run on: Go's default GOMAXPROCS. */
+int32_t bench_ncpu(void);
+
+/* Run fn(arg) as the main goroutine (gs_main) with procs Ps and return
+ * the wall-clock ns it took.  If the program does not end cleanly, exit
+ * with its status: a figure from a failed run means nothing. */
+int64_t bench_run(int32_t procs, void (*fn)(void *), void *arg);
+
+/* The process's resident set size in bytes (/proc/self/statm). */
+int64_t bench_rss(void);
+
+/* Print the line scripts/bench reads: "name value unit". */
+void bench_report(const char *name, double value, const char *unit);
+
+#endif

@@ -1,0 +1,3 @@
+module gsched/bench
+
+go 1.19

@@ -1,3 +1,0 @@
-module gsched/calibrate
-
-go 1.19
