@@ -178,7 +178,7 @@ void rt_verifyTimerHeap(struct p *pp)
 			rt_throw("bad timer heap");
 	}
 	if ((uint32_t)pp->ntimers != plat_load32(&pp->numTimers))
-		rt_throw("verifyTimerHeap: timer heap len does not match numTimers");
+		rt_throw("bad timer heap len");
 }
 
 /* updateTimer0When sets pp->timer0When to the when of the heap's root.

@@ -597,6 +597,29 @@ static void bad_status(void *unused)
 	rt_deltimer(&tms[0]);
 }
 
+/* verifyTimerHeap's two checks: the heap order, and its length
+ * against numTimers. */
+static void bad_heap_order(void *unused)
+{
+	reset_timers();
+	add(0, 10);
+	add(1, 20);
+	struct p *pp = tms[0].pp;
+	plat_lock(&pp->timersLock);
+	pp->timers[1]->when = 5; /* a child earlier than its parent */
+	rt_verifyTimerHeap(pp);
+}
+
+static void bad_heap_len(void *unused)
+{
+	reset_timers();
+	add(0, 10);
+	struct p *pp = tms[0].pp;
+	plat_lock(&pp->timersLock);
+	plat_xadd32(&pp->numTimers, 1);
+	rt_verifyTimerHeap(pp);
+}
+
 START_TEST(test_throws)
 {
 	static const struct {
@@ -608,6 +631,8 @@ START_TEST(test_throws)
 	        {add_twice, "addtimer called with initialized timer"},
 	        {bad_p, "runtimer: bad p"},
 	        {bad_status, "deltimer: bad status"},
+	        {bad_heap_order, "bad timer heap"},
+	        {bad_heap_len, "bad timer heap len"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct sim_result res;
