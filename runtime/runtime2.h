@@ -77,7 +77,6 @@ struct sudog {
 	 * over channel c, false if awoken because c was closed. */
 	bool success;
 	uint64_t semakey;       /* semaRoot: the semaphore's key (Go uses elem, the address) */
-	uint16_t waiters;       /* semaRoot: count of waiters */
 	struct sudog *parent;   /* semaRoot binary tree */
 	struct sudog *waitlink; /* g.waiting list or semaRoot */
 	struct sudog *waittail; /* semaRoot */

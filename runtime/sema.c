@@ -183,7 +183,6 @@ static void queue(struct semaRoot *root, uint64_t key, struct sudog *s, bool lif
 	s->semakey = key;
 	s->next = NULL;
 	s->prev = NULL;
-	s->waiters = 0;
 
 	struct sudog *last = NULL;
 	struct sudog **pt = &root->treap;
@@ -208,9 +207,6 @@ static void queue(struct semaRoot *root, uint64_t key, struct sudog *s, bool lif
 				s->waittail = t->waittail;
 				if (s->waittail == NULL)
 					s->waittail = t;
-				s->waiters = t->waiters;
-				if ((uint16_t)(s->waiters + 1) != 0)
-					s->waiters++;
 				t->parent = NULL;
 				t->prev = NULL;
 				t->next = NULL;
@@ -223,8 +219,6 @@ static void queue(struct semaRoot *root, uint64_t key, struct sudog *s, bool lif
 					t->waittail->waitlink = s;
 				t->waittail = s;
 				s->waitlink = NULL;
-				if ((uint16_t)(t->waiters + 1) != 0)
-					t->waiters++;
 			}
 			return;
 		}
@@ -293,9 +287,6 @@ Found:;
 			t->waittail = s->waittail;
 		else
 			t->waittail = NULL;
-		t->waiters = s->waiters;
-		if (t->waiters > 1)
-			t->waiters--;
 		s->waitlink = NULL;
 		s->waittail = NULL;
 	} else {
