@@ -197,7 +197,6 @@ const char *rt_waitReason_string(enum waitReason r)
 	        [waitReasonChanSend] = "chan send",
 	        [waitReasonSemacquire] = "semacquire",
 	        [waitReasonSyncMutexLock] = "sync.Mutex.Lock",
-	        [waitReasonSyncWaitGroupWait] = "sync.WaitGroup.Wait",
 	        [waitReasonSleep] = "sleep",
 	        [waitReasonIOWait] = "IO wait",
 	        [waitReasonPreempted] = "preempted",

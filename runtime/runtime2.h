@@ -34,7 +34,6 @@ enum waitReason {
 	waitReasonChanSend,
 	waitReasonSemacquire,
 	waitReasonSyncMutexLock,
-	waitReasonSyncWaitGroupWait,
 	waitReasonSleep,
 	waitReasonIOWait,
 	waitReasonPreempted,

@@ -716,7 +716,7 @@ void gs_wg_wait(struct gs_waitgroup *wg)
 		}
 		/* Increment waiters count. */
 		if (plat_cas64(&wg->state, state, state + 1)) {
-			rt_semacquire1(&wg->sema, &wg->semakey, false, waitReasonSyncWaitGroupWait);
+			rt_semacquire1(&wg->sema, &wg->semakey, false, waitReasonSemacquire);
 			if (plat_load64(&wg->state) != 0)
 				rt_panic("sync: WaitGroup is reused before previous Wait has "
 				         "returned");

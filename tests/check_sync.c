@@ -14,6 +14,7 @@
 #include "runtime.h"
 #include "sema.h"
 #include "sim.h"
+#include "testutil.h"
 
 static const int64_t windows[2] = {0, SIM_WINDOW_INF};
 
@@ -303,6 +304,34 @@ START_TEST(test_waitgroup)
 }
 END_TEST
 
+/* WaitGroup.Wait parks through runtime_Semacquire, whose wait reason in
+ * Go 1.21 is waitReasonSemacquire ("semacquire"); the program has no
+ * mutex and no stop-the-world, so every such park is a Wait. */
+START_TEST(test_waitgroup_wait_reason)
+{
+	memset(&wgt, 0, sizeof wgt);
+	struct memsink m;
+	memsink_init(&m);
+	struct sim_config cfg = {.seed = 1, .sink = &m.base};
+	struct sim_result res;
+	sim_run_program(&cfg, 2, wg_main, NULL, &res);
+	ck_complete(res, (uint64_t)1, (int64_t)0);
+	int parks = 0;
+	for (size_t i = 0; i < m.n; i++) {
+		const struct rt_event *e = &m.ev[i];
+		if (e->kind != RT_EV_GSTATUS || e->b != _Gwaiting || e->obj == 0)
+			continue;
+		ck_assert_ptr_nonnull(e->detail);
+		ck_assert_str_eq(e->detail, "semacquire");
+		parks++;
+	}
+	ck_assert_int_ge(parks, 3); /* main and both waiters wait for the workers */
+	gs_wg_destroy(&wgt.wg);
+	gs_wg_destroy(&wgt.waiters);
+	memsink_free(&m);
+}
+END_TEST
+
 /* ---- determinism ---- */
 
 START_TEST(test_determinism)
@@ -531,6 +560,7 @@ Suite *make_sync_suite(void)
 	tc = tcase_create("waitgroup");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_waitgroup);
+	tcase_add_test(tc, test_waitgroup_wait_reason);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lifetime");
 	tcase_set_timeout(tc, 300);
