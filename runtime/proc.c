@@ -1452,9 +1452,8 @@ static void goschedImpl(struct g *gp, bool preempted)
 	plat_lock(&rt_sched.lock);
 	rt_globrunqput(gp);
 	plat_unlock(&rt_sched.lock);
-
-	if (rt_mainStarted)
-		rt_wakep();
+	/* Go 1.21 starts no M here: the g waits on the global queue for an
+	 * M that looks (later releases call wakep when mainStarted). */
 }
 
 /* Gosched continuation on g0. */

@@ -24,6 +24,7 @@ static const struct {
         {"lang", make_lang_suite},
         {"golden", make_golden_suite},
         {"audit", make_audit_suite},
+        {"port", make_port_suite},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,98 @@
+/*
+ * check_port.c - behaviours of Go 1.21 that the port audit
+ * (docs/port-audit.md) found missing or replaced by a later release's,
+ * one test per Go function, each run as a whole program in the
+ * simulator and judged from its event stream.
+ *
+ * Each test states what Go 1.21 does and checks the port does the same,
+ * in a program small enough that the difference is visible in a few
+ * events: the audit's row for the function names the test.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "gs.h"
+#include "runtime.h"
+#include "sim.h"
+#include "testutil.h"
+
+static const int64_t windows[2] = {0, SIM_WINDOW_INF};
+
+static int run(void (*mainfn)(void *), void *arg, int32_t procs, uint64_t seed, int64_t window,
+               struct memsink *sink, struct sim_result *res)
+{
+	struct sim_config cfg = {
+	        .seed = seed, .window_ns = window, .sink = sink ? &sink->base : NULL};
+	return sim_run_program(&cfg, procs, mainfn, arg, res);
+}
+
+#define ck_complete(res, seed, w)                                                                  \
+	ck_assert_msg((res).status == TR_COMPLETE, "seed %llu window %lld: %s %s",                 \
+	              (unsigned long long)(seed), (long long)(w), tr_status_name((res).status),    \
+	              (res).message)
+
+static size_t count_kind(const struct memsink *m, size_t from, int kind)
+{
+	size_t n = 0;
+	for (size_t i = from; i < m->n; i++)
+		if (m->ev[i].kind == kind)
+			n++;
+	return n;
+}
+
+/* ---- goschedImpl ---- */
+
+#define GOSCHED_N 100
+
+/* Go 1.21's goschedImpl puts the g on the global queue and calls
+ * schedule(); it wakes no P (later releases call wakep when mainStarted).
+ * A lone goroutine that yields GOSCHED_N times on 4 Ps therefore runs on
+ * its own M throughout: no wakep, no M started, no steal. */
+static void gosched_main(void *unused)
+{
+	(void)unused;
+	gs_spend(1000); /* past start-up */
+	for (int i = 0; i < GOSCHED_N; i++)
+		gs_gosched();
+}
+
+START_TEST(test_goschedImpl_wakes_no_p)
+{
+	for (int w = 0; w < 2; w++) {
+		for (uint64_t seed = 1; seed <= 4; seed++) {
+			struct memsink m;
+			memsink_init(&m);
+			struct sim_result res;
+			run(gosched_main, NULL, 4, seed, windows[w], &m, &res);
+			ck_complete(res, seed, windows[w]);
+			size_t first = 0, yields = 0;
+			for (size_t i = 0; i < m.n; i++) {
+				const struct rt_event *e = &m.ev[i];
+				if (e->kind == RT_EV_GSTATUS && e->b == _Grunnable && e->detail &&
+				    strcmp(e->detail, "gosched") == 0) {
+					if (yields++ == 0)
+						first = i;
+				}
+			}
+			ck_assert_uint_eq(yields, GOSCHED_N);
+			ck_assert_uint_eq(count_kind(&m, first, RT_EV_WAKEP), 0);
+			ck_assert_uint_eq(count_kind(&m, first, RT_EV_STARTM), 0);
+			ck_assert_uint_eq(count_kind(&m, first, RT_EV_STEAL), 0);
+			memsink_free(&m);
+		}
+	}
+}
+END_TEST
+
+Suite *make_port_suite(void)
+{
+	Suite *s = suite_create("port");
+	TCase *tc = tcase_create("go121");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_goschedImpl_wakes_no_p);
+	suite_add_tcase(s, tc);
+	return s;
+}
