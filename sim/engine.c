@@ -25,6 +25,25 @@
  *   - nothing here reads a wall clock, an address or hash order: the
  *     run is a function of the config and the program.
  *
+ * The eligible set is kept twice.  S.elig lists it in its own order
+ * (a thread is appended when it becomes eligible; one that leaves is
+ * replaced by the last): the strategy sees a decision's candidates in
+ * this order, and a recorded schedule indexes it, so it is part of the
+ * determinism contract.  S.heap holds the same threads as a binary
+ * min-heap by clock, which answers the window rule's two questions -
+ * who is earliest (the root) and is it alone within the window (its two
+ * children) - in O(1), at O(log n) per change of a clock.  A yield point
+ * whose thread is the root and stays below a precomputed bound (the next
+ * clock less the window) changes nothing and returns at once: under
+ * window 0 that is most of them.
+ *
+ * Alternatives not taken: scanning the set at each yield point (what
+ * this engine did: O(n), and the scans were a quarter of a simulated
+ * run's time with five threads); a heap alone, with decisions in heap
+ * order (cheaper, but the order the strategy sees would change, and with
+ * it every trace hash and recorded schedule); a sorted list (O(n) to
+ * re-insert the running thread at every yield).
+ *
  * A run ends when the program exits, when a throw or fatal fires, when
  * no thread is eligible (deadlock: every thread blocked), or at the step
  * or time limit; the ending thread switches back to the engine's own
@@ -46,6 +65,7 @@ struct sim_thread {
 	int id;
 	int state;
 	int eidx; /* index in S.elig, -1 if not eligible */
+	int hidx; /* index in S.heap, -1 if not eligible */
 	int64_t clock;
 	bool sigpending;     /* a preemption signal (plat_signalM) not yet delivered */
 	bool timed;          /* in notetsleep: clock is the deadline */
@@ -67,15 +87,25 @@ static struct {
 	const struct sim_config *cfg;
 	struct sim_thread **threads;
 	int nthreads, capthreads;
+	/* The eligible set, twice: S.elig in the set's order (the order the
+	 * strategy's candidates are listed in), S.heap a binary min-heap of
+	 * the same threads by (clock, id), for the window rule.  Both have
+	 * nelig entries; S.cand is scratch space for the candidates of one
+	 * decision. */
 	struct sim_thread **elig;
+	struct sim_thread **heap;
+	struct sim_thread **cand;
+	int *dfs; /* in_window's stack of heap indices */
 	int nelig;
-	/* Fast path of reschedule: the earliest clock among the eligible
-	 * threads other than S.cur, valid while !elig_dirty.  Other threads'
-	 * clocks only change when the eligible set does (a wake-up, a new
-	 * thread), so a yield that leaves S.cur strictly earliest needs no
-	 * scan. */
-	int64_t other_min;
-	bool elig_dirty;
+	/* The fast path of a yield point: while the thread at the heap's
+	 * root runs with a clock at most `bound`, it is alone in the window
+	 * (and the run within its time limit), so it goes on without a
+	 * decision or any change to the heap.  Set by reschedule for the
+	 * root it picks; INT64_MIN (no fast path) after any other change to
+	 * the eligible set, and under free interleaving with two or more
+	 * threads eligible. */
+	int64_t bound;
+	int64_t max_steps;  /* cfg->max_steps (0: none) */
 	int64_t time_limit; /* max_time_ns, or INT64_MAX */
 	int64_t window;     /* cfg->window_ns, SIM_WINDOW_INF for every value that means it */
 	struct sim_thread *cur;
@@ -130,16 +160,28 @@ uint64_t sim_stream_seed(uint64_t seed, enum sim_stream stream, uint64_t index)
 
 static _Noreturn void stop(enum tr_status status, const char *msg);
 
-/* A decision among n eligible threads: the next recorded one when
- * replaying, else a uniform draw in [0, n) from the strategy's stream. */
-static uint32_t strategy_draw(uint32_t n)
+/* The strategy: which of the n >= 2 candidates runs next.  cand[] lists
+ * them in the eligible set's order (the order a recorded schedule's
+ * picks index), each with its id and clock; S.cur is the thread that
+ * yielded, which may or may not be among them.  `random` is a uniform
+ * draw from the strategy's stream.  This is the one place a strategy
+ * decides; replay and recording are decide()'s. */
+static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[])
+{
+	(void)cand;
+	return (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
+}
+
+/* A decision among n >= 2 candidates: the next recorded one when
+ * replaying, else the strategy's pick.  Returns an index into cand[]. */
+static uint32_t decide(uint32_t n, struct sim_thread *const cand[])
 {
 	const struct sim_config *cfg = S.cfg;
 	size_t i = (size_t)S.decisions;
-	/* The stream advances on every decision, replayed or not, so that a
+	/* The strategy runs on every decision, replayed or not, so that a
 	 * replay that departs and continues draws what the seed would have
 	 * drawn at that point: a truncated list continued is the seed's run. */
-	uint32_t pick = (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
+	uint32_t pick = strategy_pick(n, cand);
 	if (cfg->replay && S.departed_decision < 0) {
 		if (i < cfg->nreplay && cfg->replay[i].n == n && cfg->replay[i].pick < n) {
 			pick = cfg->replay[i].pick;
@@ -194,11 +236,81 @@ static _Noreturn void stop(enum tr_status status, const char *msg)
 
 /* ---- the eligible set ---- */
 
+/* The heap's order: earlier clock first, then lower id (any fixed tie
+ * order would do: the candidates of a decision are listed in S.elig's
+ * order, never the heap's). */
+static inline bool heap_less(const struct sim_thread *a, const struct sim_thread *b)
+{
+	return a->clock < b->clock || (a->clock == b->clock && a->id < b->id);
+}
+
+static inline void heap_set(int i, struct sim_thread *t)
+{
+	S.heap[i] = t;
+	t->hidx = i;
+}
+
+static void heap_up(struct sim_thread *t)
+{
+	int i = t->hidx;
+	while (i > 0) {
+		int parent = (i - 1) / 2;
+		if (!heap_less(t, S.heap[parent]))
+			break;
+		heap_set(i, S.heap[parent]);
+		i = parent;
+	}
+	heap_set(i, t);
+}
+
+static void heap_down(struct sim_thread *t)
+{
+	int i = t->hidx, n = S.nelig;
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && heap_less(S.heap[c + 1], S.heap[c]))
+			c++;
+		if (!heap_less(S.heap[c], t))
+			break;
+		heap_set(i, S.heap[c]);
+		i = c;
+	}
+	heap_set(i, t);
+}
+
+/* Restore the heap's order around t after its clock changed. */
+static void heap_fix(struct sim_thread *t)
+{
+	int i = t->hidx;
+	if (i > 0 && heap_less(t, S.heap[(i - 1) / 2]))
+		heap_up(t);
+	else
+		heap_down(t);
+}
+
+/* Every change of an eligible thread's clock outside a yield point goes
+ * through here (a yield point's own, S.cur's, is fixed by reschedule). */
+static void set_clock(struct sim_thread *t, int64_t clock)
+{
+	t->clock = clock;
+	if (t->hidx < 0)
+		return;
+	heap_fix(t);
+	S.bound = INT64_MIN;
+}
+
+/* Added at the end of S.elig; removed by moving the last one into its
+ * place.  The strategy sees the candidates in this order, so it is part
+ * of the determinism contract: changing it moves every trace hash. */
 static void elig_add(struct sim_thread *t)
 {
 	t->eidx = S.nelig;
-	S.elig[S.nelig++] = t;
-	S.elig_dirty = true;
+	S.elig[S.nelig] = t;
+	t->hidx = S.nelig++;
+	heap_up(t);
+	S.bound = INT64_MIN;
 }
 
 static void elig_remove(struct sim_thread *t)
@@ -207,7 +319,40 @@ static void elig_remove(struct sim_thread *t)
 	S.elig[t->eidx] = last;
 	last->eidx = t->eidx;
 	t->eidx = -1;
-	S.elig_dirty = true;
+	S.bound = INT64_MIN;
+	struct sim_thread *hlast = S.heap[S.nelig];
+	int i = t->hidx;
+	t->hidx = -1;
+	if (hlast == t)
+		return;
+	heap_set(i, hlast);
+	heap_fix(hlast);
+}
+
+/* The eligible threads whose clock is at most limit, in S.elig's order,
+ * into S.cand; returns their number.  O(k log k) for k of them: the
+ * heap's subtrees below a later clock are skipped. */
+static int in_window(int64_t limit)
+{
+	int k = 0, top = 0;
+	int *stack = S.dfs;
+	stack[top++] = 0;
+	while (top > 0) {
+		int i = stack[--top];
+		struct sim_thread *t = S.heap[i];
+		if (t->clock > limit)
+			continue;
+		/* Insertion by eidx keeps S.cand in the eligible set's order. */
+		int j = k++;
+		for (; j > 0 && S.cand[j - 1]->eidx > t->eidx; j--)
+			S.cand[j] = S.cand[j - 1];
+		S.cand[j] = t;
+		if (2 * i + 1 < S.nelig)
+			stack[top++] = 2 * i + 1;
+		if (2 * i + 2 < S.nelig)
+			stack[top++] = 2 * i + 2;
+	}
+	return k;
 }
 
 static void switch_to(struct sim_thread *next)
@@ -244,16 +389,36 @@ static bool asleep(const struct sim_thread *t)
 	return t->timed || t->sleeping;
 }
 
-/* Pick the thread to run next and switch to it (possibly S.cur itself,
- * which then just continues).  S.cur may have left the eligible set. */
-static void reschedule(void)
+static _Noreturn __attribute__((noinline, cold)) void time_limit(void)
 {
-	int64_t window = S.window;
-	struct sim_thread *cur = S.cur;
-	if (!S.elig_dirty && window != SIM_WINDOW_INF && cur->eidx >= 0 &&
-	    tadd(cur->clock, window) < S.other_min && cur->clock <= S.time_limit)
-		return; /* S.cur alone is eligible: no decision, no scan */
+	char msg[96];
+	snprintf(msg, sizeof msg, "stopped at the time limit (%lld ns of virtual time)",
+	         (long long)S.cfg->max_time_ns);
+	stop(TR_TIME_LIMIT, msg);
+}
 
+static _Noreturn __attribute__((noinline, cold)) void step_limit(void)
+{
+	char msg[96];
+	snprintf(msg, sizeof msg, "stopped at the step limit (%lld yield points)",
+	         (long long)S.max_steps);
+	stop(TR_STEP_LIMIT, msg);
+}
+
+/* Pick the thread to run next and switch to it (possibly S.cur itself,
+ * which then just continues).  S.cur may have left the eligible set, and
+ * its clock may have changed since the heap last saw it.
+ *
+ * Cost: O(log n) when one thread alone is within the window of the
+ * earliest (the heap's root and its two children answer it), which is
+ * nearly every yield point under a finite window, and O(1) on yield's
+ * fast path; a decision lists its k candidates in O(k log k).  Under
+ * free interleaving nearly every yield point is a decision among all
+ * running threads: O(n). */
+static __attribute__((noinline)) void reschedule(void)
+{
+	if (S.cur->hidx >= 0)
+		heap_fix(S.cur);
 	int n = S.nelig;
 	if (n == 0)
 		deadlock();
@@ -262,20 +427,33 @@ static void reschedule(void)
 	 * frontier is the thread that runs next; under inf one thread - say
 	 * sysmon, sleeping - may run far ahead of the others, which alone
 	 * does not end the run.) */
-	int64_t min = S.elig[0]->clock;
-	for (int i = 1; i < n; i++)
-		if (S.elig[i]->clock < min)
-			min = S.elig[i]->clock;
-	if (min > S.time_limit) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "stopped at the time limit (%lld ns of virtual time)",
-		         (long long)S.cfg->max_time_ns);
-		stop(TR_TIME_LIMIT, msg);
-	}
+	struct sim_thread *first = S.heap[0];
+	int64_t min = first->clock;
+	if (min > S.time_limit)
+		time_limit();
 	struct sim_thread *next;
+	int64_t bound = INT64_MIN;
 	if (n == 1) {
-		next = S.elig[0];
-	} else if (window == SIM_WINDOW_INF) {
+		next = first;
+		bound = S.time_limit;
+	} else if (S.window != SIM_WINDOW_INF) {
+		/* The second earliest is one of the root's children. */
+		int64_t second = S.heap[1]->clock;
+		if (n > 2 && S.heap[2]->clock < second)
+			second = S.heap[2]->clock;
+		if (tadd(min, S.window) < second) {
+			next = first;
+			/* first stays alone while clock + window < second, i.e.
+			 * clock < second - window (tadd saturates at SIM_TIME_MAX,
+			 * which no clock exceeds). */
+			bound = second - S.window - 1;
+			if (bound > S.time_limit)
+				bound = S.time_limit;
+		} else {
+			int k = in_window(tadd(min, S.window));
+			next = S.cand[decide((uint32_t)k, S.cand)];
+		}
+	} else {
 		/* Running threads interleave freely; a sleeping thread (usleep,
 		 * notetsleep, a syscall) wakes in time order: it is eligible
 		 * once no running thread is earlier than its wake time.
@@ -292,47 +470,25 @@ static void reschedule(void)
 		int k = 0;
 		for (int i = 0; i < n; i++)
 			if (!asleep(S.elig[i]) || S.elig[i]->clock <= fmin)
-				k++;
-		uint32_t pick = k == 1 ? 0 : strategy_draw((uint32_t)k);
-		int i = 0;
-		for (;; i++)
-			if ((!asleep(S.elig[i]) || S.elig[i]->clock <= fmin) && pick-- == 0)
-				break;
-		next = S.elig[i];
-	} else {
-		int64_t limit = tadd(min, window);
-		int k = 0;
-		for (int i = 0; i < n; i++)
-			if (S.elig[i]->clock <= limit)
-				k++;
-		uint32_t pick = k == 1 ? 0 : strategy_draw((uint32_t)k);
-		int i = 0;
-		for (;; i++)
-			if (S.elig[i]->clock <= limit && pick-- == 0)
-				break;
-		next = S.elig[i];
+				S.cand[k++] = S.elig[i];
+		next = k == 1 ? S.cand[0] : S.cand[decide((uint32_t)k, S.cand)];
 	}
-	/* Recompute the fast path's bound for next. */
-	int64_t om = INT64_MAX;
-	for (int i = 0; i < n; i++)
-		if (S.elig[i] != next && S.elig[i]->clock < om)
-			om = S.elig[i]->clock;
-	S.other_min = om;
-	S.elig_dirty = false;
-	if (next != cur)
+	S.bound = bound;
+	if (next != S.cur)
 		switch_to(next);
 }
 
 /* The yield point every platform operation goes through. */
-static void yield(int64_t cost)
+static inline __attribute__((always_inline)) void yield(int64_t cost)
 {
-	S.cur->clock = tadd(S.cur->clock, cost);
-	if (++S.steps == S.cfg->max_steps) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "stopped at the step limit (%lld yield points)",
-		         (long long)S.cfg->max_steps);
-		stop(TR_STEP_LIMIT, msg);
-	}
+	struct sim_thread *t = S.cur;
+	t->clock = tadd(t->clock, cost);
+	if (__builtin_expect(++S.steps == S.max_steps, 0))
+		step_limit();
+	/* Still the heap's root and alone in the window: the heap's order
+	 * holds (t's clock is below its children's), nothing to decide. */
+	if (t->hidx == 0 && t->clock <= S.bound)
+		return;
 	reschedule();
 }
 
@@ -348,7 +504,7 @@ static void block(const char *on)
 static void unblock(struct sim_thread *t, int64_t at)
 {
 	if (t->clock < at)
-		t->clock = at;
+		t->clock = at; /* not eligible: not in the heap */
 	t->state = T_RUNNABLE;
 	t->blocked_on = NULL;
 	elig_add(t);
@@ -365,7 +521,10 @@ static struct sim_thread *new_thread(int64_t clock)
 		S.capthreads = S.capthreads ? 2 * S.capthreads : 16;
 		S.threads = realloc(S.threads, (size_t)S.capthreads * sizeof *S.threads);
 		S.elig = realloc(S.elig, (size_t)S.capthreads * sizeof *S.elig);
-		if (!S.threads || !S.elig) {
+		S.heap = realloc(S.heap, (size_t)S.capthreads * sizeof *S.heap);
+		S.cand = realloc(S.cand, (size_t)S.capthreads * sizeof *S.cand);
+		S.dfs = realloc(S.dfs, (size_t)S.capthreads * sizeof *S.dfs);
+		if (!S.threads || !S.elig || !S.heap || !S.cand || !S.dfs) {
 			fprintf(stderr, "gsched: out of memory\n");
 			exit(2);
 		}
@@ -375,6 +534,7 @@ static struct sim_thread *new_thread(int64_t clock)
 	t->clock = clock;
 	t->state = T_RUNNABLE;
 	t->eidx = -1;
+	t->hidx = -1;
 	elig_add(t);
 	return t;
 }
@@ -576,7 +736,7 @@ void plat_unlock(struct plat_mutex *l)
 	if (waited <= LOCK_SPIN_NS && S.ncpu > 1) {
 		unblock(w, tadd(S.cur->clock, COST_LOCK_SPIN_ACQUIRE));
 	} else {
-		S.cur->clock = tadd(S.cur->clock, COST_NOTEWAKEUP);
+		set_clock(S.cur, tadd(S.cur->clock, COST_NOTEWAKEUP));
 		unblock(w, tadd(S.cur->clock, WAKE_LATENCY));
 	}
 }
@@ -618,7 +778,7 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 	n->waiter = t;
 	t->timed = true;
 	t->sleep_start = t->clock;
-	t->clock = tadd(t->clock, ns); /* eligible again at the deadline, or earlier if woken */
+	set_clock(t, tadd(t->clock, ns)); /* eligible again at the deadline, or earlier if woken */
 	reschedule();
 	t->timed = false;
 	if (n->waiter == t)
@@ -640,10 +800,8 @@ void plat_notewakeup(struct plat_note *n)
 	if (w->timed) {
 		if (at < w->sleep_start)
 			at = w->sleep_start;
-		if (at < w->clock) {
-			w->clock = at;
-			S.elig_dirty = true;
-		}
+		if (at < w->clock)
+			set_clock(w, at);
 	} else {
 		unblock(w, at);
 	}
@@ -799,7 +957,8 @@ static void begin(const struct sim_config *cfg)
 	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
 	S.departed_decision = -1;
 	S.status = TR_RUNNING;
-	S.elig_dirty = true;
+	S.bound = INT64_MIN;
+	S.max_steps = cfg->max_steps;
 	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
 	S.window = cfg->window_ns < 0 || cfg->window_ns >= SIM_WINDOW_MAX ? SIM_WINDOW_INF
 	                                                                  : cfg->window_ns;
@@ -825,6 +984,9 @@ static int finish(struct sim_result *res)
 	}
 	free(S.threads);
 	free(S.elig);
+	free(S.heap);
+	free(S.cand);
+	free(S.dfs);
 	memset(&S, 0, sizeof S);
 	arch_stack_release_all();
 	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION ||
