@@ -51,6 +51,11 @@ int64_t gs_goid(void);
 /* time.Sleep(ns). */
 void gs_sleep(int64_t ns);
 
+/* The monotonic clock in ns (Go's nanotime, time.Now's monotonic
+ * reading): the calling M's virtual clock in the simulator, where
+ * reading it costs what a clock read costs. */
+int64_t gs_nanotime(void);
+
 /* A blocking system call that takes ns (entersyscall ... exitsyscall). */
 void gs_syscall(int64_t ns);
 

@@ -2592,6 +2592,11 @@ void gs_sleep(int64_t ns)
 	rt_timeSleep(ns);
 }
 
+int64_t gs_nanotime(void)
+{
+	return plat_nanotime();
+}
+
 void gs_syscall(int64_t ns)
 {
 	rt_syscall(ns);

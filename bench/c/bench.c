@@ -102,3 +102,8 @@ void bench_report(const char *name, double value, const char *unit)
 {
 	printf("%s %.2f %s\n", name, value, unit);
 }
+
+void bench_metric(const char *workload, const char *metric, double value, const char *unit)
+{
+	printf("%s.%s %.6g %s\n", workload, metric, value, unit);
+}

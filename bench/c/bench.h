@@ -45,4 +45,8 @@ int64_t bench_rss(void);
 /* Print the line scripts/bench reads: "name value unit". */
 void bench_report(const char *name, double value, const char *unit);
 
+/* Print one figure of a fidelity workload (scripts/fidelity):
+ * "workload.metric value unit", value with six significant digits. */
+void bench_metric(const char *workload, const char *metric, double value, const char *unit);
+
 #endif

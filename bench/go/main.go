@@ -6,7 +6,8 @@
 //	bench [-n N] [-procs P] [-work NS] WORKLOAD
 //
 // WORKLOAD is one of spawn-exit, pingpong, gosched, spawn-tree, fanout,
-// parked (one file each, named as its C twin in bench/c/).  -n is the size
+// parked (one file each, named as its C twin in bench/c/), or one of
+// scripts/fidelity's workloads (fidelity.go).  -n is the size
 // of the repetition (its meaning is per workload; 0 takes the workload's
 // default), -procs GOMAXPROCS (default: the number of CPUs, Go's own
 // default, except gosched: 2), -work the CPU each fanout worker burns.
@@ -69,9 +70,9 @@ func main() {
 	n := flag.Int("n", 0, "size of the repetition (0: the workload's default)")
 	procs := flag.Int("procs", 0, "GOMAXPROCS (0: the workload's default)")
 	flag.Usage = func() {
-		names := make([]string, len(workloads))
-		for i, w := range workloads {
-			names[i] = w.name
+		var names []string
+		for _, w := range append(workloads, fidelityWorkloads...) {
+			names = append(names, w.name)
 		}
 		fmt.Fprintf(os.Stderr, "usage: bench [-n N] [-procs P] [-work NS] WORKLOAD\n"+
 			"WORKLOAD: %s\n", strings.Join(names, ", "))
@@ -82,7 +83,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	for _, w := range workloads {
+	for _, w := range append(workloads, fidelityWorkloads...) {
 		if w.name != flag.Arg(0) {
 			continue
 		}
