@@ -236,4 +236,30 @@ int64_t tr_trace_first_diff(const struct tr_trace *a, const struct tr_trace *b);
 void tr_print_divergence(FILE *f, const struct tr_trace *a, const char *label_a,
                          const struct tr_trace *b, const char *label_b, uint64_t k);
 
+/* ====================================================================
+ * Reading a failing run (story.c, coverage.c; docs/exploration.md).
+ * ==================================================================== */
+
+/* One event as a sentence ("g7 running -> runnable (preempted)",
+ * "steals 2 goroutine(s) from P1, its runnext"); a kind without a
+ * sentence is rendered as tr_event_render does. */
+void tr_event_sentence(char *buf, size_t len, const struct rt_event *ev);
+/* The last per_m events of each M, as sentences, then the G/M/P state
+ * the whole trace leaves behind.  0, or -1 (out of memory, write error). */
+int tr_story_print(FILE *f, const struct tr_trace *t, int per_m);
+
+/* The rare scheduler states a sweep reports: each is the events of one
+ * kind, optionally with obj ('o'), a or b compared ('=', '>', '<') to a
+ * value (field 0: every event of the kind). */
+struct tr_coverage_row {
+	const char *name, *help;
+	int32_t kind;
+	char field, op;
+	int64_t value;
+};
+#define TR_NCOVERAGE 16
+extern const struct tr_coverage_row tr_coverage[TR_NCOVERAGE];
+/* Count ev in every row it matches. */
+void tr_coverage_add(uint64_t counts[TR_NCOVERAGE], const struct rt_event *ev);
+
 #endif
