@@ -16,4 +16,8 @@ extern const struct cli_command cli_cmd_show;
 extern const struct cli_command cli_cmd_diff;
 extern const struct cli_command cli_cmd_replay;
 
+/* Bug hunting (cli/explore.c, docs/exploration.md). */
+extern const struct cli_command cli_cmd_explore;
+extern const struct cli_command cli_cmd_merge;
+
 #endif

@@ -810,6 +810,13 @@ static int cmd_replay(struct cli_opts *o)
 
 	tr_trace_init(&t);
 	tr_trace_init(&rt);
+	struct stat sb;
+	char dbpath[4096];
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		/* A failure's folder, as `gsched explore` leaves it. */
+		snprintf(dbpath, sizeof dbpath, "%s/run.db", path);
+		path = dbpath;
+	}
 	if (tr_db_open(path, &db, err, sizeof err) != 0 ||
 	    tr_db_read_run(db, o->run, &h, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched replay: %s\n", err);
@@ -917,13 +924,15 @@ out:
 const struct cli_command cli_cmd_replay = {
         .name = "replay",
         .fn = cmd_replay,
-        .args = "DB",
+        .args = "DB|DIR",
         .min_args = 1,
         .max_args = 1,
-        .missing = "missing DB (a gsched database)",
+        .missing = "missing DB (a gsched database) or DIR (a failure's folder)",
         .flags = CLI_F(CLI_RUN) | CLI_F(CLI_CONTINUE),
-        .summary = "re-run a database's run from its stored schedule",
-        .about = "Re-runs run N of the database DB (default: its last run) from what the file\n"
+        .summary = "re-run a database's run, or a failure `gsched explore` kept, from its stored "
+                   "schedule",
+        .about = "Re-runs run N of the database DB (default: its last run), or the failure in\n"
+                 "DIR (a folder `gsched explore` wrote: DIR/run.db), from what the file\n"
                  "stores: the scenario text, seed, strategy, window, policies, limits and the\n"
                  "decision list (schedule), and compares the trace hash with the recorded one.\n"
                  "If the scheduler changed so that a recorded decision no longer applies, the\n"

@@ -45,7 +45,7 @@ const struct cli_choice cli_backends[] = {
 
 #define AT(f) offsetof(struct cli_opts, f)
 
-_Static_assert(CLI_NFLAGS <= 32, "a command's flags are a uint32_t mask of CLI_F bits");
+_Static_assert(CLI_NFLAGS <= 64, "a command's flags are a uint64_t mask of CLI_F bits");
 
 const struct cli_flag cli_flags[CLI_NFLAGS] = {
         [CLI_SEED] = {.name = "seed",
@@ -141,6 +141,41 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                           .help = "when the replay departs from its schedule, go on drawing "
                                   "decisions from the seed and report the final status and "
                                   "hash"},
+        [CLI_SEEDS] = {.name = "seeds",
+                       .arg = CLI_ARG_STRING,
+                       .offset = AT(seeds),
+                       .metavar = "A..B",
+                       .help = "the seeds to run, A to B inclusive"},
+        [CLI_JOBS] = {.name = "jobs",
+                      .short_name = 'j',
+                      .arg = CLI_ARG_COUNT,
+                      .offset = AT(jobs),
+                      .metavar = "N",
+                      .def = "one per core",
+                      .help = "worker processes"},
+        [CLI_OUT] = {.name = "out",
+                     .arg = CLI_ARG_STRING,
+                     .offset = AT(out),
+                     .metavar = "DIR",
+                     .def = "gsched-explore for explore; none for merge",
+                     .help = "the folder for the summary and one folder per failing seed"},
+        [CLI_STOP_AT_FIRST] = {.name = "stop-at-first",
+                               .arg = CLI_ARG_SWITCH,
+                               .offset = AT(stop_at_first),
+                               .help = "stop at the first failure: the smallest failing seed "
+                                       "of the range, whatever -j"},
+        [CLI_KEEP_GOING] = {.name = "keep-going",
+                            .arg = CLI_ARG_SWITCH,
+                            .offset = AT(keep_going),
+                            .help = "run every seed of the range, whatever fails (the "
+                                    "default)"},
+        [CLI_SHARD] = {.name = "shard",
+                       .arg = CLI_ARG_STRING,
+                       .offset = AT(shard),
+                       .metavar = "I/N",
+                       .def = "1/1",
+                       .help = "run only block I (1..N) of the range cut into N contiguous "
+                               "blocks, for spreading a sweep over machines"},
         [CLI_HELP] = {.name = "help",
                       .short_name = 'h',
                       .arg = CLI_ARG_SWITCH,

@@ -64,6 +64,11 @@ struct cli_opts {
 	const char *name, *dir;    /* record: the golden's name and folder (NULL: defaults) */
 	int64_t run, run_a, run_b; /* show, replay, diff: run ids (0: the file's last) */
 	bool replay_continue;      /* replay --continue: on departure, go on from the seed */
+	const char *seeds;         /* explore --seeds A..B (explore.c parses it) */
+	int64_t jobs;              /* explore -j: worker processes (0: one per core) */
+	const char *out;           /* explore, merge: the output folder */
+	bool stop_at_first, keep_going;
+	const char *shard; /* explore --shard I/N */
 	bool help;
 
 	/* Set by the parser: the command, its positional arguments in
@@ -71,7 +76,7 @@ struct cli_opts {
 	const struct cli_command *cmd;
 	char **args;
 	int nargs;
-	uint32_t given;
+	uint64_t given;
 
 	/* Set by callers of cli_run, never by a flag. */
 	struct tr_sink *sink;              /* sees every event; the caller finishes and closes it */
@@ -100,14 +105,24 @@ enum cli_flag_id {
 	CLI_RUN_A,
 	CLI_RUN_B,
 	CLI_CONTINUE,
+	CLI_SEEDS,
+	CLI_JOBS,
+	CLI_OUT,
+	CLI_STOP_AT_FIRST,
+	CLI_KEEP_GOING,
+	CLI_SHARD,
 	CLI_HELP, /* every command takes it */
 	CLI_NFLAGS
 };
-#define CLI_F(id) (1u << (id))
+#define CLI_F(id) (UINT64_C(1) << (id))
 /* The flags that shape a run's event stream. */
 #define CLI_RUN_FLAGS                                                                              \
 	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_STRATEGY) | CLI_F(CLI_BACKEND) |          \
 	 CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) | CLI_F(CLI_POLICY))
+/* The flags of a sweep (explore) on top of those. */
+#define CLI_EXPLORE_FLAGS                                                                          \
+	(CLI_F(CLI_SEEDS) | CLI_F(CLI_JOBS) | CLI_F(CLI_OUT) | CLI_F(CLI_STOP_AT_FIRST) |          \
+	 CLI_F(CLI_KEEP_GOING) | CLI_F(CLI_SHARD))
 
 /* How a flag's value is parsed, and the type of its field. */
 enum cli_arg {
@@ -142,8 +157,8 @@ struct cli_command {
 	const char *args;              /* positional synopsis: "SCENARIO", "[PATH...]" */
 	int min_args, max_args;        /* max_args < 0: any number */
 	const char *missing;           /* the message when fewer than min_args are given */
-	uint32_t flags;                /* CLI_F bits of the flags it takes (--help: always) */
-	uint32_t required;             /* of those, the ones it cannot do without */
+	uint64_t flags;                /* CLI_F bits of the flags it takes (--help: always) */
+	uint64_t required;             /* of those, the ones it cannot do without */
 	const char *summary;           /* its line in `gsched --help` */
 	const char *about;             /* --help: the text before the options */
 	const char *after;             /* --help: the text after them (exit status) */

@@ -217,8 +217,8 @@ END_TEST
 
 /* ---- the conventions every command shares ---- */
 
-static const char *const commands[] = {"run",  "list", "record", "check", "bless",
-                                       "show", "diff", "replay", "help"};
+static const char *const commands[] = {"run",  "list",   "record",  "check", "bless", "show",
+                                       "diff", "replay", "explore", "merge", "help"};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 /* The long flags a command's --help lists ("  --seed N   ..."), with
@@ -481,9 +481,13 @@ START_TEST(test_docs_name_every_flag)
 	static const struct {
 		const char *cmd, *doc;
 	} docs[] = {
-	        {"run", "README.md"},         {"record", "docs/golden.md"},
-	        {"show", "docs/golden.md"},   {"diff", "docs/golden.md"},
+	        {"run", "README.md"},
+	        {"record", "docs/golden.md"},
+	        {"show", "docs/golden.md"},
+	        {"diff", "docs/golden.md"},
 	        {"replay", "docs/golden.md"},
+	        {"explore", "docs/exploration.md"},
+	        {"merge", "docs/exploration.md"},
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		char path[512];

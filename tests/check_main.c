@@ -25,6 +25,7 @@ static const struct {
         {"golden", make_golden_suite},
         {"audit", make_audit_suite},
         {"port", make_port_suite},
+        {"explore", make_explore_suite},
 };
 
 int main(int argc, char **argv)

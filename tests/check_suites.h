@@ -16,6 +16,7 @@ Suite *make_lang_suite(void);
 Suite *make_golden_suite(void);
 Suite *make_audit_suite(void);
 Suite *make_port_suite(void);
+Suite *make_explore_suite(void);
 
 /* Paths the tests need, set by CMake. */
 #ifndef GSCHED_BINARY

@@ -1,0 +1,384 @@
+/*
+ * check_explore.c - bug hunting end to end: `gsched explore` finds the
+ * seeds `gsched run` fails on, whatever -j; --stop-at-first reports the
+ * smallest; each failure's folder replays with the same hash; shards
+ * merged equal the whole sweep (also through GNU parallel when it is
+ * installed); the schedule string round-trips; every event kind has a
+ * sentence in the story; docs/exploration.md lists the coverage rows.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "explore.h"
+#include "tr.h"
+
+#define RACE GSCHED_SOURCE_DIR "/tests/data/explore/close-race.json"
+
+static char out[1 << 18];
+
+static int gsched(const char *fmt, ...)
+{
+	char args[2048], cmd[2400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", GSCHED_BINARY, args);
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(out, 1, sizeof out - 1, f);
+	out[n] = 0;
+	char sink[4096];
+	while (fread(sink, 1, sizeof sink, f) > 0)
+		;
+	int st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char dir[64];
+
+static void make_dir(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/gsched-explore-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* The seeds in lo..hi that `gsched run` fails on (in-process, through the
+ * same judge explore uses), as a bit per seed. */
+static uint64_t failing_seeds(uint64_t lo, uint64_t hi, bool inf)
+{
+	struct cli_opts o;
+	char err[512];
+	uint64_t mask = 0;
+	cli_opts_init(&o);
+	o.scenario = RACE;
+	o.window_ns = inf ? SIM_WINDOW_INF : 0;
+	for (uint64_t s = lo; s <= hi; s++) {
+		struct ex_run r;
+		o.seed = s;
+		ck_assert_int_eq(ex_run_one(&o, NULL, &r, NULL, err, sizeof err), 0);
+		if (r.rc == 1) {
+			ck_assert_str_eq(r.oracle, "panic: send on closed channel");
+			mask |= UINT64_C(1) << (s - lo);
+		}
+	}
+	return mask;
+}
+
+/* The seeds explore reported as FAIL lines, or kept as folders. */
+static uint64_t kept_seeds(uint64_t lo, uint64_t hi)
+{
+	uint64_t mask = 0;
+	for (uint64_t s = lo; s <= hi; s++) {
+		char p[256];
+		struct stat sb;
+		snprintf(p, sizeof p, "%s/%" PRIu64 "/run.db", dir, s);
+		if (stat(p, &sb) == 0)
+			mask |= UINT64_C(1) << (s - lo);
+	}
+	return mask;
+}
+
+START_TEST(test_sweep_finds_what_run_finds)
+{
+	uint64_t want = failing_seeds(1, 30, true);
+	ck_assert_uint_ne(want, 0);
+	ck_assert_uint_ne(want, (UINT64_C(1) << 30) - 1); /* some seeds pass */
+	int nfail = __builtin_popcountll(want);
+	for (int j = 1; j <= 3; j += 2) {
+		make_dir();
+		ck_assert_int_eq(gsched("explore %s --window inf --seeds 1..30 -j %d --out %s",
+		                        RACE, j, dir),
+		                 1);
+		char line[128];
+		snprintf(line, sizeof line, "failures      %d of 30 seeds", nfail);
+		ck_assert_msg(strstr(out, line), "-j %d: %s", j, out);
+		ck_assert_ptr_nonnull(strstr(out, "panic: send on closed channel"));
+		snprintf(line, sizeof line, "%d failing seeds re-run: %d gave the same hash", nfail,
+		         nfail);
+		ck_assert_msg(strstr(out, line), "%s", out);
+		ck_assert_uint_eq(kept_seeds(1, 30), want);
+		/* the first failure's schedule is printed on one line */
+		ck_assert_ptr_nonnull(strstr(out, "  schedule gs1:"));
+		remove_dir();
+	}
+	/* a clean sweep exits 0 and says what it exercised */
+	ck_assert_uint_eq(failing_seeds(1, 30, false), 0);
+	make_dir();
+	ck_assert_int_eq(gsched("explore %s --seeds 1..30 --out %s", RACE, dir), 0);
+	ck_assert_ptr_nonnull(strstr(out, "failures      none in 30 seeds"));
+	ck_assert_ptr_nonnull(strstr(out, "  needspinning-set"));
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_stop_at_first)
+{
+	uint64_t want = failing_seeds(10, 40, true);
+	ck_assert_uint_ne(want, 0);
+	uint64_t first = 10 + (uint64_t)__builtin_ctzll(want);
+	for (int j = 1; j <= 4; j *= 2) {
+		make_dir();
+		ck_assert_int_eq(gsched("explore %s --window inf --seeds 10..40 -j %d --out %s "
+		                        "--stop-at-first",
+		                        RACE, j, dir),
+		                 1);
+		char line[128];
+		snprintf(line, sizeof line, "first failure seed %" PRIu64 " (stopped", first);
+		ck_assert_msg(strstr(out, line), "-j %d: %s", j, out);
+		snprintf(line, sizeof line, "seeds run     %" PRIu64 " in", first - 10 + 1);
+		ck_assert_msg(strstr(out, line), "-j %d: %s", j, out);
+		remove_dir();
+	}
+}
+END_TEST
+
+START_TEST(test_failure_folder)
+{
+	make_dir();
+	ck_assert_int_eq(
+	        gsched("explore %s --window inf --seeds 1..30 --out %s --stop-at-first", RACE, dir),
+	        1);
+	uint64_t first = (uint64_t)__builtin_ctzll(failing_seeds(1, 30, true)) + 1;
+	char p[256];
+	snprintf(p, sizeof p, "%s/%" PRIu64 "/story", dir, first);
+	const char *story = slurp(p);
+	ck_assert_ptr_nonnull(strstr(story, "panic: send on closed channel"));
+	ck_assert_ptr_nonnull(strstr(story, "(the re-run gave the same)"));
+	ck_assert_ptr_nonnull(strstr(story, "The last 6 transitions of each M"));
+	ck_assert_ptr_nonnull(strstr(story, "VIOLATION: send on closed channel"));
+	ck_assert_ptr_nonnull(strstr(story, "G/M/P state after the last event"));
+	snprintf(p, sizeof p, "%s/%" PRIu64 "/schedule", dir, first);
+	char *sched = strdup(slurp(p));
+	ck_assert_int_eq(strncmp(sched, "gs1:", 4), 0);
+	/* the string holds the database's schedule */
+	struct sim_decision *d;
+	size_t n;
+	char err[256];
+	ck_assert_int_eq(ex_schedule_parse(sched, &d, &n, err, sizeof err), 0);
+	ck_assert_uint_gt(n, 0);
+	free(d);
+	free(sched);
+	/* replay DIR reproduces it */
+	ck_assert_int_eq(gsched("replay %s/%" PRIu64, dir, first), 0);
+	ck_assert_msg(strstr(out, "reproduced: hash"), "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "panic)"));
+	remove_dir();
+}
+END_TEST
+
+static void strip_volatile(char *json)
+{
+	/* elapsed_s, workers and shard differ between a sweep and a merge */
+	static const char *const keys[] = {"\"elapsed_s\":", "\"workers\":", "\"shard\":"};
+	for (size_t k = 0; k < 3; k++) {
+		char *p = strstr(json, keys[k]);
+		ck_assert_ptr_nonnull(p);
+		char *e = strchr(p, '\n');
+		ck_assert_ptr_nonnull(e);
+		memmove(p, e, strlen(e) + 1);
+	}
+}
+
+START_TEST(test_shards_merge)
+{
+	make_dir();
+	ck_assert_int_eq(gsched("explore %s --window inf --seeds 1..23 --out %s/all", RACE, dir),
+	                 1);
+	char p[256];
+	snprintf(p, sizeof p, "%s/all/summary.json", dir);
+	char *whole = strdup(slurp(p));
+	for (int i = 1; i <= 3; i++)
+		gsched("explore %s --window inf --seeds 1..23 --shard %d/3 --out %s/sh -j 1", RACE,
+		       i, dir);
+	/* a shard missing is named */
+	ck_assert_int_eq(
+	        gsched("merge %s/sh/summary-1-of-3.json %s/sh/summary-3-of-3.json", dir, dir), 1);
+	ck_assert_msg(strstr(out, "shards        2 of 3, MISSING: 2"), "%s", out);
+	ck_assert_int_eq(gsched("merge %s/sh/summary-3-of-3.json %s/sh/summary-1-of-3.json "
+	                        "%s/sh/summary-2-of-3.json --out %s/merged",
+	                        dir, dir, dir, dir),
+	                 1);
+	snprintf(p, sizeof p, "%s/merged/summary.json", dir);
+	char *merged = strdup(slurp(p));
+	strip_volatile(whole);
+	strip_volatile(merged);
+	ck_assert_str_eq(whole, merged);
+	/* not a shard of the same sweep */
+	gsched("explore %s --seeds 1..23 --shard 2/3 --out %s/other -j 1", RACE, dir);
+	ck_assert_int_eq(
+	        gsched("merge %s/sh/summary-1-of-3.json %s/other/summary-2-of-3.json", dir, dir),
+	        2);
+	ck_assert_msg(strstr(out, "$.window: '0' is not the 'inf'"), "%s", out);
+	ck_assert_int_eq(
+	        gsched("merge %s/sh/summary-1-of-3.json %s/sh/summary-1-of-3.json", dir, dir), 2);
+	ck_assert_ptr_nonnull(strstr(out, "shard 1/3 given twice"));
+	ck_assert_int_eq(gsched("merge %s", RACE), 2);
+	ck_assert_ptr_nonnull(strstr(out, "expected a summary of `gsched explore`"));
+
+	/* the recipe of docs/exploration.md, when GNU parallel is here */
+	if (system("parallel --version >/dev/null 2>&1") == 0) {
+		char cmd[1024];
+		snprintf(cmd, sizeof cmd,
+		         "seq 1 3 | parallel -j 2 '%s' explore %s --window inf --seeds 1..23 "
+		         "--shard {}/3 -j 1 --out %s/par '>' /dev/null",
+		         GSCHED_BINARY, RACE, dir);
+		ck_assert_int_ne(system(cmd), -1);
+		ck_assert_int_eq(
+		        gsched("merge %s/par/summary-1-of-3.json %s/par/summary-2-of-3.json "
+		               "%s/par/summary-3-of-3.json --out %s/parm",
+		               dir, dir, dir, dir),
+		        1);
+		snprintf(p, sizeof p, "%s/parm/summary.json", dir);
+		char *par = strdup(slurp(p));
+		strip_volatile(par);
+		ck_assert_str_eq(whole, par);
+		free(par);
+	}
+	free(whole);
+	free(merged);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(test_bad_usage)
+{
+	ck_assert_int_eq(gsched("explore %s --seeds 5..1", RACE), 2);
+	ck_assert_ptr_nonnull(strstr(out, "gsched explore: --seeds: expected A..B with A <= B"));
+	ck_assert_int_eq(gsched("explore %s --seeds 5", RACE), 2);
+	ck_assert_int_eq(gsched("explore %s", RACE), 2);
+	ck_assert_ptr_nonnull(strstr(out, "gsched explore: missing --seeds A..B"));
+	ck_assert_int_eq(gsched("explore %s --seeds 1..5 --shard 0/3", RACE), 2);
+	ck_assert_ptr_nonnull(strstr(out, "--shard: expected I/N with 1 <= I <= N"));
+	ck_assert_int_eq(gsched("explore %s --seeds 1..5 --shard 4/3", RACE), 2);
+	ck_assert_int_eq(gsched("explore %s --seeds 1..5 --stop-at-first --keep-going", RACE), 2);
+	ck_assert_int_eq(gsched("explore no-such-scenario --seeds 1..5"), 2);
+	ck_assert_int_eq(gsched("merge"), 2);
+}
+END_TEST
+
+START_TEST(test_schedule_string)
+{
+	struct sim_decision d[] = {{2, 0},   {2, 1},  {3, 2},     {15, 14},
+	                           {16, 15}, {17, 0}, {300, 299}, {2, 1}};
+	size_t n = sizeof d / sizeof d[0];
+	char *s = ex_schedule_format(d, n);
+	ck_assert_int_eq(strncmp(s, "gs1:8:", 6), 0);
+	struct sim_decision *back;
+	size_t nb;
+	char err[256];
+	ck_assert_int_eq(ex_schedule_parse(s, &back, &nb, err, sizeof err), 0);
+	ck_assert_uint_eq(nb, n);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(back[i].n, d[i].n);
+		ck_assert_uint_eq(back[i].pick, d[i].pick);
+	}
+	free(back);
+	/* up to 15 threads, one byte a decision: 4 decisions, 6 base64 chars */
+	char *small = ex_schedule_format(d, 4);
+	ck_assert_str_eq(small + strlen("gs1:4:"), "AAEEdg");
+	free(small);
+	ck_assert_int_eq(ex_schedule_parse("gs2:1:AA", &back, &nb, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "starting with gs1:"));
+	ck_assert_int_eq(ex_schedule_parse("gs1:3:AA", &back, &nb, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "does not hold exactly 3 decisions"));
+	ck_assert_int_eq(ex_schedule_parse("gs1:1:A*", &back, &nb, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is not base64url"));
+	ck_assert_int_eq(ex_schedule_parse("gs1:0:", &back, &nb, err, sizeof err), 0);
+	ck_assert_uint_eq(nb, 0);
+	free(back);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_every_kind_has_a_sentence)
+{
+	for (int k = 1; k < RT_EV__COUNT; k++) {
+		if (k == RT_EV_MEXIT_UNUSED)
+			continue;
+		struct rt_event ev = {.t_ns = 5,
+		                      .m = 1,
+		                      .p = 0,
+		                      .g = 3,
+		                      .kind = k,
+		                      .obj = 2,
+		                      .a = 1,
+		                      .b = 1,
+		                      .detail = "why"};
+		char s[300], line[300];
+		tr_event_sentence(s, sizeof s, &ev);
+		tr_event_render(line, sizeof line, 0, &ev);
+		ck_assert_msg(strcmp(s, line) != 0,
+		              "event kind %s has no sentence in traces/story.c", rt_evkind_name[k]);
+	}
+}
+END_TEST
+
+/* docs/exploration.md's coverage table lists exactly tr_coverage[]. */
+START_TEST(test_docs_coverage_rows)
+{
+	const char *doc = slurp(GSCHED_SOURCE_DIR "/docs/exploration.md");
+	const char *table = strstr(doc, "| state | event | what it means |");
+	ck_assert_ptr_nonnull(table);
+	int rows = 0;
+	for (const char *l = strchr(table, '\n') + 1; strncmp(l, "| ", 2) == 0 || *l == '|';
+	     l = strchr(l, '\n') + 1) {
+		if (strncmp(l, "|---", 4) == 0)
+			continue;
+		char name[64];
+		ck_assert_int_eq(sscanf(l, "| `%63[^`]`", name), 1);
+		bool found = false;
+		for (int i = 0; i < TR_NCOVERAGE; i++)
+			found |= strcmp(tr_coverage[i].name, name) == 0;
+		ck_assert_msg(found, "docs/exploration.md lists %s, which tr_coverage[] has not",
+		              name);
+		rows++;
+	}
+	ck_assert_int_eq(rows, TR_NCOVERAGE);
+}
+END_TEST
+
+Suite *make_explore_suite(void)
+{
+	Suite *s = suite_create("explore");
+	TCase *tc = tcase_create("explore");
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_schedule_string);
+	tcase_add_test(tc, test_every_kind_has_a_sentence);
+	tcase_add_test(tc, test_docs_coverage_rows);
+	tcase_add_test(tc, test_bad_usage);
+	tcase_add_test(tc, test_sweep_finds_what_run_finds);
+	tcase_add_test(tc, test_stop_at_first);
+	tcase_add_test(tc, test_failure_folder);
+	tcase_add_test(tc, test_shards_merge);
+	suite_add_tcase(s, tc);
+	return s;
+}
