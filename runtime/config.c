@@ -24,6 +24,9 @@ const struct rt_policy rt_policies[] = {
         {"nosysmon", RT_POLICY_BOOL, FIELD(nosysmon), 0, 0, 1, NULL,
          "run without sysmon (as Go on wasm): no retake from syscalls, no "
          "preemption by time"},
+        {"injectglist-wakep", RT_POLICY_BOOL, FIELD(injectglistwakep), 0, 0, 1, NULL,
+         "Go 1.22's injectglist: end with wakep() in case a P went idle after "
+         "npidle was read (golang/go#63555); Go 1.21 does not"},
 };
 const size_t rt_npolicies = sizeof rt_policies / sizeof rt_policies[0];
 

@@ -23,9 +23,10 @@
 /* Every policy's value is an int64_t field; booleans are 0 or 1, enums
  * an index into the row's names. */
 struct rt_config {
-	int64_t randomize;       /* Go's randomizeScheduler (-race builds) */
-	int64_t asyncpreemptoff; /* GODEBUG=asyncpreemptoff=1 */
-	int64_t nosysmon;        /* no sysmon thread (as on wasm) */
+	int64_t randomize;        /* Go's randomizeScheduler (-race builds) */
+	int64_t asyncpreemptoff;  /* GODEBUG=asyncpreemptoff=1 */
+	int64_t nosysmon;         /* no sysmon thread (as on wasm) */
+	int64_t injectglistwakep; /* Go 1.22: injectglist ends with wakep (golang/go#63555) */
 };
 
 enum rt_policy_type {

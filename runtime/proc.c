@@ -2260,13 +2260,12 @@ static void injectglist(struct gList *glist)
 		rt_runqputbatch(pp, &q, qsize);
 	rt_trace(RT_EV_INJECTGLIST, total, started, 0, NULL);
 
-	/* Some P's might have become idle after we loaded sched.npidle but
-	 * before any goroutines were added to the queue, which could lead to
-	 * idle P's when there is work available in the global queue.
-	 * Calling wakep() here is the best bet, it will do nothing in the
-	 * common case (no racing on sched.npidle), while it could wake one
-	 * more P to execute G's. */
-	rt_wakep();
+	/* Go 1.21 ends here.  Go 1.22 (policy injectglist-wakep) also wakes
+	 * a P: some P may have gone idle after npidle was read, leaving work
+	 * on the global queue with an idle P; wakep does nothing in the
+	 * common case and may start one more M. */
+	if (rt_cfg.injectglistwakep)
+		rt_wakep();
 }
 
 /* injectglist's startIdle: start up to n idle Ps with Ms. */

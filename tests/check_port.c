@@ -87,12 +87,84 @@ START_TEST(test_goschedImpl_wakes_no_p)
 }
 END_TEST
 
+/* The next event of the M that emitted ev[i], or m->n if none. */
+static size_t next_of_m(const struct memsink *m, size_t i)
+{
+	size_t j = i + 1;
+	while (j < m->n && m->ev[j].m != m->ev[i].m)
+		j++;
+	return j;
+}
+
+/* ---- injectglist ---- */
+
+#define IO_G 40
+
+static void io_worker(void *arg)
+{
+	intptr_t k = (intptr_t)arg;
+	for (int i = 0; i < 4; i++) {
+		gs_iowait(20000 + 7919 * ((k * 5 + i) % 13));
+		gs_spend(3000);
+	}
+}
+
+static void io_main(void *unused)
+{
+	(void)unused;
+	for (intptr_t k = 0; k < IO_G; k++)
+		gs_go(io_worker, (void *)k);
+}
+
+/* Go 1.21's injectglist ends once the gs are on the run queues; the
+ * wakep() after them came with Go 1.22 (golang/go#63555), which the
+ * policy injectglist-wakep restores.  By default no INJECTGLIST event is
+ * followed by a WAKEP from the same M; with the policy some are. */
+static size_t wakeps_after_injectglist(bool policy, size_t *injected)
+{
+	size_t after = 0;
+	struct rt_config rc;
+	rt_config_default(&rc);
+	rc.injectglistwakep = policy;
+	for (int w = 0; w < 2; w++) {
+		for (uint64_t seed = 1; seed <= 6; seed++) {
+			struct memsink m;
+			memsink_init(&m);
+			struct sim_config cfg = {
+			        .seed = seed, .window_ns = windows[w], .sink = &m.base, .rt = &rc};
+			struct sim_result res;
+			sim_run_program(&cfg, 1 + (int32_t)(seed % 4), io_main, NULL, &res);
+			ck_complete(res, seed, windows[w]);
+			for (size_t i = 0; i < m.n; i++) {
+				if (m.ev[i].kind != RT_EV_INJECTGLIST)
+					continue;
+				(*injected)++;
+				size_t j = next_of_m(&m, i);
+				if (j < m.n && m.ev[j].kind == RT_EV_WAKEP)
+					after++;
+			}
+			memsink_free(&m);
+		}
+	}
+	return after;
+}
+
+START_TEST(test_injectglist_no_trailing_wakep)
+{
+	size_t injected = 0;
+	ck_assert_uint_eq(wakeps_after_injectglist(false, &injected), 0);
+	ck_assert_uint_gt(injected, 0);
+	ck_assert_uint_gt(wakeps_after_injectglist(true, &injected), 0);
+}
+END_TEST
+
 Suite *make_port_suite(void)
 {
 	Suite *s = suite_create("port");
 	TCase *tc = tcase_create("go121");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_goschedImpl_wakes_no_p);
+	tcase_add_test(tc, test_injectglist_no_trailing_wakep);
 	suite_add_tcase(s, tc);
 	return s;
 }
