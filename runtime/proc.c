@@ -1119,22 +1119,10 @@ top:;
 		 * decremented without rechecking, so every M must recheck to
 		 * be safe. */
 
-		/* Check global and P runqueues again. */
-		plat_lock(&rt_sched.lock);
-		if (rt_sched.runqsize != 0) {
-			struct p *pp2 = pidlegetSpinning(NULL);
-			if (pp2 != NULL) {
-				gp = rt_globrunqget(pp2, 0);
-				if (gp == NULL)
-					rt_throw("global runq empty with non-zero runqsize");
-				plat_unlock(&rt_sched.lock);
-				acquirep(pp2);
-				becomeSpinning(mp);
-				return gp;
-			}
-		}
-		plat_unlock(&rt_sched.lock);
-
+		/* Check all runqueues once again: the per-P ones only, as in
+		 * Go 1.21, whose submitters to the global queue are not
+		 * sloppy about waking an M (later releases also recheck the
+		 * global queue here). */
 		struct p *pp2 = checkRunqsNoP(allpSnapshot, nallp, idlepMaskSnapshot);
 		if (pp2 != NULL) {
 			acquirep(pp2);

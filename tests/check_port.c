@@ -158,6 +158,71 @@ START_TEST(test_injectglist_no_trailing_wakep)
 }
 END_TEST
 
+/* ---- findRunnable ---- */
+
+static struct {
+	int done;
+} yl;
+
+static void yielder(void *unused)
+{
+	(void)unused;
+	while (!yl.done) {
+		gs_spend(500);
+		gs_gosched();
+	}
+}
+
+static void napper(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < 200; i++) {
+		gs_sleep(20000);
+		gs_spend(500);
+	}
+	yl.done = 1;
+}
+
+static void sys_main(void *unused)
+{
+	(void)unused;
+	yl.done = 0;
+	gs_go(yielder, NULL);
+	gs_go(napper, NULL);
+}
+
+/* After dropping nmspinning, Go 1.21's findRunnable rechecks the per-P
+ * run queues only (checkRunqsNoP); taking a P to run a g straight from
+ * the global queue there is a later release's.  So every globrunqget is
+ * made by an M that holds its P.  A yielder keeps putting itself on the
+ * global queue while a napper's P keeps going idle: the later release's
+ * recheck took the yielder from there, without a P, in most runs. */
+START_TEST(test_findRunnable_no_global_recheck)
+{
+	size_t gets = 0;
+	for (int w = 0; w < 2; w++) {
+		for (uint64_t seed = 1; seed <= 6; seed++) {
+			struct memsink m;
+			memsink_init(&m);
+			struct sim_result res;
+			run(sys_main, NULL, 2 + (int32_t)(seed % 2), seed, windows[w], &m, &res);
+			ck_complete(res, seed, windows[w]);
+			for (size_t i = 0; i < m.n; i++) {
+				if (m.ev[i].kind != RT_EV_GLOBRUNQGET)
+					continue;
+				gets++;
+				ck_assert_msg(m.ev[i].p >= 0,
+				              "seed %llu window %lld: event %zu: globrunqget "
+				              "without a P",
+				              (unsigned long long)seed, (long long)windows[w], i);
+			}
+			memsink_free(&m);
+		}
+	}
+	ck_assert_uint_gt(gets, 0);
+}
+END_TEST
+
 Suite *make_port_suite(void)
 {
 	Suite *s = suite_create("port");
@@ -165,6 +230,7 @@ Suite *make_port_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_goschedImpl_wakes_no_p);
 	tcase_add_test(tc, test_injectglist_no_trailing_wakep);
+	tcase_add_test(tc, test_findRunnable_no_global_recheck);
 	suite_add_tcase(s, tc);
 	return s;
 }
