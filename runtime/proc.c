@@ -844,13 +844,16 @@ struct randomEnum rt_randomOrder_start(const struct randomOrder *ord, uint32_t i
 /* stealWork attempts to steal a runnable goroutine or timer from any P.
  * If newWork is true, new work may have been readied.  If now is not 0
  * it is the current time; *now is updated, and *pollUntil is lowered to
- * the earliest timer seen. */
-static struct g *stealWork(int64_t *now, int64_t *pollUntil, bool *newWork)
+ * the earliest timer seen.  *inheritTime tells whether the g returned
+ * inherits the current time slice (a g a stolen timer readied into our
+ * runnext does, as runqget says). */
+static struct g *stealWork(int64_t *now, int64_t *pollUntil, bool *newWork, bool *inheritTime)
 {
 	struct p *pp = plat_getg()->m->p;
 	bool ranTimer = false;
 	enum { stealTries = 4 };
 	*newWork = false;
+	*inheritTime = false;
 	for (int i = 0; i < stealTries; i++) {
 		bool stealTimersOrRunNextG = i == stealTries - 1;
 		for (struct randomEnum e = rt_randomOrder_start(&rt_stealOrder, rt_fastrand());
@@ -886,7 +889,7 @@ static struct g *stealWork(int64_t *now, int64_t *pollUntil, bool *newWork)
 					 * invalidates the assumption of runqsteal
 					 * that it always has room to add stolen G's.
 					 * So check now if there is a local G to run. */
-					struct g *gp = rt_runqget(pp, NULL);
+					struct g *gp = rt_runqget(pp, inheritTime);
 					if (gp != NULL) {
 						*newWork = ranTimer;
 						return gp;
@@ -1027,7 +1030,7 @@ top:;
 			becomeSpinning(mp);
 		bool newWork;
 		int64_t w = 0;
-		gp = stealWork(&now, &w, &newWork);
+		gp = stealWork(&now, &w, &newWork, inheritTime);
 		if (gp != NULL)
 			return gp;
 		if (newWork)

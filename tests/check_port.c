@@ -223,6 +223,73 @@ START_TEST(test_findRunnable_no_global_recheck)
 }
 END_TEST
 
+/* ---- stealWork ---- */
+
+#define SLEEP_G 8
+
+static void sleeper(void *arg)
+{
+	intptr_t k = (intptr_t)arg;
+	for (int i = 0; i < 10; i++) {
+		gs_sleep(200000 + 25000 * ((k + 3 * i) % 9));
+		gs_spend(2000);
+	}
+}
+
+static void steal_main(void *unused)
+{
+	(void)unused;
+	for (intptr_t k = 0; k < SLEEP_G; k++)
+		gs_go(sleeper, (void *)k);
+	for (int i = 0; i < 50; i++)
+		gs_spend(1000000); /* keep this P busy: its timers get stolen */
+}
+
+/* A g taken from runnext inherits the time slice (runqget's
+ * inheritTime).  Go 1.21's stealWork passes it on when a timer it ran on
+ * another P readied a g into this P's runnext; so every runqget from
+ * runnext is followed by that g running with "inherit". */
+START_TEST(test_stealWork_inheritTime)
+{
+	size_t stolen = 0;
+	for (int w = 0; w < 2; w++) {
+		for (uint64_t seed = 1; seed <= 6; seed++) {
+			struct memsink m;
+			memsink_init(&m);
+			struct sim_result res;
+			run(steal_main, NULL, 2 + (int32_t)(seed % 2), seed, windows[w], &m, &res);
+			ck_complete(res, seed, windows[w]);
+			for (size_t i = 0; i < m.n; i++) {
+				const struct rt_event *e = &m.ev[i];
+				if (e->kind == RT_EV_TIMER_STEAL) {
+					size_t j = next_of_m(&m, i);
+					if (j < m.n && m.ev[j].kind == RT_EV_RUNQGET &&
+					    m.ev[j].b == 1)
+						stolen++;
+				}
+				if (e->kind != RT_EV_RUNQGET || e->b != 1)
+					continue;
+				size_t j = i;
+				do
+					j = next_of_m(&m, j);
+				while (j < m.n &&
+				       !(m.ev[j].kind == RT_EV_GSTATUS && m.ev[j].obj == e->obj &&
+				         m.ev[j].b == _Grunning));
+				ck_assert_uint_lt(j, m.n);
+				ck_assert_msg(
+				        m.ev[j].detail && strcmp(m.ev[j].detail, "inherit") == 0,
+				        "seed %llu window %lld: event %zu: g%lld from runnext "
+				        "starts a new time slice",
+				        (unsigned long long)seed, (long long)windows[w], j,
+				        (long long)e->obj);
+			}
+			memsink_free(&m);
+		}
+	}
+	ck_assert_uint_gt(stolen, 0);
+}
+END_TEST
+
 Suite *make_port_suite(void)
 {
 	Suite *s = suite_create("port");
@@ -231,6 +298,7 @@ Suite *make_port_suite(void)
 	tcase_add_test(tc, test_goschedImpl_wakes_no_p);
 	tcase_add_test(tc, test_injectglist_no_trailing_wakep);
 	tcase_add_test(tc, test_findRunnable_no_global_recheck);
+	tcase_add_test(tc, test_stealWork_inheritTime);
 	suite_add_tcase(s, tc);
 	return s;
 }
