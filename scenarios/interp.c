@@ -33,6 +33,23 @@
  *   normal   mean + stddev * (sum of 12 uniforms - 6): the Irwin-Hall
  *            approximation, tails cut at 6 sigma; clamped at 0
  * Every draw is clamped to 0..SC_MAX_NS.
+ *
+ * Control ops (repeat, end, if, jump) call nothing in the runtime, so
+ * they are no yield point: a loop made of them alone (an empty repeat of
+ * 10^7 inside another) would run 10^14 iterations that no step or time
+ * limit sees.  So the interpreter counts the control ops a goroutine
+ * runs in a row, and every CONTROL_RUN of them it spends CONTROL_RUN *
+ * CONTROL_NS of CPU (gs_spend): a yield point that counts towards
+ * --max-steps, advances virtual time towards --max-time, and lets the
+ * scheduler preempt the goroutine, as Go preempts a loop without calls.
+ * Any other op resets the count.  A body that calls the runtime at least
+ * once every CONTROL_RUN control ops (every bundled scenario) is charged
+ * nothing, so its trace is what it was; the cost of the count is one
+ * increment and compare per op.
+ * Rejected: charging every control op (changes every trace and costs a
+ * yield point per loop iteration); bounding nested counts in the loader
+ * (counts are expressions of arguments, and a bound low enough to stop
+ * a hang would refuse legitimate long loops).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -69,6 +86,9 @@ struct sc_run {
 	struct gs_waitgroup *wgs;
 	struct body *bodies[]; /* one per body of sc (params: only a template) */
 };
+
+#define CONTROL_RUN 1024 /* control ops in a row before the interpreter spends */
+#define CONTROL_NS  1    /* virtual ns charged per control op in such a run */
 
 #define GAMMA   0x9e3779b97f4a7c15ULL
 #define LN2_Q64 0xb17217f7d1cf79abULL /* ln 2 * 2^64 */
@@ -217,7 +237,8 @@ static void *arena_alloc(struct sc_run *r, size_t size)
 
 static void body_fn(void *arg);
 
-static void spawn(struct sc_run *r, const struct sc_op *op, const int64_t *args)
+/* Returns how many goroutines it created. */
+static int64_t spawn(struct sc_run *r, const struct sc_op *op, const int64_t *args)
 {
 	const struct sc_scenario *sc = r->sc;
 	int64_t n = clamp(sc_val(sc, op->x, op->e, args), 0, SC_MAX_COUNT);
@@ -241,6 +262,7 @@ static void spawn(struct sc_run *r, const struct sc_op *op, const int64_t *args)
 		else
 			gs_go(body_fn, b);
 	}
+	return n;
 }
 
 /* Run the ops from pc until an exit (every body ends with one). */
@@ -250,31 +272,46 @@ static void exec(struct sc_run *r, uint32_t pc, const int64_t *args)
 	const struct sc_op *ops = sc->ops;
 	int64_t left[SC_MAX_DEPTH]; /* iterations still to start, per open repeat */
 	int depth = 0;
+	int control = 0; /* ops run since the last yield point (see the top of the file) */
 	for (;;) {
 		const struct sc_op *op = &ops[pc];
+		int64_t d;
+		if (++control == CONTROL_RUN) {
+			control = 0;
+			gs_spend((int64_t)CONTROL_RUN * CONTROL_NS);
+		}
 		switch (op->kind) {
 		case SC_OP_SPAWN:
-			spawn(r, op, args);
+			if (spawn(r, op, args))
+				control = 0;
 			pc++;
 			break;
-		case SC_OP_SPEND:
-			gs_spend(duration(r, op, args));
+		case SC_OP_SPEND: /* 0 ns and 0 counts return at once: no yield point */
+			if ((d = duration(r, op, args)) > 0)
+				control = 0;
+			gs_spend(d);
 			pc++;
 			break;
 		case SC_OP_SLEEP:
-			gs_sleep(duration(r, op, args));
+			if ((d = duration(r, op, args)) > 0)
+				control = 0;
+			gs_sleep(d);
 			pc++;
 			break;
 		case SC_OP_SYSCALL:
 			gs_syscall(duration(r, op, args));
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_IOWAIT:
-			gs_iowait(duration(r, op, args));
+			if ((d = duration(r, op, args)) > 0)
+				control = 0;
+			gs_iowait(d);
 			pc++;
 			break;
 		case SC_OP_GOSCHED:
 			gs_gosched();
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_REPEAT: {
@@ -306,16 +343,19 @@ static void exec(struct sc_run *r, uint32_t pc, const int64_t *args)
 			break;
 		case SC_OP_SEND:
 			gs_chan_send(r->chans[op->a], sc_val(sc, op->x, op->e, args));
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_RECV: {
 			int64_t v;
 			gs_chan_recv(r->chans[op->a], &v);
+			control = 0;
 			pc++;
 			break;
 		}
 		case SC_OP_CLOSE:
 			gs_chan_close(r->chans[op->a]);
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_SELECT: {
@@ -330,6 +370,8 @@ static void exec(struct sc_run *r, uint32_t pc, const int64_t *args)
 				};
 			}
 			int k = gs_select(cases, n, !op->y);
+			if (k >= 0 || !op->y) /* a default taken may have run no yield point */
+				control = 0;
 			if (k >= 0)
 				pc = ops[op->b + (uint32_t)k].a;
 			else
@@ -338,27 +380,33 @@ static void exec(struct sc_run *r, uint32_t pc, const int64_t *args)
 		}
 		case SC_OP_LOCK:
 			gs_mutex_lock(&r->mutexes[op->a]);
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_UNLOCK:
 			gs_mutex_unlock(&r->mutexes[op->a]);
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_ADD:
 			gs_wg_add(&r->wgs[op->a], sc_val(sc, op->x, op->e, args));
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_DONE:
 			gs_wg_done(&r->wgs[op->a]);
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_WAIT:
 			gs_wg_wait(&r->wgs[op->a]);
+			control = 0;
 			pc++;
 			break;
 		case SC_OP_GOMAXPROCS:
 			gs_gomaxprocs((int32_t)clamp(sc_val(sc, op->x, op->e, args), 1,
 			                             SC_MAX_GOMAXPROCS));
+			control = 0;
 			pc++;
 			break;
 		default:

@@ -26,6 +26,7 @@ static const struct {
         {"audit", make_audit_suite},
         {"port", make_port_suite},
         {"explore", make_explore_suite},
+        {"reliability", make_reliability_suite},
 };
 
 int main(int argc, char **argv)

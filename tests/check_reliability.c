@@ -1,0 +1,176 @@
+/*
+ * check_reliability.c - what a hostile input or a hostile machine may not
+ * do to gsched (docs/reliability.md): crash it, hang it, or lose a run.
+ *
+ * Each test is the regression test of one way it once could: a window
+ * of 2^63-1 ns in a golden's header or a database's runs row, a loop of
+ * control ops that no yield point interrupts.  The tests run the gsched
+ * binary on files they write into a fresh directory under /tmp, and
+ * require an exit status of 0, 1 or 2 with the expected message: a
+ * signal or a hang (the CTest timeout) fails them.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "testutil.h"
+
+/* A fresh directory for one test's files (removed by rmtree). */
+static void mktmp(char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/gsched-rel-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void rmtree(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	long n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	rewind(f);
+	char *s = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+static void sql(const char *db, const char *stmt)
+{
+	sqlite3 *h = NULL;
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	char *msg = NULL;
+	int rc = sqlite3_exec(h, stmt, NULL, NULL, &msg);
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", stmt, msg ? msg : "");
+	sqlite3_close(h);
+}
+
+/* The largest window a file can hold, and one just past the bound
+ * (2^61) whose addition to a clock used to overflow or hang. */
+static const char *const huge_windows[] = {"9223372036854775807", "9223372036000000000",
+                                           "2305843009213693952"};
+
+/* A golden recorded under window inf, its header's window replaced by a
+ * huge number: a window at or above the bound is inf, so check passes. */
+START_TEST(test_check_huge_window)
+{
+	char dir[64], args[512], out[8192], path[128];
+	mktmp(dir, sizeof dir);
+	snprintf(args, sizeof args,
+	         "record create-chain --seed 1 --window inf --max-steps 3000 --dir %s --name w", dir);
+	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
+	snprintf(path, sizeof path, "%s/w.trace", dir);
+	char *text = read_file(path);
+	const char *line = "\nwindow: inf\n";
+	char *at = strstr(text, line);
+	ck_assert_ptr_nonnull(at);
+	for (size_t i = 0; i < sizeof huge_windows / sizeof huge_windows[0]; i++) {
+		char *edited = malloc(strlen(text) + 64);
+		ck_assert_ptr_nonnull(edited);
+		sprintf(edited, "%.*s\nwindow: %s\n%s", (int)(at - text), text, huge_windows[i],
+		        at + strlen(line));
+		write_file(path, edited);
+		free(edited);
+		snprintf(args, sizeof args, "check %s", path);
+		int rc = run_gsched(out, sizeof out, args);
+		ck_assert_msg(rc == 0 && strstr(out, "1 passed, 0 failed"), "window %s: rc %d: %s",
+		              huge_windows[i], rc, out);
+	}
+	free(text);
+	rmtree(dir);
+}
+END_TEST
+
+/* A database whose runs.window_ns is huge: replay, with and without
+ * --continue, reproduces the run recorded under window inf. */
+START_TEST(test_replay_huge_window)
+{
+	char dir[64], args[512], out[8192], db[128], stmt[128];
+	mktmp(dir, sizeof dir);
+	snprintf(db, sizeof db, "%s/r.db", dir);
+	snprintf(args, sizeof args, "run create-chain --seed 1 --window inf --max-steps 3000 --db %s",
+	         db);
+	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
+	for (size_t i = 0; i < sizeof huge_windows / sizeof huge_windows[0]; i++) {
+		snprintf(stmt, sizeof stmt, "UPDATE runs SET window_ns = %s", huge_windows[i]);
+		sql(db, stmt);
+		for (int cont = 0; cont < 2; cont++) {
+			snprintf(args, sizeof args, "replay %s%s", db, cont ? " --continue" : "");
+			int rc = run_gsched(out, sizeof out, args);
+			ck_assert_msg(rc == 0 && strstr(out, "reproduced"), "window %s%s: rc %d: %s",
+			              huge_windows[i], cont ? " --continue" : "", rc, out);
+		}
+	}
+	rmtree(dir);
+}
+END_TEST
+
+/* 10^7 empty repeats inside 10^7 repeats: 10^14 iterations of control
+ * ops alone.  Both limits stop it, quickly. */
+static const char empty_repeat_json[] =
+        "{\"name\": \"empty-repeat\", \"gomaxprocs\": 2, \"main\": \"main\",\n"
+        " \"bodies\": {\"main\": [\n"
+        "  {\"op\": \"repeat\", \"count\": 10000000, \"body\": [\n"
+        "   {\"op\": \"repeat\", \"count\": 10000000, \"body\": []},\n"
+        "   {\"op\": \"if\", \"cond\": {\"lt\": [1, 0]}, \"then\": [{\"op\": \"gosched\"}]},\n"
+        "   {\"op\": \"spawn\", \"body\": \"main\", \"count\": 0},\n"
+        "   {\"op\": \"spend\", \"ns\": 0}\n"
+        "  ]}\n"
+        " ]}}\n";
+
+START_TEST(test_empty_repeat_limits)
+{
+	static const struct {
+		const char *flags, *status;
+	} cases[] = {
+	        {"--max-steps 20000", "step_limit"},
+	        {"--max-time 2ms", "time_limit"},
+	        {"--max-time 2ms --window inf", "time_limit"},
+	};
+	char dir[64], path[128], args[512], out[4096];
+	mktmp(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/empty-repeat.json", dir);
+	write_file(path, empty_repeat_json);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(args, sizeof args, "run %s %s --quiet", path, cases[i].flags);
+		int rc = run_gsched(out, sizeof out, args);
+		ck_assert_msg(rc == 0 && strncmp(out, cases[i].status, strlen(cases[i].status)) == 0,
+		              "%s: rc %d: %s", cases[i].flags, rc, out);
+	}
+	rmtree(dir);
+}
+END_TEST
+
+Suite *make_reliability_suite(void)
+{
+	Suite *s = suite_create("reliability");
+	TCase *tc = tcase_create("input");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_check_huge_window);
+	tcase_add_test(tc, test_replay_huge_window);
+	tcase_add_test(tc, test_empty_repeat_limits);
+	suite_add_tcase(s, tc);
+	return s;
+}
