@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check_suites.h"
@@ -79,7 +80,8 @@ START_TEST(test_check_huge_window)
 	char dir[64], args[512], out[8192], path[128];
 	mktmp(dir, sizeof dir);
 	snprintf(args, sizeof args,
-	         "record create-chain --seed 1 --window inf --max-steps 3000 --dir %s --name w", dir);
+	         "record create-chain --seed 1 --window inf --max-steps 3000 --dir %s --name w",
+	         dir);
 	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
 	snprintf(path, sizeof path, "%s/w.trace", dir);
 	char *text = read_file(path);
@@ -110,8 +112,8 @@ START_TEST(test_replay_huge_window)
 	char dir[64], args[512], out[8192], db[128], stmt[128];
 	mktmp(dir, sizeof dir);
 	snprintf(db, sizeof db, "%s/r.db", dir);
-	snprintf(args, sizeof args, "run create-chain --seed 1 --window inf --max-steps 3000 --db %s",
-	         db);
+	snprintf(args, sizeof args,
+	         "run create-chain --seed 1 --window inf --max-steps 3000 --db %s", db);
 	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
 	for (size_t i = 0; i < sizeof huge_windows / sizeof huge_windows[0]; i++) {
 		snprintf(stmt, sizeof stmt, "UPDATE runs SET window_ns = %s", huge_windows[i]);
@@ -119,8 +121,9 @@ START_TEST(test_replay_huge_window)
 		for (int cont = 0; cont < 2; cont++) {
 			snprintf(args, sizeof args, "replay %s%s", db, cont ? " --continue" : "");
 			int rc = run_gsched(out, sizeof out, args);
-			ck_assert_msg(rc == 0 && strstr(out, "reproduced"), "window %s%s: rc %d: %s",
-			              huge_windows[i], cont ? " --continue" : "", rc, out);
+			ck_assert_msg(rc == 0 && strstr(out, "reproduced"),
+			              "window %s%s: rc %d: %s", huge_windows[i],
+			              cont ? " --continue" : "", rc, out);
 		}
 	}
 	rmtree(dir);
@@ -156,9 +159,95 @@ START_TEST(test_empty_repeat_limits)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(args, sizeof args, "run %s %s --quiet", path, cases[i].flags);
 		int rc = run_gsched(out, sizeof out, args);
-		ck_assert_msg(rc == 0 && strncmp(out, cases[i].status, strlen(cases[i].status)) == 0,
+		ck_assert_msg(rc == 0 &&
+		                      strncmp(out, cases[i].status, strlen(cases[i].status)) == 0,
 		              "%s: rc %d: %s", cases[i].flags, rc, out);
 	}
+	rmtree(dir);
+}
+END_TEST
+
+static int64_t query_int(const char *db, const char *q)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK, "%s: %s", q,
+	              sqlite3_errmsg(h));
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* gsched run ... --db db, started in the background; returns its pid. */
+static pid_t start_run(const char *db)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(120);
+		execl(GSCHED_BINARY, "gsched", "run", "timer-storm", "--seed", "1", "--quiet",
+		      "--db", db, (char *)NULL);
+		_exit(121);
+	}
+	return pid;
+}
+
+/* Eight runs started at once into one new database all land whole: each
+ * has the events, count and hash of the same run written alone, spread
+ * over two batches (62,868 events). */
+START_TEST(test_concurrent_writers)
+{
+	enum { N = 8 };
+	char dir[64], solo[128], db[128], q[256];
+	pid_t pids[N];
+	mktmp(dir, sizeof dir);
+	snprintf(solo, sizeof solo, "%s/solo.db", dir);
+	snprintf(db, sizeof db, "%s/same.db", dir);
+	for (int i = 0; i < N; i++)
+		pids[i] = start_run(db);
+	for (int i = 0; i < N; i++) {
+		int ws = 0;
+		ck_assert_int_eq(waitpid(pids[i], &ws, 0), pids[i]);
+		ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "writer %d: status 0x%x", i,
+		              ws);
+	}
+	int ws = 0;
+	pid_t pid = start_run(solo);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert_int_eq(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, 1);
+	int64_t n = query_int(solo, "SELECT n_events FROM runs");
+	ck_assert_int_gt(n, TR_SQLITE_BATCH);
+	ck_assert_int_eq(query_int(solo, "SELECT count(*) FROM events"), n);
+
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs"), N);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE status = 'complete'"), N);
+	for (int id = 1; id <= N; id++) {
+		snprintf(q, sizeof q, "SELECT n_events FROM runs WHERE id = %d", id);
+		ck_assert_int_eq(query_int(db, q), n);
+		snprintf(q, sizeof q, "SELECT count(*) FROM events WHERE run = %d", id);
+		ck_assert_int_eq(query_int(db, q), n);
+		snprintf(q, sizeof q, "SELECT max(seq) FROM events WHERE run = %d", id);
+		ck_assert_int_eq(query_int(db, q), n - 1);
+	}
+	/* the same hash as the solo run's (one run, written eight times) */
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	snprintf(q, sizeof q, "ATTACH '%s' AS solo", solo);
+	ck_assert_int_eq(sqlite3_exec(h, q, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h,
+	                                    "SELECT count(*) FROM main.runs WHERE trace_hash ="
+	                                    " (SELECT trace_hash FROM solo.runs)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), N);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
 	rmtree(dir);
 }
 END_TEST
@@ -171,6 +260,10 @@ Suite *make_reliability_suite(void)
 	tcase_add_test(tc, test_check_huge_window);
 	tcase_add_test(tc, test_replay_huge_window);
 	tcase_add_test(tc, test_empty_repeat_limits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("database");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_concurrent_writers);
 	suite_add_tcase(s, tc);
 	return s;
 }

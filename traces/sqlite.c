@@ -11,33 +11,49 @@
  *    row's final update is committed in the same transaction as the last
  *    events, so a run whose status is not 'running' is whole, and one
  *    that is 'running' holds a whole number of batches (process killed,
- *    or the sink closed without finish: the open batch is rolled back).
- *  - ->event never fails and never allocates: it binds integers and two
- *    static strings, steps and resets one prepared statement.  The first
- *    error is kept; later events are dropped; ->finish reports it.
+ *    a write failed, or the sink closed without finish).
+ *  - The write lock is held only while a batch is written: ->event
+ *    copies events into memory (the batch, TR_SQLITE_BATCH events, and
+ *    an arena for their details), and the batch is inserted and
+ *    committed in one transaction when it is full.  So several processes
+ *    may append runs to one file at once (explore -j, make -j): each
+ *    waits its turn per batch (busy timeout, sqlite_pragmas.c), and
+ *    none holds the file while it simulates.
+ *  - ->event never fails and allocates only when the arena needs a new
+ *    chunk (its chunks are reused from batch to batch).  The first error
+ *    is kept; later events are dropped; ->finish reports it.
  *  - A file is written only if it is empty or a gsched database of
  *    TR_SCHEMA_VERSION; anything else is refused before it is touched,
  *    except a version-1 database, which is upgraded in place under the
  *    write lock (version 2 only adds the schedules table; see
  *    schema.sql).
  *  - The schedules row (tr_sqlite_set_schedule, tr_sqlite_set_limits) is
- *    written in the open batch transaction, so it commits with the run's
- *    last events and final runs row, or not at all.
+ *    kept in memory and written by ->finish in the last batch's
+ *    transaction, so it commits with the run's last events and final
+ *    runs row, or not at all.
  *
  * Cost: ~2 us per event is SQLite itself (the B-tree insert); the writer
  * adds the binds.  The kind is stored as text (rt_evkind_name) so traces
  * read in the sqlite3 shell without a join: against an integer kind it
  * costs ~2% more instructions per insert (callgrind, 200k rows; see
  * docs/database.md).
+ * Copying an event into the batch costs a 64-byte store and, for the
+ * few events with a detail, a short memcpy; the batch takes 3.2 MB.
  * Rejected: a rowid table with a (run, seq) index (a second B-tree to
  * update per event, ~20% slower than WITHOUT ROWID); one transaction per
- * run (a killed run would leave nothing).
+ * run (a killed run would leave nothing); a batch transaction kept open
+ * while the run is simulated, inserting each event as it comes (what
+ * this writer did first: it held the write lock from the start of a run
+ * to its end, so concurrent runs into one file queued whole runs behind
+ * each other and gave up after the busy timeout, "database is locked").
  */
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tr.h"
 
@@ -46,40 +62,78 @@
  * the last one instead of searching the (run, seq) key from the root:
  * measured 1.8x fewer instructions per event than one row per statement
  * (50 rows: 5.3k instructions/event, the raw 9-integer insert's cost). */
-#define ROWS          50
-#define COLS          11
-#define DETAIL_INLINE 128 /* longer details are copied to the heap (rare) */
+#define ROWS        50
+#define COLS        11
+#define CHUNK_BYTES 65536 /* detail arena chunk; a longer detail gets its own */
 
 _Static_assert(TR_SQLITE_BATCH % ROWS == 0, "a batch is a whole number of statements");
+
+/* Copies of the batch's event details, in chunks that stay put (events
+ * point into them) and are reused from batch to batch. */
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	char mem[];
+};
 
 struct sq {
 	struct tr_sink sink; /* first: the caller's struct tr_sink * is a struct sq * */
 	sqlite3 *db;
 	sqlite3_stmt *insn; /* INSERT INTO events, ROWS rows; run bound once */
-	sqlite3_stmt *ins1; /* the same, one row: the tail at finish */
+	sqlite3_stmt *ins1; /* the same, one row: a batch's tail */
 	char *path;
 	int64_t run_id;
 	int64_t given;   /* events given to ->event */
-	int64_t written; /* events inserted = the next flushed event's seq */
-	int in_batch;    /* events since the last COMMIT */
-	int in_txn;      /* a batch transaction is open */
+	int64_t written; /* events committed = the seq of batch[0] */
+	int in_txn;      /* a write transaction is open (only inside a flush) */
 	int finished;
 	int failed; /* errmsg holds the first error */
 	char errmsg[512];
 	int name_len[RT_EV__COUNT];
-	/* Events given but not yet inserted, with their own copy of detail:
-	 * the caller's string need only live through its ->event call. */
-	int nbuf;
-	struct rt_event buf[ROWS];
-	char *owned[ROWS]; /* heap copy of a long detail, or NULL */
-	int nowned;
-	char detail[ROWS][DETAIL_INLINE];
+	/* The batch: events given since the last commit, with their own
+	 * copies of detail (the caller's string need only live through its
+	 * ->event call). */
+	struct rt_event *batch; /* TR_SQLITE_BATCH entries */
+	int nbatch;
+	struct chunk *chunks; /* the one being filled first */
+	struct chunk *spare;  /* emptied chunks, reused */
+	/* The schedules row, written with the last batch by ->finish. */
+	unsigned char *sched;
+	size_t sched_len;
+	uint64_t sched_n;
+	int has_sched, has_limits;
+	int64_t max_steps, max_time_ns;
+	int64_t busy_waited_us; /* busy_wait's total for the current wait */
+	uint32_t jitter;        /* the process id: spreads retries of different writers */
 };
 
 static void fatal(const char *msg)
 {
 	fprintf(stderr, "gsched: %s\n", msg);
 	abort();
+}
+
+/*
+ * Waiting for another writer's batch.  SQLite's own busy timeout sleeps
+ * 1, 2, 5, ... then 100 ms between tries: with eight writers a waiter
+ * mostly slept while the file was free again (measured: 8 runs of
+ * timer-storm into one file took 6.3 s for 2 s of CPU).  This one tries
+ * every 1-4 ms, a few microseconds of CPU per try, and gives up after
+ * TR_SQLITE_BUSY_MS of waiting in all.
+ */
+static int busy_wait(void *arg, int tries)
+{
+	struct sq *w = arg;
+	if (tries == 0)
+		w->busy_waited_us = 0;
+	if (w->busy_waited_us >= (int64_t)TR_SQLITE_BUSY_MS * 1000)
+		return 0; /* give up: SQLITE_BUSY, "database is locked" */
+	/* 1..4 ms, varied so that waiters do not retry in lockstep */
+	int us = 1000 + (int)((uint32_t)(tries * 2654435761u + (uint32_t)w->jitter) % 3000u);
+	w->busy_waited_us += us;
+	struct timespec ts = {0, (long)us * 1000};
+	nanosleep(&ts, NULL);
+	return 1;
 }
 
 /* Format "PATH: what: sqlite's message" into err (one line). */
@@ -275,28 +329,54 @@ static void bind_event(struct sq *w, sqlite3_stmt *st, int col /* first column -
 		sqlite3_bind_null(st, col + 11);
 }
 
-static void commit_batch(struct sq *w)
+/* Copy a detail into the batch's arena; NULL when out of memory. */
+static char *keep_detail(struct sq *w, const char *d)
 {
-	w->in_batch = 0;
-	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		remember(w, "committing a batch of events");
-		return;
+	size_t n = strlen(d) + 1;
+	struct chunk *c = w->chunks;
+	if (!c || c->size - c->used < n) {
+		if (w->spare && n <= CHUNK_BYTES) {
+			c = w->spare;
+			w->spare = c->next;
+		} else {
+			size_t size = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+			if (!(c = malloc(sizeof *c + size)))
+				return NULL;
+			c->size = size;
+		}
+		c->used = 0;
+		c->next = w->chunks;
+		w->chunks = c;
 	}
-	w->in_txn = 0;
-	if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		remember(w, "starting a batch of events");
-		return;
-	}
-	w->in_txn = 1;
+	char *p = c->mem + c->used;
+	memcpy(p, d, n);
+	c->used += n;
+	return p;
 }
 
-static void drop_owned(struct sq *w)
+/* The batch is written: keep the arena's chunks of the usual size for
+ * the next one, free the odd big ones. */
+static void empty_arena(struct sq *w)
 {
-	for (int i = 0; i < ROWS; i++) {
-		free(w->owned[i]);
-		w->owned[i] = NULL;
+	while (w->chunks) {
+		struct chunk *c = w->chunks;
+		w->chunks = c->next;
+		if (c->size == CHUNK_BYTES) {
+			c->next = w->spare;
+			w->spare = c;
+		} else {
+			free(c);
+		}
 	}
-	w->nowned = 0;
+}
+
+static void free_chunks(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
 }
 
 static int step(struct sq *w, sqlite3_stmt *st, int64_t first, int n)
@@ -311,57 +391,105 @@ static int step(struct sq *w, sqlite3_stmt *st, int64_t first, int n)
 	return -1;
 }
 
-/* Insert the buffered events: one ROWS-row statement when the buffer is
- * full, else one row at a time (only at finish). */
-static void flush(struct sq *w)
+/* Take the write lock for one batch (waiting for other writers: the busy
+ * timeout of sqlite_pragmas.c). */
+static int begin(struct sq *w, const char *what)
 {
-	int n = w->nbuf;
-	int64_t seq = w->written;
-
-	w->nbuf = 0;
-	if (n == ROWS) {
-		for (int i = 0; i < ROWS; i++)
-			bind_event(w, w->insn, i * COLS, seq + i, &w->buf[i]);
-		if (step(w, w->insn, seq, ROWS) < 0)
-			goto out;
-	} else {
-		for (int i = 0; i < n; i++) {
-			bind_event(w, w->ins1, 0, seq + i, &w->buf[i]);
-			if (step(w, w->ins1, seq + i, 1) < 0)
-				goto out;
-		}
+	if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		remember(w, what);
+		return -1;
 	}
-	w->written += n;
-	w->in_batch += n;
-	if (w->in_batch >= TR_SQLITE_BATCH)
-		commit_batch(w);
+	w->in_txn = 1;
+	return 0;
+}
+
+/* Insert the batch's events, ROWS per statement and the tail one by one,
+ * inside the open transaction. */
+static int insert_batch(struct sq *w)
+{
+	int64_t seq = w->written;
+	int n = w->nbatch, i = 0;
+	for (; i + ROWS <= n; i += ROWS) {
+		for (int r = 0; r < ROWS; r++)
+			bind_event(w, w->insn, r * COLS, seq + i + r, &w->batch[i + r]);
+		if (step(w, w->insn, seq + i, ROWS) < 0)
+			return -1;
+	}
+	for (; i < n; i++) {
+		bind_event(w, w->ins1, 0, seq + i, &w->batch[i]);
+		if (step(w, w->ins1, seq + i, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A full batch: one transaction, held only while it is written. */
+static void write_batch(struct sq *w)
+{
+	if (begin(w, "starting a batch of events") < 0)
+		goto out;
+	if (insert_batch(w) < 0)
+		goto out;
+	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		remember(w, "committing a batch of events");
+		goto out;
+	}
+	w->in_txn = 0;
+	w->written += w->nbatch;
 out:
-	if (w->nowned)
-		drop_owned(w);
+	if (w->in_txn) { /* a failed batch leaves nothing behind */
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+		w->in_txn = 0;
+	}
+	w->nbatch = 0;
+	empty_arena(w);
 }
 
 static void sq_event(struct tr_sink *s, const struct rt_event *ev)
 {
 	struct sq *w = (struct sq *)s;
-	int i = w->nbuf;
 
 	w->given++;
 	if (w->failed || w->finished)
 		return;
-	w->buf[i] = *ev;
-	if (ev->detail) {
-		size_t n = strlen(ev->detail);
-		char *copy = n < DETAIL_INLINE ? w->detail[i] : (w->owned[i] = malloc(n + 1));
-		w->nowned += n >= DETAIL_INLINE;
-		if (!copy) {
-			remember(w, "out of memory copying an event detail");
-			return;
-		}
-		memcpy(copy, ev->detail, n + 1);
-		w->buf[i].detail = copy;
+	struct rt_event *e = &w->batch[w->nbatch];
+	*e = *ev;
+	if (ev->detail && !(e->detail = keep_detail(w, ev->detail))) {
+		remember(w, "out of memory copying an event detail");
+		return;
 	}
-	if (++w->nbuf == ROWS)
-		flush(w);
+	if (++w->nbatch == TR_SQLITE_BATCH)
+		write_batch(w);
+}
+
+/* The schedules row, in ->finish's transaction. */
+static int put_schedule(struct sq *w)
+{
+	static const char sql[] =
+	        "INSERT INTO schedules (run, n_decisions, data, max_steps, max_time_ns)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5)";
+	sqlite3_stmt *st = NULL;
+
+	if (!w->has_sched && !w->has_limits)
+		return 0;
+	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, w->run_id);
+	if (w->has_sched) {
+		sqlite3_bind_int64(st, 2, (int64_t)w->sched_n);
+		sqlite3_bind_blob64(st, 3, w->sched ? (const void *)w->sched : "", w->sched_len,
+		                    SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 4, w->has_limits ? w->max_steps : 0);
+	sqlite3_bind_int64(st, 5, w->has_limits ? w->max_time_ns : 0);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	remember(w, w->has_sched ? "storing the schedule" : "storing the run's limits");
+	sqlite3_finalize(st);
+	return -1;
 }
 
 static int sq_finish(struct tr_sink *s, enum tr_status status, const struct tr_stats *stats,
@@ -381,23 +509,21 @@ static int sq_finish(struct tr_sink *s, enum tr_status status, const struct tr_s
 	if (!stats)
 		fatal("tr_sqlite finish: stats is NULL");
 	w->finished = 1;
-	if (w->failed) {
-		snprintf(err, errlen, "%s", w->errmsg);
+	if (w->failed)
 		goto fail;
-	}
 	if (stats->n_events != (uint64_t)w->given) {
 		snprintf(what, sizeof what,
 		         "finish: the stats count %" PRIu64
 		         " events but the sink was given %" PRId64,
 		         stats->n_events, w->given);
 		sq_errf(err, errlen, w->path, NULL, what);
-		goto fail;
+		return -1;
 	}
-	flush(w); /* the tail: fewer than ROWS events */
-	if (w->failed) {
-		snprintf(err, errlen, "%s", w->errmsg);
+	/* The last events, the schedule and the final runs row commit
+	 * together. */
+	if (begin(w, "starting the run's last batch") < 0 || insert_batch(w) < 0 ||
+	    put_schedule(w) < 0)
 		goto fail;
-	}
 	snprintf(hash, sizeof hash, "%016" PRIx64, stats->hash);
 	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
 		goto sqlfail;
@@ -423,15 +549,22 @@ static int sq_finish(struct tr_sink *s, enum tr_status status, const struct tr_s
 		goto sqlfail;
 	sqlite3_finalize(st);
 	st = NULL;
-	/* The last events and the final runs row commit together. */
 	if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto sqlfail;
 	w->in_txn = 0;
+	w->written += w->nbatch;
+	w->nbatch = 0;
+	empty_arena(w);
 	return 0;
 sqlfail:
-	sq_errf(err, errlen, w->path, w->db, "finishing the run");
+	remember(w, "finishing the run");
 fail:
+	snprintf(err, errlen, "%s", w->errmsg);
 	sqlite3_finalize(st);
+	if (w->in_txn) { /* nothing of the last batch is kept */
+		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+		w->in_txn = 0;
+	}
 	return -1;
 }
 
@@ -443,10 +576,15 @@ static void sq_close(struct tr_sink *s)
 		return;
 	sqlite3_finalize(w->insn);
 	sqlite3_finalize(w->ins1);
-	drop_owned(w);
-	if (w->in_txn) /* closed without finish, or finish failed: drop the open batch */
+	if (w->in_txn) /* tr_sqlite_open failed half-way */
 		sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+	/* Closed without finish: the events of the open batch were never
+	 * written, and the run stays 'running'. */
 	sqlite3_close_v2(w->db); /* the last connection checkpoints and removes the -wal */
+	free_chunks(w->chunks);
+	free_chunks(w->spare);
+	free(w->batch);
+	free(w->sched);
 	free(w->path);
 	free(w);
 }
@@ -494,7 +632,8 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	if (!path || !run)
 		fatal("tr_sqlite_open: path and run are required");
 	w = calloc(1, sizeof *w);
-	if (!w || !(w->path = strdup(path))) {
+	if (!w || !(w->path = strdup(path)) ||
+	    !(w->batch = malloc(TR_SQLITE_BATCH * sizeof *w->batch))) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
@@ -518,6 +657,9 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 		goto fail;
 	}
 	sqlite3_extended_result_codes(w->db, 1);
+	/* Before the first read: another writer may be setting the file up. */
+	w->jitter = (uint32_t)getpid() * 40503u;
+	sqlite3_busy_handler(w->db, busy_wait, w);
 	if (check_file(w, err, errlen) < 0)
 		goto fail;
 	if (exec(w, tr_sqlite_pragmas, "setting up the connection", err, errlen) < 0)
@@ -544,9 +686,6 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 
 	if (prepare_inserts(w, err, errlen) < 0)
 		goto fail;
-	if (exec(w, "BEGIN IMMEDIATE", "starting the first batch", err, errlen) < 0)
-		goto fail;
-	w->in_txn = 1;
 	return &w->sink;
 fail:
 	if (w)
@@ -559,46 +698,37 @@ int64_t tr_sqlite_run_id(struct tr_sink *s)
 	return ((struct sq *)s)->run_id;
 }
 
-/* Write (or complete) the run's schedules row inside the open batch
- * transaction.  Not the hot path: called once or twice per run. */
-static int put_schedule_row(struct sq *w, const char *sql, const void *blob, size_t len, int64_t x,
-                            int64_t y, const char *what)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (w->failed || w->finished || !w->in_txn)
-		return -1;
-	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, w->run_id);
-	sqlite3_bind_int64(st, 2, x);
-	sqlite3_bind_int64(st, 3, y);
-	if (blob)
-		sqlite3_bind_blob64(st, 4, blob, len, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	return 0;
-fail:
-	remember(w, what);
-	sqlite3_finalize(st);
-	return -1;
-}
-
+/* The schedules row is written by ->finish, with the run's last events:
+ * these only keep what it will hold. */
 int tr_sqlite_set_schedule(struct tr_sink *s, const void *blob, size_t len, uint64_t n)
 {
-	static const char sql[] =
-	        "INSERT INTO schedules (run, n_decisions, data) VALUES (?1, ?2, ?4)"
-	        " ON CONFLICT (run) DO UPDATE SET n_decisions = ?2, data = ?4";
-	return put_schedule_row((struct sq *)s, sql, blob ? blob : "", len, (int64_t)n, 0,
-	                        "storing the schedule");
+	struct sq *w = (struct sq *)s;
+	unsigned char *copy = NULL;
+
+	if (w->failed || w->finished)
+		return -1;
+	if (len && !(copy = malloc(len))) {
+		remember(w, "out of memory storing the schedule");
+		return -1;
+	}
+	if (len)
+		memcpy(copy, blob, len);
+	free(w->sched);
+	w->sched = copy;
+	w->sched_len = len;
+	w->sched_n = n;
+	w->has_sched = 1;
+	return 0;
 }
 
 int tr_sqlite_set_limits(struct tr_sink *s, int64_t max_steps, int64_t max_time_ns)
 {
-	static const char sql[] = "INSERT INTO schedules (run, max_steps, max_time_ns)"
-	                          " VALUES (?1, ?2, ?3) ON CONFLICT (run) DO UPDATE SET"
-	                          " max_steps = ?2, max_time_ns = ?3";
-	return put_schedule_row((struct sq *)s, sql, NULL, 0, max_steps, max_time_ns,
-	                        "storing the run's limits");
+	struct sq *w = (struct sq *)s;
+
+	if (w->failed || w->finished)
+		return -1;
+	w->max_steps = max_steps;
+	w->max_time_ns = max_time_ns;
+	w->has_limits = 1;
+	return 0;
 }

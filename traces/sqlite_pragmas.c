@@ -27,8 +27,16 @@
  *                         checkpoint so a long trace does not leave a
  *                         huge -wal file behind.
  *   cache_size            32 MiB of page cache per connection.
- *   busy_timeout          several writers may append runs to one file
- *                         (explore -j N); they take turns per batch.
+ *   (no busy_timeout)     several writers may append runs to one file
+ *                         (explore -j N, make -j); they take turns per
+ *                         batch (sqlite.c holds the write lock only while
+ *                         it writes one).  The writer installs its own
+ *                         busy handler (sqlite.c, busy_wait: retries every
+ *                         1-4 ms for up to TR_SQLITE_BUSY_MS, 120 s) before
+ *                         its first read, so that it covers the
+ *                         journal_mode change too, which needs the file
+ *                         to itself for a moment when it is new; PRAGMA
+ *                         busy_timeout would replace it with SQLite's.
  *
  * Rejected: journal_mode=OFF or MEMORY (a killed process can leave a
  * corrupt file), locking_mode=EXCLUSIVE (no faster in WAL mode here, and
@@ -36,9 +44,13 @@
  */
 #include "tr.h"
 
-const char tr_sqlite_pragmas[] = "PRAGMA journal_mode = WAL;\n"
-                                 "PRAGMA synchronous = NORMAL;\n"
-                                 "PRAGMA wal_autocheckpoint = 16384;\n"
-                                 "PRAGMA journal_size_limit = 67108864;\n"
-                                 "PRAGMA cache_size = -32768;\n"
-                                 "PRAGMA busy_timeout = 10000;\n";
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+const char tr_sqlite_pragmas[] =
+        "PRAGMA busy_timeout = " STR(TR_SQLITE_BUSY_MS) ";\n"
+                                                        "PRAGMA journal_mode = WAL;\n"
+                                                        "PRAGMA synchronous = NORMAL;\n"
+                                                        "PRAGMA wal_autocheckpoint = 16384;\n"
+                                                        "PRAGMA journal_size_limit = 67108864;\n"
+                                                        "PRAGMA cache_size = -32768;\n";

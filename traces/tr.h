@@ -101,6 +101,10 @@ const char *tr_build_string(void);
  * that this build writes and accepts. */
 #define TR_SCHEMA_VERSION 2
 
+/* How long a writer waits for another to let go of the file (one batch
+ * of it, normally) before it gives up: sqlite_pragmas.c. */
+#define TR_SQLITE_BUSY_MS 120000
+
 /* The PRAGMAs every gsched database connection runs before writing
  * (sqlite_pragmas.c says why each); bench_sqlite_raw uses them too. */
 extern const char tr_sqlite_pragmas[];
