@@ -492,6 +492,21 @@ static inline __attribute__((always_inline)) void yield(int64_t cost)
 	reschedule();
 }
 
+/* The cost of an operation no other thread can observe (see
+ * docs/simulator.md, "Operations no other thread can observe"): the
+ * clock advances as at a yield point, but there is no decision and no
+ * step.  The thread's next yield point decides with the clock this
+ * left, so no other thread's operation is ordered differently. */
+static inline void charge(int64_t cost)
+{
+	struct sim_thread *t = S.cur;
+	t->clock = tadd(t->clock, cost);
+	if (t->hidx >= 0 && !(t->hidx == 0 && t->clock <= S.bound)) {
+		heap_fix(t);
+		S.bound = INT64_MIN;
+	}
+}
+
 static void block(const char *on)
 {
 	struct sim_thread *t = S.cur;
@@ -884,8 +899,10 @@ void plat_syscall(int64_t ns)
 
 void *plat_stackalloc(size_t size)
 {
+	/* The allocator is the machine's, not memory the program shares
+	 * (as malloc is not): unobservable. */
 	if (S.cur)
-		yield(COST_STACKALLOC);
+		charge(COST_STACKALLOC);
 	void *s = arch_stack_alloc(size);
 	if (!s)
 		rt_throw("stackalloc: out of memory");
@@ -899,14 +916,20 @@ void plat_stackfree(void *stack, size_t size)
 
 void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
 {
-	yield(COST_CTX_MAKE);
+	/* A fresh context on a stack that no other thread can reach until
+	 * the goroutine is published: unobservable. */
+	charge(COST_CTX_MAKE);
 	arch_ctx_make(c, stack, size, entry);
 }
 
 void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
 {
-	/* Charged before the switch, so the cost lands on the M either way. */
-	yield(COST_CTX_SWITCH);
+	/* Charged before the switch, so the cost lands on the M either way.
+	 * Which context an M runs in is the M's own state: what other
+	 * threads see of a goroutine switch (its status, the P's and M's
+	 * fields) the runtime wrote with its own operations before it, so
+	 * the switch itself is unobservable. */
+	charge(COST_CTX_SWITCH);
 	arch_ctx_switch(save, to, false);
 }
 
