@@ -40,6 +40,13 @@ void an_free(struct an_checker *c);
  * with the reason). */
 void an_set_window(struct an_checker *c, int64_t window_ns);
 
+/* The run's events carry wall-clock time (the native backend): the Ms'
+ * clocks agree (no window slack), and max-runnable-wait and
+ * finish-before, whose ns are bounds in virtual time, are checked
+ * against their native-ns instead, or skipped (reported as passed, with
+ * the reason) when the scenario gives none. */
+void an_set_real_time(struct an_checker *c, bool real_time);
+
 /* Feed one event (what the sink's ->event does). */
 void an_event(struct an_checker *c, const struct rt_event *ev);
 /* The checker as a sink: ->event feeds it; ->finish and ->close do

@@ -53,9 +53,11 @@ static void print_summary(const struct cli_opts *o, const struct sim_result *res
 	       st->stolen_gs);
 	printf("%-14s%" PRId64 " periods\n", "spinning", st->spinning_periods);
 	printf("%-14s%" PRId64 " threads, %" PRId64 " parks\n", "Ms", st->max_ms, st->mparks);
-	print_ns("virtual time", st->end_ns);
+	print_ns(o->backend->real_time ? "wall time" : "virtual time", st->end_ns);
 	printf("%-14s%" PRIu64 "\n", "events", st->n_events);
-	printf("%-14s%" PRId64 " (%" PRId64 " decisions)\n", "steps", res->steps, res->decisions);
+	if (!o->backend->real_time)
+		printf("%-14s%" PRId64 " (%" PRId64 " decisions)\n", "steps", res->steps,
+		       res->decisions);
 	printf("%-14s%016" PRIx64 "\n", "trace hash", st->hash);
 	if (o->db)
 		printf("%-14s%s (run %" PRId64 ")\n", "database", o->db, info->run_id);

@@ -34,13 +34,19 @@
 #define HELP_WIDTH 84
 
 const struct cli_choice cli_strategies[] = {
-        {"random", "a seeded random walk, each decision drawn from the seed's strategy stream"},
-        {NULL, NULL},
+        {"random", "a seeded random walk, each decision drawn from the seed's strategy stream",
+         NULL, false},
+        {NULL, NULL, NULL, false},
 };
 
 const struct cli_choice cli_backends[] = {
-        {"sim", "the deterministic simulator (virtual threads, virtual clocks)"},
-        {NULL, NULL},
+        {"sim", "the deterministic simulator (virtual threads, virtual clocks)", cli_run_sim,
+         false},
+        {"native",
+         "real pthreads, futexes and signals on this machine's cores (docs/native.md); "
+         "--window, --strategy and --max-steps do not apply, --max-time is wall-clock time",
+         cli_run_native, true},
+        {NULL, NULL, NULL, false},
 };
 
 #define AT(f) offsetof(struct cli_opts, f)

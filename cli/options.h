@@ -24,11 +24,23 @@
 #include "sim.h"
 #include "tr.h"
 
+struct sc_run;
+
+/* How a backend runs a scenario's program (runner.c): cfg's fields that
+ * the backend has (the simulator: all; native: seed, max_time_ns as a
+ * wall-clock limit, sink, rt), and a run of sc_run_new.  Returns what
+ * sim_run_program returns. */
+typedef int cli_backend_run(const struct sim_config *cfg, int32_t gomaxprocs, struct sc_run *run,
+                            struct sim_result *res);
+cli_backend_run cli_run_sim, cli_run_native;
+
 /* A strategy or a backend: one row each, in tables ended by {NULL}.
  * The first row is the default. */
 struct cli_choice {
 	const char *name;
 	const char *help;
+	cli_backend_run *run; /* backends: how it runs a program */
+	bool real_time;       /* backends: events carry wall-clock time, not virtual time */
 };
 extern const struct cli_choice cli_strategies[];
 extern const struct cli_choice cli_backends[];

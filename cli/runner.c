@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "native.h"
 #include "runner.h"
 #include "sc.h"
 
@@ -130,6 +131,34 @@ static void store_schedule(struct tr_sink *db, const struct sim_result *res, int
 	free(blob);
 }
 
+/* ---- the backends (cli_backends[]) ---- */
+
+int cli_run_sim(const struct sim_config *cfg, int32_t gomaxprocs, struct sc_run *run,
+                struct sim_result *res)
+{
+	return sim_run_program(cfg, gomaxprocs, sc_main, run, res);
+}
+
+int cli_run_native(const struct sim_config *cfg, int32_t gomaxprocs, struct sc_run *run,
+                   struct sim_result *res)
+{
+	struct native_config nc = {
+	        .seed = cfg->seed,
+	        .max_time_ns = cfg->max_time_ns,
+	        .sink = cfg->sink,
+	        .rt = cfg->rt,
+	};
+	struct native_result nr;
+	int rc = native_run_scenario(&nc, gomaxprocs, run, &nr);
+	memset(res, 0, sizeof *res);
+	res->status = nr.status;
+	snprintf(res->message, sizeof res->message, "%s", nr.message);
+	res->stats = nr.stats;
+	res->threads = nr.threads;
+	res->departed_decision = -1;
+	return rc;
+}
+
 /* ---- the sinks of a run: the database, the checker, the caller's ---- */
 
 /* Hands every event to each sink in to[], in order.  Only ->event:
@@ -171,7 +200,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	memset(res, 0, sizeof *res);
 	memset(info, 0, sizeof *info);
 	/* o->strategy and o->backend are rows of cli_strategies[] and
-	 * cli_backends[]; the engine below is the one row of each so far. */
+	 * cli_backends[]: the backend's row runs the program. */
 	if (o->scenario_text) {
 		if (sc_parse(o->scenario ? o->scenario : "scenario", o->scenario_text, &info->sc,
 		             err, errlen) != 0)
@@ -206,6 +235,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 			goto out;
 		}
 		an_set_window(checker, o->window_ns);
+		an_set_real_time(checker, o->backend->real_time);
 		fan.to[fan.n++] = an_sink(checker);
 	}
 	if (o->sink)
@@ -224,7 +254,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	int simrc = sim_run_program(&cfg, sc_gomaxprocs(info->sc), sc_main, run, res);
+	int simrc = o->backend->run(&cfg, sc_gomaxprocs(info->sc), run, res);
 	if (db) {
 		store_schedule(db, res, o->max_steps, o->max_time_ns);
 		if (db->finish(db, res->status, &res->stats, res->message, err, errlen) != 0)

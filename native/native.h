@@ -43,4 +43,11 @@ struct native_result {
 int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void (*mainfn)(void *),
                        void *arg, struct native_result *res);
 
+/* The same for a scenario's run (scenarios/sc.h): its interpreter's
+ * main goroutine, compiled against this backend.  What `gsched run
+ * --backend native` calls, from the bundle (native/CMakeLists.txt). */
+struct sc_run;
+int native_run_scenario(const struct native_config *cfg, int32_t gomaxprocs, struct sc_run *run,
+                        struct native_result *res);
+
 #endif

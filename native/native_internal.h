@@ -30,6 +30,7 @@ struct tchunk {
 struct nthread {
 	pthread_t tid;
 	int32_t id;
+	uint32_t started;         /* atomic: pthread_create succeeded, tid is valid */
 	uint32_t gone;            /* atomic: went home (the thread function returned) */
 	struct m *m;              /* atomic (m0's thread learns it in plat_setg) */
 	uint32_t *waiting_on;     /* atomic: the futex word the thread sleeps on, or NULL */

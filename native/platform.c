@@ -453,16 +453,26 @@ struct nthread *native_thread_new(struct m *mp, void *stack, size_t size, void (
 	pthread_attr_setstacksize(&attr, NATIVE_HOME_STACK);
 	pthread_mutex_lock(&N.threads_lock);
 	int32_t n = N.nthreads;
-	if (n == NATIVE_MAX_THREADS || pthread_create(&t->tid, &attr, thread_main, t) != 0) {
+	if (n == NATIVE_MAX_THREADS) {
 		pthread_mutex_unlock(&N.threads_lock);
 		pthread_attr_destroy(&attr);
 		native_trace_thread_free(t);
 		free(t);
 		return NULL;
 	}
+	/* Published before the thread runs: the writer's watermark must see
+	 * every thread that can make an event. */
 	t->id = n;
 	N.threads[n] = t;
 	__atomic_store_n(&N.nthreads, n + 1, __ATOMIC_RELEASE);
+	if (pthread_create(&t->tid, &attr, thread_main, t) != 0) {
+		/* Stays registered, with no event and nothing to join. */
+		__atomic_store_n(&t->gone, 1, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&N.threads_lock);
+		pthread_attr_destroy(&attr);
+		return NULL;
+	}
+	__atomic_store_n(&t->started, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&N.threads_lock);
 	pthread_attr_destroy(&attr);
 	return t;
@@ -532,7 +542,8 @@ void plat_signalM(struct m *mp)
 	for (int32_t i = 0; i < n; i++) {
 		struct nthread *t = N.threads[i];
 		if (__atomic_load_n(&t->m, __ATOMIC_RELAXED) == mp) {
-			pthread_kill(t->tid, SIGURG);
+			if (__atomic_load_n(&t->started, __ATOMIC_ACQUIRE))
+				pthread_kill(t->tid, SIGURG);
 			return;
 		}
 	}

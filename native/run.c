@@ -94,6 +94,8 @@ static void collect(void)
 			if (__atomic_load_n(&t->gone, __ATOMIC_ACQUIRE))
 				continue;
 			all = false;
+			if (!__atomic_load_n(&t->started, __ATOMIC_ACQUIRE))
+				continue; /* its creator is still in pthread_create */
 			uint32_t *w = __atomic_load_n(&t->waiting_on, __ATOMIC_SEQ_CST);
 			if (w)
 				syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
@@ -112,7 +114,8 @@ static void collect(void)
 		nanosleep(&ts, NULL);
 	}
 	for (int32_t i = 0; i < n; i++)
-		pthread_join(N.threads[i]->tid, NULL);
+		if (N.threads[i]->started)
+			pthread_join(N.threads[i]->tid, NULL);
 }
 
 int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void (*mainfn)(void *),

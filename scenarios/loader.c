@@ -1525,11 +1525,22 @@ static int get_asserts(struct ld *l, const cJSON *root)
 		if (d->shape && check_fields(l, x, NULL, d->fields, n))
 			return 2;
 		for (int j = 0; j < n; j++) {
+			const cJSON *fv = cJSON_GetObjectItemCaseSensitive(x, d->fields[j].name);
+			if (!fv && !d->fields[j].required)
+				continue;
 			size_t o3 = path_key(l, d->fields[j].name);
-			if (get_assert_field(l, &d->fields[j],
-			                     cJSON_GetObjectItemCaseSensitive(x, d->fields[j].name),
-			                     as))
+			if (d->fields[j].native) {
+				/* the same field's type, into the native bounds */
+				struct sc_assert nat = *as;
+				if (get_assert_field(l, &d->fields[j], fv, &nat))
+					return 2;
+				as->native = true;
+				as->native_ns = nat.ns;
+				as->native_n = nat.n;
+				as->native_within = nat.within;
+			} else if (get_assert_field(l, &d->fields[j], fv, as)) {
 				return 2;
+			}
 			path_pop(l, o3);
 		}
 		/* a run cannot both complete and deadlock */

@@ -73,25 +73,33 @@ const struct sc_opdef sc_casedefs[] = {
 
 /* ns and n of assertions are literals: a run's figures are checked against them */
 #define LABEL {"label", SC_F_LABEL_REF, REQ}
+/* A run's figure depends on timing: on a real machine the scenario gives a
+ * second bound for it (native-...), or the assertion is the simulator's only. */
+#define NATIVE_NS {"native-ns", SC_F_NS, OPT, .hi = SC_MAX_NS, .native = true}
 
 const struct sc_assertdef sc_assertdefs[] = {
 	{"all-finish", SC_ASSERT_ALL_FINISH, NULL, {{0}}},
 	{"deadlock",   SC_ASSERT_DEADLOCK,   NULL, {{0}}},
 	{"max-runnable-wait", SC_ASSERT_MAX_RUNNABLE_WAIT, "{\"label\": \"x\", \"ns\": 1000}", {
 		LABEL,
-		{"ns", SC_F_NS, REQ, .hi = SC_MAX_NS}}},
+		{"ns", SC_F_NS, REQ, .hi = SC_MAX_NS},
+		NATIVE_NS}},
 	{"cpu-share", SC_ASSERT_CPU_SHARE, "{\"labels\": [\"a\", \"b\"], \"within\": 20}", {
 		{"labels", SC_F_LABEL_PAIR, REQ},
-		{"within", SC_F_FACTOR,     REQ, .lo = 1, .hi = 1000000000}}},
+		{"within", SC_F_FACTOR,     REQ, .lo = 1, .hi = 1000000000},
+		{"native-within", SC_F_FACTOR, OPT, .lo = 1, .hi = 1000000000, .native = true}}},
 	{"finish-before", SC_ASSERT_FINISH_BEFORE, "{\"label\": \"x\", \"ns\": 1000}", {
 		LABEL,
-		{"ns", SC_F_NS, REQ, .hi = SC_MAX_NS}}},
+		{"ns", SC_F_NS, REQ, .hi = SC_MAX_NS},
+		NATIVE_NS}},
 	{"min-parallelism", SC_ASSERT_MIN_PARALLELISM, "{\"label\": \"x\", \"n\": 4}", {
 		LABEL,
-		{"n", SC_F_UINT, REQ, .hi = SC_MAX_COUNT}}},
+		{"n", SC_F_UINT, REQ, .hi = SC_MAX_COUNT},
+		{"native-n", SC_F_UINT, OPT, .hi = SC_MAX_COUNT, .native = true}}},
 	{"min-events", SC_ASSERT_MIN_EVENTS, "{\"kind\": \"steal\", \"count\": 1}", {
 		{"kind",  SC_F_EVKIND, REQ},
-		{"count", SC_F_UINT,   REQ, .hi = INT64_MAX / 2}}},
+		{"count", SC_F_UINT,   REQ, .hi = INT64_MAX / 2},
+		{"native-count", SC_F_UINT, OPT, .hi = INT64_MAX / 2, .native = true}}},
 };
 
 const struct sc_field sc_docfields[] = {

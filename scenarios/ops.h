@@ -64,6 +64,7 @@ struct sc_field {
 	bool required;
 	int64_t lo, hi; /* COUNT, DURATION, NS, UINT, FACTOR */
 	int64_t dflt;   /* COUNT, INT: the value when the field is left out */
+	bool native;    /* an assertion's bound on a real machine (the native backend) */
 };
 
 /* How an op's blocks are laid out around it (see sc_internal.h); the
@@ -94,7 +95,7 @@ extern const int sc_nopdefs;
 extern const struct sc_opdef sc_casedefs[];
 extern const int sc_ncasedefs;
 
-#define SC_MAX_ASSERT_FIELDS 2
+#define SC_MAX_ASSERT_FIELDS 3
 
 struct sc_assertdef {
 	const char *name;

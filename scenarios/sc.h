@@ -60,6 +60,12 @@ struct sc_assert {
 	const char *kind_name; /* min-events: the event kind */
 	int64_t ns, n;
 	double within;
+	/* The bounds on a real machine (the native-... fields): ns, n or
+	 * within; without one (native false), an assertion with a bound is
+	 * checked on the simulator only. */
+	bool native;
+	int64_t native_ns, native_n;
+	double native_within;
 };
 size_t sc_assert_count(const struct sc_scenario *sc);
 const struct sc_assert *sc_assert_get(const struct sc_scenario *sc, size_t i);

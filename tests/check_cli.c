@@ -385,11 +385,12 @@ START_TEST(test_strategy_and_backend)
 	        out, "gsched run: --strategy: unknown strategy 'pct' (this gsched has: random)"));
 	ck_assert_int_eq(gsched(out, sizeof out, "record spawn-tree --seed 1 --strategy dfs"), 2);
 	ck_assert_ptr_nonnull(strstr(out, "unknown strategy 'dfs' (this gsched has: random)"));
-	ck_assert_int_eq(gsched(out, sizeof out, "run spawn-tree --backend native"), 2);
-	ck_assert_ptr_nonnull(strstr(out, "unknown backend 'native' (this gsched has: sim)"));
+	ck_assert_int_eq(gsched(out, sizeof out, "run spawn-tree --backend real"), 2);
+	ck_assert_ptr_nonnull(strstr(out, "unknown backend 'real' (this gsched has: sim, native)"));
 	ck_assert_int_eq(gsched(out, sizeof out, "run --help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "random (default): "));
 	ck_assert_ptr_nonnull(strstr(out, "sim (default): "));
+	ck_assert_ptr_nonnull(strstr(out, "native: "));
 }
 END_TEST
 
