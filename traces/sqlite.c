@@ -660,8 +660,16 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	/* Before the first read: another writer may be setting the file up. */
 	w->jitter = (uint32_t)getpid() * 40503u;
 	sqlite3_busy_handler(w->db, busy_wait, w);
+	/* One read transaction, so that the check sees one state of the
+	 * file: another writer may commit a new schema between two reads. */
+	if (exec(w, "BEGIN", "reading it", err, errlen) < 0)
+		goto fail;
+	w->in_txn = 1;
 	if (check_file(w, err, errlen) < 0)
 		goto fail;
+	if (exec(w, "COMMIT", "reading it", err, errlen) < 0)
+		goto fail;
+	w->in_txn = 0;
 	if (exec(w, tr_sqlite_pragmas, "setting up the connection", err, errlen) < 0)
 		goto fail;
 	if (exec(w, "BEGIN IMMEDIATE", "locking the database", err, errlen) < 0)
