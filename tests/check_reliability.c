@@ -10,10 +10,15 @@
  * signal or a hang (the CTest timeout) fails them.
  */
 #include <check.h>
+#include <dirent.h>
+#include <grp.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -252,6 +257,138 @@ START_TEST(test_concurrent_writers)
 }
 END_TEST
 
+/* The names in dir, sorted, joined by spaces. */
+static void list_dir(const char *dir, char *out, size_t len)
+{
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, alphasort);
+	ck_assert_int_ge(n, 0);
+	size_t k = 0;
+	out[0] = 0;
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && k < len)
+			k += (size_t)snprintf(out + k, len - k, "%s%s", k ? " " : "",
+			                      names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Run gsched with argv (NULL-terminated, without argv[0]), its output
+ * to /dev/null; with nobody set and we are root, as the user nobody, so
+ * that a directory's missing write permission holds.  Returns its exit
+ * status, or -1 if it did not exit. */
+static int run_as(bool nobody, const char *const *argv)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const char *av[16] = {"gsched"};
+		for (int i = 0; argv[i] && i < 14; i++)
+			av[i + 1] = argv[i];
+		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+			_exit(120);
+		if (nobody && geteuid() == 0 &&
+		    (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(122);
+		execv(GSCHED_BINARY, (char *const *)av);
+		_exit(121);
+	}
+	int ws = 0;
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+}
+
+/* show, replay and diff read a database and leave nothing beside it (no
+ * -wal, no -shm), in a writable directory and in a read-only one. */
+START_TEST(test_readers_create_nothing)
+{
+	char dir[64], db[128], out[8192], args[512], names[256];
+	mktmp(dir, sizeof dir);
+	snprintf(db, sizeof db, "%s/a.db", dir);
+	snprintf(args, sizeof args, "run fan-out --seed 1 --quiet --db %s", db);
+	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
+	list_dir(dir, names, sizeof names);
+	ck_assert_str_eq(names, "a.db"); /* the writer's last close removed its -wal */
+	const char *const cmds[][4] = {
+	        {"show", db, NULL},
+	        {"replay", db, NULL},
+	        {"diff", db, db, NULL},
+	};
+	for (int ro = 0; ro < 2; ro++) {
+		if (ro) { /* and as nobody, who may not write here (root may) */
+			ck_assert_int_eq(chmod(db, 0444), 0);
+			ck_assert_int_eq(chmod(dir, 0555), 0);
+		}
+		for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+			ck_assert_msg(run_as(ro, cmds[i]) == 0, "%s in a %s directory", cmds[i][0],
+			              ro ? "read-only" : "writable");
+			list_dir(dir, names, sizeof names);
+			ck_assert_msg(strcmp(names, "a.db") == 0, "after %s: %s", cmds[i][0],
+			              names);
+		}
+	}
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	rmtree(dir);
+}
+END_TEST
+
+/* A writer killed mid-run leaves its committed batch in the -wal: a
+ * reader in a read-only directory still reads it, and adds nothing. */
+START_TEST(test_reader_killed_writer_readonly_dir)
+{
+	static const struct tr_run run = {
+	        .scenario = "synthetic",
+	        .scenario_json = "{\"name\": \"synthetic\"}",
+	        .seed = 1,
+	        .backend = "sim",
+	        .strategy = "random",
+	        .window_ns = 0,
+	        .gomaxprocs = 1,
+	};
+	char dir[64], db[128], names[256], before[256];
+	mktmp(dir, sizeof dir);
+	snprintf(db, sizeof db, "%s/k.db", dir);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char err[512];
+		struct tr_sink *s = tr_sqlite_open(db, &run, err, sizeof err);
+		if (!s)
+			_exit(3);
+		for (int64_t i = 0; i < TR_SQLITE_BATCH + 100; i++) {
+			struct rt_event e = {.t_ns = i,
+			                     .g = 1,
+			                     .kind = RT_EV_GSTATUS,
+			                     .obj = 1,
+			                     .a = 1,
+			                     .b = 2,
+			                     .detail = "gosched"};
+			s->event(s, &e);
+		}
+		kill(getpid(), SIGKILL);
+		_exit(4);
+	}
+	int ws = 0;
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert_msg(WIFSIGNALED(ws), "writer status 0x%x", ws);
+	list_dir(dir, before, sizeof before);
+	ck_assert_str_eq(before, "k.db k.db-shm k.db-wal");
+	ck_assert_int_eq(chmod(dir, 0555), 0);
+	const char *const show[] = {"show", db, NULL};
+	ck_assert_int_eq(run_as(true, show), 0);
+	list_dir(dir, names, sizeof names);
+	ck_assert_str_eq(names, before);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	/* what it read: the committed batch, status running */
+	char out[512], args[256];
+	snprintf(args, sizeof args, "show %s 2>/dev/null | sed -n '/^status:/p;/^n-events:/p'", db);
+	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
+	ck_assert_str_eq(out, "status: running\nn-events: 50000\n");
+	rmtree(dir);
+}
+END_TEST
+
 Suite *make_reliability_suite(void)
 {
 	Suite *s = suite_create("reliability");
@@ -264,6 +401,8 @@ Suite *make_reliability_suite(void)
 	tc = tcase_create("database");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_concurrent_writers);
+	tcase_add_test(tc, test_readers_create_nothing);
+	tcase_add_test(tc, test_reader_killed_writer_readonly_dir);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,7 +5,21 @@
  *
  * Invariants:
  *  - A database is opened read-only and never created or modified: a
- *    file given to show/replay/diff is left exactly as it was.
+ *    file given to show/replay/diff is left exactly as it was, and
+ *    nothing is created beside it.  SQLite's read-only connection to a
+ *    WAL database would create FILE-wal and FILE-shm (and leave them,
+ *    empty, as it may not delete them), and fail where the directory is
+ *    read-only.  So a file without a FILE-wal - one whose last writer
+ *    closed it, having checkpointed everything into the file - is
+ *    opened immutable (no locks, no -wal, no -shm); a file with one - a
+ *    writer is at work, or one was killed and its committed batches are
+ *    in the -wal - is opened as SQLite's read-only connection, which
+ *    reads the -wal and uses the -shm already there.
+ *    The cost of immutable: a writer that starts while the file is read
+ *    is not waited for; should it checkpoint into the file during the
+ *    read (it does at its end), the events read no longer match the
+ *    run's stored count and hash, which is reported as an error (read
+ *    again), never read as a different run.
  *  - Nothing a file holds can crash the reader: every SQLite error,
  *    a failed PRAGMA quick_check, a foreign or newer schema, a missing
  *    run, an unknown event kind, a gap in seq, a malformed schedule
@@ -28,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tr.h"
 
@@ -289,6 +304,46 @@ void tr_db_close(struct tr_db *d)
 	free(d);
 }
 
+/* Open path read-only, creating nothing beside it (see the top of the
+ * file): immutable when it has no -wal, else SQLite's read-only WAL
+ * connection.  SQLite's result code; *db is set as sqlite3_open_v2 sets
+ * it. */
+static int open_ro(const char *path, sqlite3 **db)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+	size_t n = strlen(path);
+	char *wal = malloc(n + 5), *uri = malloc(3 * n + 32);
+	int rc = SQLITE_NOMEM;
+
+	*db = NULL;
+	if (!wal || !uri)
+		goto out;
+	snprintf(wal, n + 5, "%s-wal", path);
+	if (access(wal, F_OK) == 0) {
+		rc = sqlite3_open_v2(path, db, flags, NULL);
+		goto out;
+	}
+	/* file:PATH?immutable=1 with PATH percent-encoded where a URI needs
+	 * it; an absolute path gets an empty authority (file:///...). */
+	size_t k = (size_t)sprintf(uri, "file:%s", path[0] == '/' ? "//" : "");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if (*c == '%' || *c == '?' || *c == '#' || *c <= ' ' || *c >= 0x7f) {
+			uri[k++] = '%';
+			uri[k++] = hex[*c >> 4];
+			uri[k++] = hex[*c & 15];
+		} else {
+			uri[k++] = (char)*c;
+		}
+	}
+	strcpy(uri + k, "?immutable=1");
+	rc = sqlite3_open_v2(uri, db, flags | SQLITE_OPEN_URI, NULL);
+out:
+	free(wal);
+	free(uri);
+	return rc;
+}
+
 int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 {
 	struct tr_db *d = NULL;
@@ -308,8 +363,7 @@ int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
-	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (open_ro(path, &d->db) != SQLITE_OK) {
 		if (d->db)
 			dberr(err, errlen, d, "cannot open database");
 		else
