@@ -241,6 +241,7 @@ int ex_schedule_parse(const char *s, struct sim_decision **out, size_t *n, char 
 			nn++;
 		d[i].n = (uint32_t)nn;
 		d[i].pick = (uint32_t)(v - ((nn - 1) * nn / 2 - 1));
+		d[i].cur = -1;
 		i++;
 	}
 	if (i != count || k != len) {
@@ -393,6 +394,8 @@ struct rec {
 	bool same_hash, kept;
 	uint64_t seed, hash, rerun_hash;
 	int64_t steps, decisions;
+	int64_t schedules;    /* runs of the seed: 1, or the bounded search's distinct schedules */
+	bool exhausted;       /* bounded: every schedule within the bound was run */
 	uint32_t cov_reached; /* bit i: tr_coverage[i] was reached */
 	uint32_t cov[TR_NCOVERAGE];
 	char oracle[160];
@@ -412,6 +415,7 @@ struct sweep {
 	int jobs;
 	const char *out;
 	bool stop_first;
+	bool bounded; /* --strategy bounded: a search per seed */
 	struct shared *sh;
 };
 
@@ -429,6 +433,144 @@ static bool parse_u64s(const char *s, const char *end, uint64_t *out)
 	return true;
 }
 
+/* ---- the bounded-preemption search (--strategy bounded) ---- */
+
+/* A decision on the current path of the search: its candidates, the
+ * yielding thread's index (-1: not a candidate), the pick taken and its
+ * place in the order the search tries them, and the preemptions of the
+ * path before it. */
+struct node {
+	uint32_t n, pick, pos;
+	int32_t cur;
+	int64_t pre;
+};
+
+/* The order a node's picks are tried in: first the non-preemptive one
+ * (the yielding thread, or the first candidate), then the others by
+ * index. */
+static uint32_t order_at(const struct node *nd, uint32_t pos)
+{
+	uint32_t def = nd->cur >= 0 ? (uint32_t)nd->cur : 0;
+	if (pos == 0)
+		return def;
+	return pos - 1 < def ? pos - 1 : pos;
+}
+
+static int cost(const struct node *nd, uint32_t pick)
+{
+	return nd->cur >= 0 && pick != (uint32_t)nd->cur;
+}
+
+/*
+ * CHESS's iterative context bounding (Musuvathi and Qadeer, PLDI 2007),
+ * stateless: for bound b = 0, 1, ..., --preemptions, a depth-first walk
+ * of the decision tree re-runs the program once per schedule, replaying
+ * the path's decisions and letting the non-preemptive strategy finish
+ * the run, then backtracks to the deepest decision with a pick left
+ * whose preemptions stay within b.  A schedule with fewer than b
+ * preemptions is run again under b (to reach its subtrees) but counted
+ * once.  Stops at the first failing schedule (*r then describes it,
+ * *fail holds its decisions), after --max-schedules runs, or when the
+ * last bound is exhausted: *exhausted says whether every schedule within
+ * the bound was run (or the whole tree, when no schedule needed more
+ * preemptions), *schedules how many distinct ones were.  0, or 2 with a
+ * message.
+ */
+static int bounded_search(const struct cli_opts *o, struct ex_run *r, struct sim_decision **fail,
+                          size_t *nfail, int64_t *schedules, bool *exhausted, char *err,
+                          size_t errlen)
+{
+	struct node *path = NULL;
+	struct sim_decision *prefix = NULL;
+	size_t npath = 0, cap = 0;
+	int64_t runs = 0, distinct = 0;
+	int rc = 2;
+
+	*fail = NULL;
+	*nfail = 0;
+	*exhausted = false;
+	for (int64_t b = 0; b <= o->preemptions; b++) {
+		bool more = false; /* a pick was cut by bound b: b + 1 has new schedules */
+		npath = 0;
+		for (;;) {
+			struct cli_opts run = *o;
+			struct sim_result res;
+			run.replay = prefix;
+			run.nreplay = npath;
+			run.replay_continue = true;
+			run.record = true;
+			if (ex_run_one(&run, NULL, r, &res, err, errlen) != 0)
+				goto out;
+			runs++;
+			distinct += res.preemptions == b;
+			if (r->rc == 1) {
+				*fail = res.schedule;
+				*nfail = res.nschedule;
+				rc = 0;
+				goto out;
+			}
+			if (res.nschedule > cap) {
+				cap = res.nschedule * 2;
+				struct node *np = realloc(path, cap * sizeof *np);
+				if (np)
+					path = np;
+				struct sim_decision *nd = realloc(prefix, cap * sizeof *nd);
+				if (nd)
+					prefix = nd;
+				if (!np || !nd) {
+					free(res.schedule);
+					snprintf(err, errlen, "out of memory");
+					goto out;
+				}
+			}
+			for (size_t i = npath; i < res.nschedule; i++) {
+				const struct sim_decision *d = &res.schedule[i];
+				int64_t pre =
+				        i ? path[i - 1].pre + cost(&path[i - 1], path[i - 1].pick)
+				          : 0;
+				path[i] = (struct node){
+				        .n = d->n, .pick = d->pick, .cur = d->cur, .pre = pre};
+			}
+			npath = res.nschedule;
+			free(res.schedule);
+			/* Backtrack to the deepest decision with a pick left. */
+			while (npath > 0) {
+				struct node *nd = &path[npath - 1];
+				bool advanced = false;
+				while (++nd->pos < nd->n) {
+					uint32_t p = order_at(nd, nd->pos);
+					if (nd->pre + cost(nd, p) <= b) {
+						nd->pick = p;
+						advanced = true;
+						break;
+					}
+					more = true;
+				}
+				if (advanced)
+					break;
+				npath--;
+			}
+			if (npath == 0)
+				break; /* bound b exhausted */
+			if (runs >= o->max_schedules)
+				goto budget;
+			for (size_t i = 0; i < npath; i++)
+				prefix[i] = (struct sim_decision){path[i].n, path[i].pick, -1};
+		}
+		if (!more || b == o->preemptions) {
+			*exhausted = true;
+			break;
+		}
+	}
+budget:
+	rc = 0;
+out:
+	*schedules = distinct;
+	free(path);
+	free(prefix);
+	return rc;
+}
+
 static void worker(struct sweep *sw, int fd)
 {
 	struct cli_opts o = *sw->o;
@@ -442,9 +584,19 @@ static void worker(struct sweep *sw, int fd)
 		if (write(fd, &r, sizeof r) != sizeof r)
 			_exit(3);
 		struct ex_run x;
+		struct sim_decision *fail = NULL;
+		size_t nfail = 0;
+		int er;
 		o.seed = s;
 		r.type = REC_DONE;
-		if (ex_run_one(&o, NULL, &x, NULL, err, sizeof err) != 0) {
+		if (sw->bounded) {
+			er = bounded_search(&o, &x, &fail, &nfail, &r.schedules, &r.exhausted, err,
+			                    sizeof err);
+		} else {
+			er = ex_run_one(&o, NULL, &x, NULL, err, sizeof err);
+			r.schedules = 1;
+		}
+		if (er != 0) {
 			r.rc = 2;
 			snprintf(r.message, sizeof r.message, "%.250s", err);
 			if (write(fd, &r, sizeof r) != sizeof r)
@@ -476,7 +628,10 @@ static void worker(struct sweep *sw, int fd)
 				struct ex_run again;
 				bool same = false;
 				snprintf(dir, sizeof dir, "%s/%" PRIu64, sw->out, s);
-				if (ex_write_failure(&o, dir, x.hash, &again, &same, err,
+				struct cli_opts fo = o;
+				fo.replay = fail; /* the bounded search's failing schedule */
+				fo.nreplay = nfail;
+				if (ex_write_failure(&fo, dir, x.hash, &again, &same, err,
 				                     sizeof err) == 0) {
 					r.kept = true;
 					r.same_hash = same;
@@ -487,6 +642,7 @@ static void worker(struct sweep *sw, int fd)
 				}
 			}
 		}
+		free(fail);
 		if (write(fd, &r, sizeof r) != sizeof r)
 			_exit(3);
 	}
@@ -507,7 +663,8 @@ struct tally {
 	struct failure *f;
 	size_t nf, capf;
 	uint64_t cov_seeds[TR_NCOVERAGE], cov_events[TR_NCOVERAGE];
-	int errors; /* seeds that could not run (bad input): the sweep stops */
+	uint64_t schedules, exhausted; /* runs in all; bounded: seeds searched to the end */
+	int errors;                    /* seeds that could not run (bad input): the sweep stops */
 	char error[512];
 };
 
@@ -668,6 +825,12 @@ static cJSON *summary_json(const struct sweep *sw, const struct tally *t, const 
 	cJSON_AddNumberToObject(j, "seeds_run", (double)t->done);
 	cJSON_AddNumberToObject(j, "elapsed_s", elapsed);
 	cJSON_AddNumberToObject(j, "workers", sw->jobs);
+	cJSON_AddNumberToObject(j, "depth", (double)sw->o->depth);
+	cJSON_AddNumberToObject(j, "pct_steps", (double)sw->o->pct_steps);
+	cJSON_AddNumberToObject(j, "preemptions", (double)sw->o->preemptions);
+	cJSON_AddNumberToObject(j, "max_schedules", (double)sw->o->max_schedules);
+	cJSON_AddNumberToObject(j, "schedules", (double)t->schedules);
+	cJSON_AddNumberToObject(j, "exhausted_seeds", (double)t->exhausted);
 	cJSON *fa = cJSON_AddArrayToObject(j, "failures");
 	for (size_t i = 0; i < t->nf; i++) {
 		const struct failure *f = &t->f[i];
@@ -833,6 +996,8 @@ static void take(struct tally *t, const struct sweep *sw, const struct rec *r, F
 	if (sw->stop_first && r->seed > stop)
 		return; /* past the first failure: not part of the sweep */
 	t->done++;
+	t->schedules += (uint64_t)r->schedules;
+	t->exhausted += r->exhausted;
 	for (int i = 0; i < TR_NCOVERAGE; i++) {
 		t->cov_events[i] += r->cov[i];
 		t->cov_seeds[i] += (r->cov_reached >> i) & 1;
@@ -894,6 +1059,9 @@ static int cmd_explore(struct cli_opts *o)
 		return 2;
 	}
 	o->scenario_text = sc_text(sc); /* parsed once here, not read again per seed */
+	sw.bounded = o->strategy->value == SIM_STRATEGY_NONPREEMPTIVE;
+	if (o->strategy->value == SIM_STRATEGY_PCT)
+		o->pct_steps = cli_pct_steps(o, sc); /* once, the same for every seed */
 	cli_policy_json(&o->rt, policy_json, sizeof policy_json);
 	if (mkdir_p(sw.out, err, sizeof err) != 0) {
 		fprintf(stderr, "gsched explore: %s\n", err);
@@ -915,6 +1083,15 @@ static int cmd_explore(struct cli_opts *o)
 	cli_format_window(window, sizeof window, o->window_ns);
 	printf("explore       %s (gomaxprocs %d), strategy %s, window %s\n", sc_name(sc),
 	       sc_gomaxprocs(sc), o->strategy->name, window);
+	if (o->strategy->value == SIM_STRATEGY_PCT)
+		printf("pct           depth %" PRId64 ": %" PRId64
+		       " change point(s) over the first "
+		       "%" PRId64 " decisions (a random run of seed 0 takes that many)\n",
+		       o->depth, o->depth - 1, o->pct_steps);
+	if (sw.bounded)
+		printf("bounded       every schedule of each seed with at most %" PRId64
+		       " preemption(s), at most %" PRId64 " runs per seed\n",
+		       o->preemptions, o->max_schedules);
 	if (sw.shard_n > 1)
 		printf("seeds         %" PRIu64 "..%" PRIu64 ", shard %d/%d: %" PRIu64 "..%" PRIu64
 		       " (%" PRIu64 " seeds)\n",
@@ -1039,6 +1216,10 @@ static int cmd_explore(struct cli_opts *o)
 	printf("%-13s %" PRIu64 " in %.2f s (%.0f seeds/s, %.0f per worker)\n", "seeds run", t.done,
 	       elapsed, elapsed > 0 ? t.done / elapsed : 0,
 	       elapsed > 0 ? t.done / elapsed / sw.jobs : 0);
+	if (sw.bounded)
+		printf("%-13s %" PRIu64 " distinct schedules run; %" PRIu64 " of %" PRIu64
+		       " seeds searched to the end within %" PRId64 " preemption(s)\n",
+		       "schedules", t.schedules, t.exhausted, t.done, o->preemptions);
 	if (sw.stop_first && t.nf)
 		printf("%-13s seed %" PRIu64 " (stopped there: --stop-at-first)\n", "first failure",
 		       t.f[0].seed);
@@ -1188,6 +1369,9 @@ static int cmd_merge(struct cli_opts *o)
 		}
 		seen[si] = true;
 		seeds_run += (uint64_t)jnum(j, "seeds_run", &ok);
+		bool sok = true;
+		t.schedules += (uint64_t)jnum(j, "schedules", &sok);
+		t.exhausted += (uint64_t)jnum(j, "exhausted_seeds", &sok);
 		double e = jnum(j, "elapsed_s", &ok);
 		if (e > elapsed)
 			elapsed = e;
@@ -1262,6 +1446,10 @@ static int cmd_merge(struct cli_opts *o)
 		cJSON_ReplaceItemInObject(merged, "seeds_run",
 		                          cJSON_CreateNumber((double)seeds_run));
 		cJSON_ReplaceItemInObject(merged, "elapsed_s", cJSON_CreateNumber(elapsed));
+		cJSON_ReplaceItemInObject(merged, "schedules",
+		                          cJSON_CreateNumber((double)t.schedules));
+		cJSON_ReplaceItemInObject(merged, "exhausted_seeds",
+		                          cJSON_CreateNumber((double)t.exhausted));
 		cJSON *fa = cJSON_CreateArray();
 		for (size_t i = 0; i < t.nf; i++) {
 			char buf[32];

@@ -847,7 +847,7 @@ static int cmd_replay(struct cli_opts *o)
 		goto out;
 	}
 	for (uint64_t i = 0; sr == 0 && i < npairs; i++)
-		decisions[i] = (struct sim_decision){pairs[2 * i], pairs[2 * i + 1]};
+		decisions[i] = (struct sim_decision){pairs[2 * i], pairs[2 * i + 1], -1};
 	int r = rerun(path, &h, decisions, sr == 0 ? (size_t)npairs : 0, cont, &rh, &rt, &res, err,
 	              sizeof err);
 	if (r == 2) {

@@ -106,7 +106,7 @@ static const struct cli_command cmd_run_row = {
         .min_args = 1,
         .max_args = 1,
         .missing = "missing SCENARIO (a bundled name or a file)",
-        .flags = CLI_RUN_FLAGS | CLI_F(CLI_DB) | CLI_F(CLI_QUIET),
+        .flags = CLI_RUN_FLAGS | CLI_F(CLI_DB) | CLI_F(CLI_QUIET) | CLI_F(CLI_DEPTH),
         .summary = "run a scenario in the deterministic simulator, print a summary and "
                    "optionally log every scheduler transition to SQLite",
         .about = "Runs SCENARIO in the simulator: every M is a virtual thread with its own\n"

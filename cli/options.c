@@ -35,18 +35,31 @@
 
 const struct cli_choice cli_strategies[] = {
         {"random", "a seeded random walk, each decision drawn from the seed's strategy stream",
-         NULL, false},
-        {NULL, NULL, NULL, false},
+         NULL, false, SIM_STRATEGY_RANDOM},
+        {"pct",
+         "PCT: random thread priorities, the highest runs; --depth D - 1 change points over "
+         "the decisions a random run of the scenario takes each demote the thread about to run",
+         NULL, false, SIM_STRATEGY_PCT},
+        {"swarm",
+         "each seed draws a window and which kinds of yield point may switch threads, then "
+         "walks randomly",
+         NULL, false, SIM_STRATEGY_SWARM},
+        {"bounded",
+         "CHESS's bounded-preemption search: explore runs every schedule of each seed with at "
+         "most --preemptions preemptions, iterative bound by bound; a single run takes the "
+         "schedule without any",
+         NULL, false, SIM_STRATEGY_NONPREEMPTIVE},
+        {NULL, NULL, NULL, false, 0},
 };
 
 const struct cli_choice cli_backends[] = {
-        {"sim", "the deterministic simulator (virtual threads, virtual clocks)", cli_run_sim,
-         false},
+        {"sim", "the deterministic simulator (virtual threads, virtual clocks)", cli_run_sim, false,
+         0},
         {"native",
          "real pthreads, futexes and signals on this machine's cores (docs/native.md); "
          "--window, --strategy and --max-steps do not apply, --max-time is wall-clock time",
-         cli_run_native, true},
-        {NULL, NULL, NULL, false},
+         cli_run_native, true, 0},
+        {NULL, NULL, NULL, false, 0},
 };
 
 #define AT(f) offsetof(struct cli_opts, f)
@@ -182,6 +195,26 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                        .def = "1/1",
                        .help = "run only block I (1..N) of the range cut into N contiguous "
                                "blocks, for spreading a sweep over machines"},
+        [CLI_DEPTH] = {.name = "depth",
+                       .arg = CLI_ARG_COUNT,
+                       .offset = AT(depth),
+                       .metavar = "D",
+                       .def = "3",
+                       .help = "pct: the bug depth it aims at, 1..16 (D - 1 priority change "
+                               "points)"},
+        [CLI_PREEMPTIONS] = {.name = "preemptions",
+                             .arg = CLI_ARG_COUNT,
+                             .offset = AT(preemptions),
+                             .metavar = "N",
+                             .def = "2",
+                             .help = "bounded: the most preemptions a schedule may have"},
+        [CLI_MAX_SCHEDULES] = {.name = "max-schedules",
+                               .arg = CLI_ARG_COUNT,
+                               .offset = AT(max_schedules),
+                               .metavar = "N",
+                               .def = "1000",
+                               .help = "bounded: the most schedules run per seed (the summary "
+                                       "says whether the space was exhausted first)"},
         [CLI_HELP] = {.name = "help",
                       .short_name = 'h',
                       .arg = CLI_ARG_SWITCH,
@@ -195,6 +228,9 @@ void cli_opts_init(struct cli_opts *o)
 	o->seed = 1;
 	o->strategy = &cli_strategies[0];
 	o->backend = &cli_backends[0];
+	o->depth = 3;
+	o->preemptions = 2;
+	o->max_schedules = 1000;
 	rt_config_default(&o->rt);
 }
 

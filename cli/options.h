@@ -41,6 +41,7 @@ struct cli_choice {
 	const char *help;
 	cli_backend_run *run; /* backends: how it runs a program */
 	bool real_time;       /* backends: events carry wall-clock time, not virtual time */
+	int value;            /* strategies: its enum sim_strategy_kind */
 };
 extern const struct cli_choice cli_strategies[];
 extern const struct cli_choice cli_backends[];
@@ -80,7 +81,10 @@ struct cli_opts {
 	int64_t jobs;              /* explore -j: worker processes (0: one per core) */
 	const char *out;           /* explore, merge: the output folder */
 	bool stop_at_first, keep_going;
-	const char *shard; /* explore --shard I/N */
+	const char *shard;     /* explore --shard I/N */
+	int64_t depth;         /* --depth: PCT's d */
+	int64_t preemptions;   /* --preemptions: the bounded search's bound */
+	int64_t max_schedules; /* --max-schedules: the bounded search's budget per seed */
 	bool help;
 
 	/* Set by the parser: the command, its positional arguments in
@@ -96,6 +100,7 @@ struct cli_opts {
 	bool assertions;                   /* check the scenario's assertions, as `gsched run` */
 	const struct sim_decision *replay; /* replay this decision list instead of the seed's */
 	size_t nreplay;
+	int64_t pct_steps; /* PCT's k, the decisions a run takes; 0: cli_run measures it */
 };
 
 void cli_opts_init(struct cli_opts *o);
@@ -123,6 +128,9 @@ enum cli_flag_id {
 	CLI_STOP_AT_FIRST,
 	CLI_KEEP_GOING,
 	CLI_SHARD,
+	CLI_DEPTH,
+	CLI_PREEMPTIONS,
+	CLI_MAX_SCHEDULES,
 	CLI_HELP, /* every command takes it */
 	CLI_NFLAGS
 };
@@ -134,7 +142,8 @@ enum cli_flag_id {
 /* The flags of a sweep (explore) on top of those. */
 #define CLI_EXPLORE_FLAGS                                                                          \
 	(CLI_F(CLI_SEEDS) | CLI_F(CLI_JOBS) | CLI_F(CLI_OUT) | CLI_F(CLI_STOP_AT_FIRST) |          \
-	 CLI_F(CLI_KEEP_GOING) | CLI_F(CLI_SHARD))
+	 CLI_F(CLI_KEEP_GOING) | CLI_F(CLI_SHARD) | CLI_F(CLI_DEPTH) | CLI_F(CLI_PREEMPTIONS) |    \
+	 CLI_F(CLI_MAX_SCHEDULES))
 
 /* How a flag's value is parsed, and the type of its field. */
 enum cli_arg {

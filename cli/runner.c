@@ -159,6 +159,26 @@ int cli_run_native(const struct sim_config *cfg, int32_t gomaxprocs, struct sc_r
 	return rc;
 }
 
+int64_t cli_pct_steps(const struct cli_opts *o, const struct sc_scenario *sc)
+{
+	/* PCT spreads its change points over the decisions a run takes: a
+	 * random walk of seed 0 (no seed of a sweep's range: every seed
+	 * gets the same k) with the run's window, policies and limits. */
+	struct sim_config cfg = {.seed = 0,
+	                         .window_ns = o->window_ns,
+	                         .max_steps = o->max_steps,
+	                         .max_time_ns = o->max_time_ns,
+	                         .rt = &o->rt};
+	struct sim_result res;
+	struct sc_run *run = sc_run_new(sc, sim_stream_seed(0, SIM_STREAM_WORKLOAD, 0));
+	if (!run)
+		return 1;
+	sim_run_program(&cfg, sc_gomaxprocs(sc), sc_main, run, &res);
+	sc_run_free(run);
+	free(res.schedule);
+	return res.decisions > 0 ? res.decisions : 1;
+}
+
 /* ---- the sinks of a run: the database, the checker, the caller's ---- */
 
 /* Hands every event to each sink in to[], in order.  Only ->event:
@@ -250,6 +270,12 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	cfg.replay = o->replay;
 	cfg.nreplay = o->nreplay;
 	cfg.replay_continue = o->replay_continue;
+	cfg.strategy.kind = (enum sim_strategy_kind)o->strategy->value;
+	cfg.strategy.depth = (int32_t)(o->depth < 1 ? 1 : o->depth > 16 ? 16 : o->depth);
+	cfg.strategy.steps = o->pct_steps;
+	if (cfg.strategy.kind == SIM_STRATEGY_PCT && cfg.strategy.steps <= 0 &&
+	    o->backend->run == cli_run_sim)
+		cfg.strategy.steps = cli_pct_steps(o, info->sc);
 	if (!(run = sc_run_new(info->sc, sim_stream_seed(o->seed, SIM_STREAM_WORKLOAD, 0)))) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

@@ -42,6 +42,11 @@ void cli_run_info_free(struct cli_run_info *info);
 int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_info *info, char *err,
             size_t errlen);
 
+/* PCT's k for o's scenario sc: the decisions a random-walk run of seed 0
+ * with o's window, policies and limits takes (at least 1).  cli_run
+ * measures it when o->pct_steps is 0; a sweep measures it once. */
+int64_t cli_pct_steps(const struct cli_opts *o, const struct sc_scenario *sc);
+
 /* The policies of rt as runs.policy_json: {"randomize":true,...}, only
  * those that differ from Go's default, in the table's order. */
 void cli_policy_json(const struct rt_config *rt, char *buf, size_t len);

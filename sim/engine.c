@@ -58,6 +58,7 @@
 #include "cost.h"
 #include "runtime.h"
 #include "sim.h"
+#include "strategy.h"
 
 enum { T_RUNNABLE, T_BLOCKED, T_DONE };
 
@@ -113,7 +114,11 @@ static struct {
 	struct plat_ctx engine;
 	uint64_t rng; /* the strategy's stream */
 	int64_t steps, decisions;
+	struct sim_strat strat;   /* a strategy other than the random walk (strategy.c) */
+	enum sim_ykind ykind;     /* the kind of the yield point being decided */
+	int *ids;                 /* scratch: the candidates' thread ids, for strat */
 	struct sim_decision *rec; /* recorded decisions (cfg->record) */
+	int64_t preemptions;      /* with rec: decisions that switched away from S.cur */
 	size_t nrec, caprec;
 	int64_t departed_decision;
 	uint64_t departed_event;
@@ -163,13 +168,18 @@ static _Noreturn void stop(enum tr_status status, const char *msg);
 /* The strategy: which of the n >= 2 candidates runs next.  cand[] lists
  * them in the eligible set's order (the order a recorded schedule's
  * picks index), each with its id and clock; S.cur is the thread that
- * yielded, which may or may not be among them.  `random` is a uniform
- * draw from the strategy's stream.  This is the one place a strategy
- * decides; replay and recording are decide()'s. */
-static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[])
+ * yielded, which may or may not be among them (cur: its index, or -1).
+ * `random` is a uniform draw from the strategy's stream, kept here so
+ * that it draws what it always drew; the others are strategy.c's.  This
+ * is the one place a strategy decides; replay and recording are
+ * decide()'s. */
+static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[], int cur)
 {
-	(void)cand;
-	return (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
+	if (S.strat.kind == SIM_STRATEGY_RANDOM)
+		return (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
+	for (uint32_t i = 0; i < n; i++)
+		S.ids[i] = cand[i]->id;
+	return sim_strat_pick(&S.strat, n, S.ids, cur, S.ykind, S.decisions, &S.rng);
 }
 
 /* A decision among n >= 2 candidates: the next recorded one when
@@ -181,7 +191,12 @@ static uint32_t decide(uint32_t n, struct sim_thread *const cand[])
 	/* The strategy runs on every decision, replayed or not, so that a
 	 * replay that departs and continues draws what the seed would have
 	 * drawn at that point: a truncated list continued is the seed's run. */
-	uint32_t pick = strategy_pick(n, cand);
+	int cur = -1;
+	if (cfg->record || S.strat.kind != SIM_STRATEGY_RANDOM)
+		for (uint32_t k = 0; k < n && cur < 0; k++)
+			if (cand[k] == S.cur)
+				cur = (int)k;
+	uint32_t pick = strategy_pick(n, cand, cur);
 	if (cfg->replay && S.departed_decision < 0) {
 		if (i < cfg->nreplay && cfg->replay[i].n == n && cfg->replay[i].pick < n) {
 			pick = cfg->replay[i].pick;
@@ -214,7 +229,8 @@ done:
 			if (!S.rec)
 				stop(TR_VIOLATION, "simulator: out of memory recording decisions");
 		}
-		S.rec[S.nrec++] = (struct sim_decision){n, pick};
+		S.preemptions += cur >= 0 && pick != (uint32_t)cur;
+		S.rec[S.nrec++] = (struct sim_decision){n, pick, cur};
 	}
 	S.decisions++;
 	return pick;
@@ -478,8 +494,9 @@ static __attribute__((noinline)) void reschedule(void)
 		switch_to(next);
 }
 
-/* The yield point every platform operation goes through. */
-static inline __attribute__((always_inline)) void yield(int64_t cost)
+/* The yield point every platform operation goes through; kind is what
+ * swarm may turn off (recorded only on the way to a decision). */
+static inline __attribute__((always_inline)) void yieldk(int64_t cost, enum sim_ykind kind)
 {
 	struct sim_thread *t = S.cur;
 	t->clock = tadd(t->clock, cost);
@@ -489,6 +506,7 @@ static inline __attribute__((always_inline)) void yield(int64_t cost)
 	 * holds (t's clock is below its children's), nothing to decide. */
 	if (t->hidx == 0 && t->clock <= S.bound)
 		return;
+	S.ykind = kind;
 	reschedule();
 }
 
@@ -539,7 +557,8 @@ static struct sim_thread *new_thread(int64_t clock)
 		S.heap = realloc(S.heap, (size_t)S.capthreads * sizeof *S.heap);
 		S.cand = realloc(S.cand, (size_t)S.capthreads * sizeof *S.cand);
 		S.dfs = realloc(S.dfs, (size_t)S.capthreads * sizeof *S.dfs);
-		if (!S.threads || !S.elig || !S.heap || !S.cand || !S.dfs) {
+		S.ids = realloc(S.ids, (size_t)S.capthreads * sizeof *S.ids);
+		if (!S.threads || !S.elig || !S.heap || !S.cand || !S.dfs || !S.ids) {
 			fprintf(stderr, "gsched: out of memory\n");
 			exit(2);
 		}
@@ -590,31 +609,31 @@ static void plain_entry(void)
 
 uint32_t plat_load32(const uint32_t *p)
 {
-	yield(COST_LOAD);
+	yieldk(COST_LOAD, SIM_Y_ATOMIC);
 	return *p;
 }
 
 uint32_t plat_loadacq32(const uint32_t *p)
 {
-	yield(COST_LOAD);
+	yieldk(COST_LOAD, SIM_Y_ATOMIC);
 	return *p;
 }
 
 void plat_store32(uint32_t *p, uint32_t v)
 {
-	yield(COST_STORE);
+	yieldk(COST_STORE, SIM_Y_ATOMIC);
 	*p = v;
 }
 
 void plat_storerel32(uint32_t *p, uint32_t v)
 {
-	yield(COST_STORE);
+	yieldk(COST_STORE, SIM_Y_ATOMIC);
 	*p = v;
 }
 
 bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	if (*p != old)
 		return false;
 	*p = new_;
@@ -628,13 +647,13 @@ bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_)
 
 uint32_t plat_xadd32(uint32_t *p, int32_t delta)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	return *p += (uint32_t)delta;
 }
 
 uint32_t plat_xchg32(uint32_t *p, uint32_t v)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	uint32_t old = *p;
 	*p = v;
 	return old;
@@ -642,31 +661,31 @@ uint32_t plat_xchg32(uint32_t *p, uint32_t v)
 
 void plat_or32(uint32_t *p, uint32_t v)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	*p |= v;
 }
 
 void plat_and32(uint32_t *p, uint32_t v)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	*p &= v;
 }
 
 uint64_t plat_load64(const uint64_t *p)
 {
-	yield(COST_LOAD);
+	yieldk(COST_LOAD, SIM_Y_ATOMIC);
 	return *p;
 }
 
 void plat_store64(uint64_t *p, uint64_t v)
 {
-	yield(COST_STORE);
+	yieldk(COST_STORE, SIM_Y_ATOMIC);
 	*p = v;
 }
 
 bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	if (*p != old)
 		return false;
 	*p = new_;
@@ -675,13 +694,13 @@ bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
 
 uint64_t plat_xadd64(uint64_t *p, int64_t delta)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	return *p += (uint64_t)delta;
 }
 
 uint64_t plat_xchg64(uint64_t *p, uint64_t v)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	uint64_t old = *p;
 	*p = v;
 	return old;
@@ -689,19 +708,19 @@ uint64_t plat_xchg64(uint64_t *p, uint64_t v)
 
 void *plat_loadp(void *const *p)
 {
-	yield(COST_LOAD);
+	yieldk(COST_LOAD, SIM_Y_ATOMIC);
 	return *p;
 }
 
 void plat_storep(void **p, void *v)
 {
-	yield(COST_STORE);
+	yieldk(COST_STORE, SIM_Y_ATOMIC);
 	*p = v;
 }
 
 bool plat_casp(void **p, void *old, void *new_)
 {
-	yield(COST_RMW);
+	yieldk(COST_RMW, SIM_Y_RMW);
 	if (*p != old)
 		return false;
 	*p = new_;
@@ -710,7 +729,7 @@ bool plat_casp(void **p, void *old, void *new_)
 
 void plat_lock(struct plat_mutex *l)
 {
-	yield(COST_LOCK);
+	yieldk(COST_LOCK, SIM_Y_LOCK);
 	struct sim_thread *t = S.cur;
 	if (l->owner == NULL) {
 		l->owner = t;
@@ -731,7 +750,7 @@ void plat_lock(struct plat_mutex *l)
 
 void plat_unlock(struct plat_mutex *l)
 {
-	yield(COST_UNLOCK);
+	yieldk(COST_UNLOCK, SIM_Y_LOCK);
 	if (l->owner != S.cur)
 		rt_throw("unlock of unlocked lock");
 	struct sim_thread *w = l->head;
@@ -764,13 +783,13 @@ void plat_assertLockHeld(struct plat_mutex *l)
 
 void plat_noteclear(struct plat_note *n)
 {
-	yield(COST_NOTECLEAR);
+	yieldk(COST_NOTECLEAR, SIM_Y_NOTE);
 	n->key = 0;
 }
 
 void plat_notesleep(struct plat_note *n)
 {
-	yield(COST_NOTESLEEP);
+	yieldk(COST_NOTESLEEP, SIM_Y_NOTE);
 	if (n->key != 0)
 		return;
 	if (n->waiter != NULL)
@@ -782,7 +801,7 @@ void plat_notesleep(struct plat_note *n)
 
 bool plat_notetsleep(struct plat_note *n, int64_t ns)
 {
-	yield(COST_NOTESLEEP);
+	yieldk(COST_NOTESLEEP, SIM_Y_NOTE);
 	if (n->key != 0)
 		return true;
 	if (ns < 0) {
@@ -803,7 +822,7 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 
 void plat_notewakeup(struct plat_note *n)
 {
-	yield(COST_NOTEWAKEUP);
+	yieldk(COST_NOTEWAKEUP, SIM_Y_NOTE);
 	if (n->key != 0)
 		rt_throw("notewakeup - double wakeup");
 	n->key = 1;
@@ -829,30 +848,30 @@ int32_t plat_ncpu(void)
 
 int64_t plat_nanotime(void)
 {
-	yield(COST_NANOTIME);
+	yieldk(COST_NANOTIME, SIM_Y_TIME);
 	return S.cur->clock;
 }
 
 void plat_usleep(uint32_t us)
 {
 	S.cur->sleeping = true;
-	yield((int64_t)us * 1000);
+	yieldk((int64_t)us * 1000, SIM_Y_TIME);
 	S.cur->sleeping = false;
 }
 
 void plat_osyield(void)
 {
-	yield(COST_OSYIELD);
+	yieldk(COST_OSYIELD, SIM_Y_TIME);
 }
 
 void plat_procyield(uint32_t cycles)
 {
-	yield((int64_t)cycles * COST_PROCYIELD);
+	yieldk((int64_t)cycles * COST_PROCYIELD, SIM_Y_TIME);
 }
 
 void plat_newosproc(struct m *mp, void *stack, size_t size)
 {
-	yield(COST_NEWOSPROC);
+	yieldk(COST_NEWOSPROC, SIM_Y_THREAD);
 	struct sim_thread *t = new_thread(tadd(S.cur->clock, THREAD_START_LATENCY));
 	t->m = mp;
 	arch_ctx_make(&t->ctx, stack, size, m_entry);
@@ -884,7 +903,7 @@ _Noreturn void plat_panic(const char *msg)
 
 void plat_signalM(struct m *mp)
 {
-	yield(COST_PREEMPTM);
+	yieldk(COST_PREEMPTM, SIM_Y_THREAD);
 	for (int i = 0; i < S.nthreads; i++)
 		if (S.threads[i]->m == mp)
 			S.threads[i]->sigpending = true;
@@ -893,7 +912,7 @@ void plat_signalM(struct m *mp)
 void plat_syscall(int64_t ns)
 {
 	S.cur->sleeping = true; /* blocked in the kernel */
-	yield(ns);
+	yieldk(ns, SIM_Y_WORK);
 	S.cur->sleeping = false;
 }
 
@@ -952,7 +971,7 @@ uint64_t plat_mseed(int64_t id)
 
 bool plat_spend(int64_t ns)
 {
-	yield(ns);
+	yieldk(ns, SIM_Y_WORK);
 	bool sig = S.cur->sigpending;
 	S.cur->sigpending = false;
 	return sig;
@@ -983,8 +1002,10 @@ static void begin(const struct sim_config *cfg)
 	S.bound = INT64_MIN;
 	S.max_steps = cfg->max_steps;
 	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
-	S.window = cfg->window_ns < 0 || cfg->window_ns >= SIM_WINDOW_MAX ? SIM_WINDOW_INF
-	                                                                  : cfg->window_ns;
+	int64_t window = cfg->window_ns;
+	if (cfg->strategy.kind != SIM_STRATEGY_RANDOM)
+		sim_strat_begin(&S.strat, &cfg->strategy, &S.rng, &window);
+	S.window = window < 0 || window >= SIM_WINDOW_MAX ? SIM_WINDOW_INF : window;
 	tr_stats_init(&S.stats);
 }
 
@@ -997,6 +1018,11 @@ static int finish(struct sim_result *res)
 	res->decisions = S.decisions;
 	res->schedule = S.rec;
 	res->nschedule = S.nrec;
+	res->preemptions = S.preemptions;
+	res->window_ns = S.window;
+	res->ymask = S.strat.kind == SIM_STRATEGY_SWARM ? S.strat.mask : (1u << SIM_Y_COUNT) - 1;
+	sim_strat_end(&S.strat);
+	free(S.ids);
 	res->departed_decision = S.departed_decision;
 	res->departed_event = S.departed_event;
 	res->threads = S.nthreads;

@@ -28,10 +28,49 @@
 #define SIM_WINDOW_MAX SIM_TIME_MAX
 
 /* One decision of the strategy: it picked `pick` among `n` eligible
- * threads (in the engine's eligible-set order). */
+ * threads (in the engine's eligible-set order).  cur is set only in a
+ * run's own record (sim_result.schedule): the index of the thread that
+ * yielded among the candidates, or -1 when it was not one; a replayed
+ * list's cur is ignored, and stored schedules do not keep it. */
 struct sim_decision {
 	uint32_t n, pick;
+	int32_t cur;
 };
+
+/* How the strategy picks at a decision (strategy.c).  The random walk
+ * is the default and the engine's own; a run's strategy is part of what
+ * its trace hash depends on. */
+enum sim_strategy_kind {
+	SIM_STRATEGY_RANDOM = 0,    /* a uniform draw from the strategy stream */
+	SIM_STRATEGY_PCT,           /* PCT (Burckhardt et al., ASPLOS 2010): random thread
+	                               priorities, the highest runs; depth-1 change points over the
+	                               first `steps` decisions each demote the thread about to run */
+	SIM_STRATEGY_SWARM,         /* each seed draws a window and which kinds of yield point may
+	                               switch threads, then walks randomly */
+	SIM_STRATEGY_NONPREEMPTIVE, /* the yielding thread goes on while it is a candidate, else
+	                               the first candidate: the default schedule of the bounded
+	                               search (cli/explore.c) past its replayed prefix */
+};
+#define SIM_PCT_MAX_DEPTH 16
+
+struct sim_strategy {
+	enum sim_strategy_kind kind;
+	int32_t depth; /* pct: d >= 1 (d - 1 change points) */
+	int64_t steps; /* pct: the decisions a run is expected to take (>= 1) */
+};
+
+/* The kinds of yield point, as swarm turns them on and off. */
+enum sim_ykind {
+	SIM_Y_ATOMIC, /* atomic loads and stores */
+	SIM_Y_RMW,    /* CAS, xadd, xchg, or, and */
+	SIM_Y_LOCK,   /* runtime lock and unlock */
+	SIM_Y_NOTE,   /* noteclear, notesleep, notetsleep, notewakeup */
+	SIM_Y_TIME,   /* nanotime, usleep, osyield, procyield */
+	SIM_Y_WORK,   /* spend chunks and syscalls */
+	SIM_Y_THREAD, /* newosproc, signalM */
+	SIM_Y_COUNT
+};
+extern const char *const sim_ykind_names[SIM_Y_COUNT];
 
 struct sim_config {
 	uint64_t seed;
@@ -50,6 +89,7 @@ struct sim_config {
 	 * number of eligible threads, or more decisions than recorded): the
 	 * run then stops with status departed, or, with replay_continue,
 	 * goes on drawing from the seed's strategy stream. */
+	struct sim_strategy strategy; /* zero: the random walk */
 	bool record;
 	const struct sim_decision *replay;
 	size_t nreplay;
@@ -68,6 +108,12 @@ struct sim_result {
 	int64_t departed_decision; /* replay: index of the first decision that did not apply, or -1
 	                            */
 	uint64_t departed_event;   /* replay: events emitted before it */
+	/* With cfg.record: the decisions that switched away from a yielding
+	 * thread that could have gone on (pick != cur >= 0): preemptions, as
+	 * CHESS counts them. */
+	int64_t preemptions;
+	int64_t window_ns; /* the window the run had (swarm draws one) */
+	uint32_t ymask;    /* swarm: the kinds of yield point that could switch (bit per kind) */
 };
 
 /* The PRNG streams derived from a run's seed. */

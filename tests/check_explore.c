@@ -20,6 +20,7 @@
 
 #include "check_suites.h"
 #include "explore.h"
+#include "platform.h"
 #include "tr.h"
 
 #define RACE GSCHED_SOURCE_DIR "/tests/data/explore/close-race.json"
@@ -287,8 +288,8 @@ END_TEST
 
 START_TEST(test_schedule_string)
 {
-	struct sim_decision d[] = {{2, 0},   {2, 1},  {3, 2},     {15, 14},
-	                           {16, 15}, {17, 0}, {300, 299}, {2, 1}};
+	struct sim_decision d[] = {{2, 0, -1},   {2, 1, -1},  {3, 2, -1},     {15, 14, -1},
+	                           {16, 15, -1}, {17, 0, -1}, {300, 299, -1}, {2, 1, -1}};
 	size_t n = sizeof d / sizeof d[0];
 	char *s = ex_schedule_format(d, n);
 	ck_assert_int_eq(strncmp(s, "gs1:8:", 6), 0);
@@ -366,6 +367,152 @@ START_TEST(test_docs_coverage_rows)
 }
 END_TEST
 
+/* ---- strategies ---- */
+
+/* Two plain threads appending their letter at every yield point: the
+ * order they ran in, as a string. */
+static char order[256];
+static uint32_t norder;
+
+static void letter(void *arg)
+{
+	char c = *(const char *)arg;
+	for (int i = 0; i < 40; i++) {
+		uint32_t k = plat_xadd32(&norder, 1) - 1;
+		order[k] = c;
+	}
+}
+
+static int switches(void)
+{
+	int n = 0;
+	for (uint32_t i = 1; i < norder; i++)
+		n += order[i] != order[i - 1];
+	return n;
+}
+
+/* PCT at depth d switches between two threads that never block at most
+ * d times: the highest priority runs until one of the d - 1 change
+ * points demotes it, or until it ends. */
+START_TEST(test_pct_depth)
+{
+	static char a = 'a', b = 'b';
+	void (*const fns[])(void *) = {letter, letter};
+	void *const args[] = {&a, &b};
+	for (int d = 1; d <= 4; d++) {
+		int most = 0;
+		for (uint64_t seed = 1; seed <= 30; seed++) {
+			struct sim_config cfg = {.seed = seed,
+			                         .window_ns = SIM_WINDOW_INF,
+			                         .strategy = {SIM_STRATEGY_PCT, d, 80}};
+			struct sim_result res;
+			memset(order, 0, sizeof order);
+			norder = 0;
+			ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+			ck_assert_uint_eq(norder, 80);
+			ck_assert_int_le(switches(), d);
+			if (switches() > most)
+				most = switches();
+		}
+		ck_assert_int_eq(most, d); /* and some seed uses them all */
+	}
+	/* the random walk switches all the time */
+	struct sim_config cfg = {.seed = 1, .window_ns = SIM_WINDOW_INF};
+	struct sim_result res;
+	norder = 0;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+	ck_assert_int_gt(switches(), 10);
+}
+END_TEST
+
+/* The non-preemptive strategy never switches away from a thread that
+ * can go on, and counts no preemption; the random walk counts them. */
+START_TEST(test_nonpreemptive)
+{
+	static char a = 'a', b = 'b';
+	void (*const fns[])(void *) = {letter, letter};
+	void *const args[] = {&a, &b};
+	struct sim_config cfg = {.seed = 1,
+	                         .window_ns = SIM_WINDOW_INF,
+	                         .record = true,
+	                         .strategy = {SIM_STRATEGY_NONPREEMPTIVE, 0, 0}};
+	struct sim_result res;
+	norder = 0;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+	ck_assert_int_eq(switches(), 1);
+	ck_assert_int_eq(res.preemptions, 0);
+	free(res.schedule);
+	cfg.strategy.kind = SIM_STRATEGY_RANDOM;
+	norder = 0;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+	ck_assert_int_gt(res.preemptions, 10);
+	int64_t counted = 0;
+	for (size_t i = 0; i < res.nschedule; i++)
+		counted += res.schedule[i].cur >= 0 &&
+		           res.schedule[i].pick != (uint32_t)res.schedule[i].cur;
+	ck_assert_int_eq(counted, res.preemptions);
+	free(res.schedule);
+}
+END_TEST
+
+/* Every strategy's run is a function of its seed, and each finds the
+ * close race under free interleaving; its failures replay. */
+START_TEST(test_strategies_sweep)
+{
+	static const char *const strategies[] = {"pct", "swarm", "bounded"};
+	for (size_t i = 0; i < 3; i++) {
+		char a[256], b[256];
+		gsched("run %s --window inf --seed 3 --strategy %s --quiet", RACE, strategies[i]);
+		snprintf(a, sizeof a, "%.200s", out);
+		gsched("run %s --window inf --seed 3 --strategy %s --quiet", RACE, strategies[i]);
+		snprintf(b, sizeof b, "%.200s", out);
+		ck_assert_str_eq(a, b);
+		make_dir();
+		ck_assert_int_eq(
+		        gsched("explore %s --window inf --seeds 1..40 --strategy %s --out %s "
+		               "--stop-at-first",
+		               RACE, strategies[i], dir),
+		        1);
+		ck_assert_msg(strstr(out, "gave the same hash") && !strstr(out, "THE OTHERS"), "%s",
+		              out);
+		const char *first = strstr(out, "first failure seed ");
+		ck_assert_ptr_nonnull(first);
+		uint64_t seed = strtoull(first + strlen("first failure seed "), NULL, 10);
+		ck_assert_int_eq(gsched("replay %s/%" PRIu64, dir, seed), 0);
+		ck_assert_msg(strstr(out, "reproduced"), "%s: %s", strategies[i], out);
+		remove_dir();
+	}
+}
+END_TEST
+
+/* The bounded search: within 0 preemptions the close race has one
+ * schedule and it passes; within 1 it fails. */
+START_TEST(test_bounded_search)
+{
+	make_dir();
+	ck_assert_int_eq(gsched("explore %s --window inf --seeds 1..1 --strategy bounded "
+	                        "--preemptions 0 --out %s",
+	                        RACE, dir),
+	                 0);
+	ck_assert_msg(strstr(out,
+	                     "1 distinct schedules run; 1 of 1 seeds searched to the end within "
+	                     "0 preemption(s)"),
+	              "%s", out);
+	ck_assert_int_eq(gsched("explore %s --window inf --seeds 1..1 --strategy bounded "
+	                        "--preemptions 1 --out %s",
+	                        RACE, dir),
+	                 1);
+	ck_assert_int_eq(gsched("replay %s/1", dir), 0);
+	/* a budget too small to finish says so */
+	ck_assert_int_eq(gsched("explore %s --window inf --seeds 1..1 --strategy bounded "
+	                        "--preemptions 1 --max-schedules 5 --out %s",
+	                        RACE, dir),
+	                 0);
+	ck_assert_msg(strstr(out, "0 of 1 seeds searched to the end"), "%s", out);
+	remove_dir();
+}
+END_TEST
+
 Suite *make_explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -379,6 +526,10 @@ Suite *make_explore_suite(void)
 	tcase_add_test(tc, test_stop_at_first);
 	tcase_add_test(tc, test_failure_folder);
 	tcase_add_test(tc, test_shards_merge);
+	tcase_add_test(tc, test_pct_depth);
+	tcase_add_test(tc, test_nonpreemptive);
+	tcase_add_test(tc, test_strategies_sweep);
+	tcase_add_test(tc, test_bounded_search);
 	suite_add_tcase(s, tc);
 	return s;
 }

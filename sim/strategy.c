@@ -1,0 +1,157 @@
+/*
+ * strategy.c - the exploration strategies beside the random walk: PCT,
+ * swarm, and the non-preemptive default of the bounded search.  The
+ * engine calls sim_strat_pick at a decision (two or more candidates)
+ * when the run's strategy is one of these; it records and replays the
+ * picks itself, so a run under any strategy replays from its decision
+ * list alone.
+ *
+ * PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte: "A Randomized
+ * Scheduler with Probabilistic Guarantees of Finding Bugs", ASPLOS 2010).
+ * Each thread gets a random priority when it is first a candidate (the
+ * engine's threads are created as the run goes, so the draw is lazy, in
+ * the order threads first show up: deterministic).  At every decision
+ * the candidate with the highest priority runs.  d - 1 change points are
+ * drawn uniformly among the first `steps` decisions; at the i-th, the
+ * thread that would run drops to priority d - i, below every initial
+ * priority, and the next highest runs instead.  A bug of depth d is then
+ * found with probability at least 1/(n k^(d-1)) per run for n threads and
+ * k steps, where a random walk's chance shrinks exponentially with the
+ * length of the run.  The paper counts every step; we count decisions
+ * (the engine's steps where more than one thread could run), which is
+ * what k estimates (cli_run measures it with a random-walk run).
+ *
+ * Swarm (Groce et al., "Swarm Testing", ISSTA 2012).  Each seed draws a
+ * configuration, then walks randomly within it: the window (0, 1 us,
+ * 20 us or free interleaving) and, for each kind of yield point (enum
+ * sim_ykind), whether it may switch threads: at a yield point of a kind
+ * turned off, the yielding thread goes on if it is a candidate.  Leaving
+ * features out makes some interleavings far likelier than under one
+ * fixed configuration.  (The cost model has no jitter to draw.)
+ *
+ * Non-preemptive: the yielding thread goes on while it is a candidate,
+ * else the first candidate.  The bounded search (cli/explore.c) replays a
+ * prefix of decisions and lets this finish the run, so that a schedule's
+ * preemptions are the ones its prefix chose.
+ *
+ * Alternatives not taken: PCT priorities by M id drawn up front (the
+ * number of threads is not known at the start); change points over steps
+ * rather than decisions (most steps have a single candidate under a
+ * finite window, where a change point would do nothing).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strategy.h"
+
+const char *const sim_ykind_names[SIM_Y_COUNT] = {
+        [SIM_Y_ATOMIC] = "atomic", [SIM_Y_RMW] = "rmw",   [SIM_Y_LOCK] = "lock",
+        [SIM_Y_NOTE] = "note",     [SIM_Y_TIME] = "time", [SIM_Y_WORK] = "work",
+        [SIM_Y_THREAD] = "thread",
+};
+
+static uint64_t next64(uint64_t *x)
+{
+	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+uint32_t sim_draw(uint64_t *rng, uint32_t n)
+{
+	return (uint32_t)(((next64(rng) >> 32) * n) >> 32);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint64_t *rng,
+                     int64_t *window)
+{
+	memset(st, 0, sizeof *st);
+	st->kind = cfg->kind;
+	if (st->kind == SIM_STRATEGY_PCT) {
+		st->depth = cfg->depth < 1                   ? 1
+		            : cfg->depth > SIM_PCT_MAX_DEPTH ? SIM_PCT_MAX_DEPTH
+		                                             : cfg->depth;
+		int64_t k = cfg->steps < 1 ? 1 : cfg->steps;
+		st->nchange = st->depth - 1;
+		for (int i = 0; i < st->nchange; i++)
+			st->change[i] = (int64_t)(next64(rng) % (uint64_t)k);
+		qsort(st->change, (size_t)st->nchange, sizeof st->change[0], cmp_i64);
+	} else if (st->kind == SIM_STRATEGY_SWARM) {
+		static const int64_t windows[] = {0, 1000, 20000, SIM_WINDOW_INF};
+		*window = windows[sim_draw(rng, 4)];
+		st->mask = (uint32_t)(next64(rng) >> 40) & ((1u << SIM_Y_COUNT) - 1);
+	}
+}
+
+/* A thread's PCT priority, drawn the first time it is a candidate:
+ * above every value a change point gives (those are < depth). */
+static uint64_t prio(struct sim_strat *st, int id, uint64_t *rng)
+{
+	if (id >= st->nprio) {
+		int n = st->nprio ? st->nprio : 8;
+		while (n <= id)
+			n *= 2;
+		uint64_t *p = realloc(st->prio, (size_t)n * sizeof *p);
+		if (!p)
+			abort(); /* a few words per thread */
+		memset(p + st->nprio, 0, (size_t)(n - st->nprio) * sizeof *p);
+		st->prio = p;
+		st->nprio = n;
+	}
+	if (st->prio[id] == 0)
+		st->prio[id] = (next64(rng) | (UINT64_C(1) << 63)) >> 1 | SIM_PCT_MAX_DEPTH;
+	return st->prio[id];
+}
+
+static uint32_t highest(struct sim_strat *st, uint32_t n, const int *ids, uint64_t *rng)
+{
+	uint32_t best = 0;
+	uint64_t bp = prio(st, ids[0], rng);
+	for (uint32_t i = 1; i < n; i++) {
+		uint64_t p = prio(st, ids[i], rng);
+		if (p > bp || (p == bp && ids[i] < ids[best])) {
+			best = i;
+			bp = p;
+		}
+	}
+	return best;
+}
+
+uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cur,
+                        enum sim_ykind ykind, int64_t decision, uint64_t *rng)
+{
+	switch (st->kind) {
+	case SIM_STRATEGY_PCT: {
+		uint32_t pick = highest(st, n, ids, rng);
+		/* Several change points may fall on one decision. */
+		while (st->nextchange < st->nchange && st->change[st->nextchange] <= decision) {
+			st->nextchange++;
+			st->prio[ids[pick]] = (uint64_t)(st->depth - st->nextchange);
+			pick = highest(st, n, ids, rng);
+		}
+		return pick;
+	}
+	case SIM_STRATEGY_SWARM:
+		if (cur >= 0 && !(st->mask >> ykind & 1))
+			return (uint32_t)cur;
+		return sim_draw(rng, n);
+	case SIM_STRATEGY_NONPREEMPTIVE:
+		return cur >= 0 ? (uint32_t)cur : 0;
+	case SIM_STRATEGY_RANDOM:
+		break;
+	}
+	return sim_draw(rng, n);
+}
+
+void sim_strat_end(struct sim_strat *st)
+{
+	free(st->prio);
+	memset(st, 0, sizeof *st);
+}

@@ -1,0 +1,46 @@
+/*
+ * strategy.h - the strategies other than the random walk (strategy.c):
+ * how the engine's one choice point (engine.c, strategy_pick) picks the
+ * thread to run next when a run is configured with one of them.
+ *
+ * The engine keeps the random walk inline (a uniform draw from the
+ * strategy stream), so that a run without a strategy configured draws
+ * exactly what it always drew; everything here runs only when
+ * sim_config.strategy.kind says so.
+ */
+#ifndef GSCHED_SIM_STRATEGY_H
+#define GSCHED_SIM_STRATEGY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim.h"
+
+/* The state of one run's strategy (one run at a time per process). */
+struct sim_strat {
+	enum sim_strategy_kind kind;
+	/* pct */
+	int32_t depth;
+	uint64_t *prio; /* by thread id; 0: not drawn yet */
+	int nprio;
+	int64_t change[SIM_PCT_MAX_DEPTH]; /* decision indices, ascending */
+	int nchange, nextchange;
+	/* swarm */
+	uint32_t mask; /* bit k: yield points of kind k may switch threads */
+};
+
+/* Set up st for cfg at the start of a run; rng is the strategy stream.
+ * May change *window (swarm draws one). */
+void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint64_t *rng,
+                     int64_t *window);
+/* The pick among n >= 2 candidates: ids[i] is candidate i's thread id,
+ * cur the index of the yielding thread among them or -1, ykind the kind
+ * of the yield point (enum sim_ykind), decision the decision's index. */
+uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cur,
+                        enum sim_ykind ykind, int64_t decision, uint64_t *rng);
+void sim_strat_end(struct sim_strat *st);
+
+/* A uniform draw in [0, n) from a splitmix64 stream. */
+uint32_t sim_draw(uint64_t *rng, uint32_t n);
+
+#endif
