@@ -18,7 +18,8 @@
  *   - a descriptor enters the heap only from the park's unlock function
  *     (netpollblockcommit), after its g is _Gwaiting, so netpoll never
  *     returns a g that is still running;
- *   - netpollWaiters counts the gs in the heap;
+ *   - netpollWaiters counts the gs that ever parked here (Go 1.21's
+ *     count, which only netpollgoready decrements);
  *   - note is the model of Go's eventfd: netpollWakeSig is 1 from the
  *     notewakeup that sets the note until the blocked poller clears the
  *     note, so at most one notewakeup is ever pending (a second one would
@@ -37,10 +38,9 @@
  * sleeps again, to exactly that time, instead of returning early).
  *
  * Deviations from Go: no pollDesc cache, deadlines or close; a
- * descriptor serves one wait.  netpoll decrements netpollWaiters itself
- * for each g it returns (Go 1.21 does it in netpollgoready/netpollunblock
- * paths).  The list is in ready order (head = earliest), where epoll's
- * order is the kernel's.
+ * descriptor serves one wait, so netpollgoready, the one place Go 1.21
+ * decrements netpollWaiters, has no caller.  The list is in ready order
+ * (head = earliest), where epoll's order is the kernel's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +213,10 @@ void rt_netpollIOWait(int64_t ns)
 }
 
 /* Move every descriptor ready at now to q; returns how many.  np.lock
- * must be held. */
+ * must be held.  netpollWaiters is not decremented: in Go 1.21 only
+ * netpollgoready does that (deadlines and close, which the model does
+ * not have), so once a program has waited on I/O the count never falls
+ * back (later releases subtract what netpoll returns). */
 static int32_t collect(int64_t now, struct gQueue *q)
 {
 	plat_assertLockHeld(&np.lock);
@@ -225,8 +228,6 @@ static int32_t collect(int64_t now, struct gQueue *q)
 		gQueue_pushBack(q, pd.gp);
 		n++;
 	}
-	if (n > 0)
-		plat_xadd32(&np.waiters, -n);
 	return n;
 }
 
