@@ -212,16 +212,20 @@ void rt_netpollIOWait(int64_t ns)
 	rt_gopark(netpollblockcommit, &w, waitReasonIOWait);
 }
 
-/* Move every descriptor ready at now to q; returns how many.  np.lock
- * must be held.  netpollWaiters is not decremented: in Go 1.21 only
+/* epoll_wait's buffer: netpoll_epoll.go passes 128 events, so one
+ * netpoll returns at most that many gs; the rest wait for the next. */
+enum { netpollMaxEvents = 128 };
+
+/* Move the descriptors ready at now to q, at most max of them; returns
+ * how many.  np.lock must be held.  netpollWaiters is not decremented: in Go 1.21 only
  * netpollgoready does that (deadlines and close, which the model does
  * not have), so once a program has waited on I/O the count never falls
  * back (later releases subtract what netpoll returns). */
-static int32_t collect(int64_t now, struct gQueue *q)
+static int32_t collect(int64_t now, struct gQueue *q, int32_t max)
 {
 	plat_assertLockHeld(&np.lock);
 	int32_t n = 0;
-	while (np.npds > 0 && np.pds[0].ready <= now) {
+	while (n < max && np.npds > 0 && np.pds[0].ready <= now) {
 		struct pollDesc pd = pdpop();
 		if (rt_readgstatus(pd.gp) != _Gwaiting)
 			rt_throw("netpoll: g is not waiting");
@@ -241,14 +245,31 @@ struct gList rt_netpoll(int64_t delay)
 	struct gQueue q = {0};
 	if (!rt_netpollinited())
 		return (struct gList){0};
+	/* epoll_wait takes whole milliseconds: under 1 ms rounds up to 1,
+	 * longer delays are truncated, and 1e15 ns or more is capped at
+	 * 1e9 ms (netpoll_epoll.go).  So a 300 us timer on an idle program
+	 * waits about 1 ms for its M. */
+	int64_t waitms;
+	if (delay < 0)
+		waitms = -1;
+	else if (delay == 0)
+		waitms = 0;
+	else if (delay < 1000000)
+		waitms = 1;
+	else if (delay < 1000000000000000)
+		waitms = delay / 1000000;
+	else
+		waitms = 1000000000;
 	int64_t now = plat_nanotime();
-	int64_t deadline = delay < 0 || delay > INT64_MAX - now ? INT64_MAX : now + delay;
+	int64_t deadline = waitms < 0 || waitms * 1000000 > INT64_MAX - now
+	                           ? INT64_MAX
+	                           : now + waitms * 1000000;
 	int32_t n = 0;
 	bool blocked = false;
 	const char *why = NULL;
 	for (;;) {
 		plat_lock(&np.lock);
-		n += collect(now, &q);
+		n += collect(now, &q, netpollMaxEvents);
 		if (n > 0 || delay == 0 || now >= deadline) {
 			plat_unlock(&np.lock);
 			break;
@@ -280,7 +301,7 @@ struct gList rt_netpoll(int64_t delay)
 			if (plat_xchg32(&np.breakPending, 0) != 0) {
 				/* netpollBreak: return what is ready. */
 				plat_lock(&np.lock);
-				n += collect(now, &q);
+				n += collect(now, &q, netpollMaxEvents - n);
 				plat_unlock(&np.lock);
 				why = "break";
 				break;

@@ -325,6 +325,80 @@ START_TEST(test_netpollWaiters_never_falls_back)
 }
 END_TEST
 
+/* ---- netpoll (epoll) ---- */
+
+static int64_t slept;
+
+static void sleep_main(void *unused)
+{
+	(void)unused;
+	int64_t t0 = sim_now();
+	gs_sleep(300000);
+	slept = sim_now() - t0;
+}
+
+/* netpoll_epoll.go hands epoll_wait a timeout in whole milliseconds,
+ * rounding a delay under 1 ms up to 1 ms: a 300 us sleep on an idle
+ * program wakes about 1 ms later, when its M's epoll_wait times out. */
+START_TEST(test_netpoll_millisecond_timeout)
+{
+	for (int w = 0; w < 2; w++) {
+		for (uint64_t seed = 1; seed <= 4; seed++) {
+			struct sim_result res;
+			slept = 0;
+			run(sleep_main, NULL, 1 + (int32_t)(seed % 2), seed, windows[w], NULL,
+			    &res);
+			ck_complete(res, seed, windows[w]);
+			ck_assert_int_ge(slept, 1000000);
+			ck_assert_int_lt(slept, 1100000);
+		}
+	}
+}
+END_TEST
+
+#define MANY_IO 300
+
+static void many_waiter(void *unused)
+{
+	(void)unused;
+	gs_iowait(50000);
+}
+
+static void many_main(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < MANY_IO; i++)
+		gs_go(many_waiter, NULL);
+	gs_gosched();     /* the waiters run and park */
+	gs_spend(500000); /* meanwhile their I/O becomes ready */
+}
+
+/* One epoll_wait returns at most 128 events, so one netpoll readies at
+ * most 128 gs; with 300 ready at once some poll returns exactly 128. */
+START_TEST(test_netpoll_at_most_128)
+{
+	size_t full = 0;
+	for (int w = 0; w < 2; w++) {
+		for (uint64_t seed = 1; seed <= 4; seed++) {
+			struct memsink m;
+			memsink_init(&m);
+			struct sim_result res;
+			run(many_main, NULL, 1, seed, windows[w], &m, &res);
+			ck_complete(res, seed, windows[w]);
+			for (size_t i = 0; i < m.n; i++) {
+				if (m.ev[i].kind != RT_EV_NETPOLL)
+					continue;
+				ck_assert_int_le(m.ev[i].obj, 128);
+				if (m.ev[i].obj == 128)
+					full++;
+			}
+			memsink_free(&m);
+		}
+	}
+	ck_assert_uint_gt(full, 0);
+}
+END_TEST
+
 Suite *make_port_suite(void)
 {
 	Suite *s = suite_create("port");
@@ -335,6 +409,8 @@ Suite *make_port_suite(void)
 	tcase_add_test(tc, test_findRunnable_no_global_recheck);
 	tcase_add_test(tc, test_stealWork_inheritTime);
 	tcase_add_test(tc, test_netpollWaiters_never_falls_back);
+	tcase_add_test(tc, test_netpoll_millisecond_timeout);
+	tcase_add_test(tc, test_netpoll_at_most_128);
 	suite_add_tcase(s, tc);
 	return s;
 }
