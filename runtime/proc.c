@@ -701,9 +701,17 @@ void rt_handoffp(struct p *pp)
 		startm(pp, false, false);
 		return;
 	}
+	/* The scheduler lock cannot be held when calling wakeNetPoller
+	 * below because wakeNetPoller may call wakep which may call
+	 * startm.  Someone must watch the timers of the P going idle: break
+	 * the poller if it sleeps past them, or wake a P to poll. */
+	int64_t when = rt_nobarrierWakeTime(pp);
 	rt_trace(RT_EV_HANDOFFP, pp->id, 0, 0, NULL);
 	pidleput(pp, 0);
 	plat_unlock(&rt_sched.lock);
+
+	if (when != 0)
+		rt_wakeNetPoller(when);
 }
 
 /* Tries to add one more P to execute G's.  Called when a G is made

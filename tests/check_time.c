@@ -559,6 +559,51 @@ START_TEST(test_sleepuntil_mask_period)
 }
 END_TEST
 
+/* handoffp: Go 1.21 ends, after putting the P idle, with
+ * wakeNetPoller(nobarrierWakeTime(pp)), so that the timers of a P taken
+ * from a syscall are watched.  Here the state retake leaves for
+ * handoffp's last branch: another P idle (npidle != gomaxprocs-1), an M
+ * blocked in netpoll (lastpoll 0) with no deadline (pollUntil 0), so no
+ * one else has the P's timer in view; handoffp must break that poll. */
+static int64_t handoff_blocked;
+
+static void handoff_with_timer(void *unused)
+{
+	reset_timers();
+	rt_netpollGenericInit();
+	add(0, 5000000); /* a timer on P0 (lastpoll is 1: addtimer only wakes a P) */
+	rt_idlepMask = calloc(1, sizeof *rt_idlepMask);
+	struct p *pp = &fakeps[0];
+	fakem.p = NULL; /* P0 left behind by a syscall, retaken */
+	pp->m = NULL;
+	pp->status = _Pidle;
+	plat_store32(&rt_sched.npidle, 1);
+	plat_store64((uint64_t *)&rt_sched.lastpoll, 0);
+	rt_handoffp(pp);
+	int64_t t0 = sim_now();
+	rt_netpoll(10000000); /* the blocked poller's next sleep */
+	handoff_blocked = sim_now() - t0;
+	plat_lock(&rt_sched.lock);
+	rt_sched.pidle = NULL;
+	plat_unlock(&rt_sched.lock);
+	free(rt_idlepMask);
+	rt_idlepMask = NULL;
+	pp->status = _Prunning;
+	pp->m = &fakem;
+	fakem.p = pp;
+}
+
+START_TEST(test_handoffp_breaks_poller)
+{
+	struct sim_result res;
+	handoff_blocked = -1;
+	ck_assert_int_eq(run_body(handoff_with_timer, NULL, 1, &res), TR_COMPLETE);
+	ck_assert_msg(!failure[0], "%s", failure);
+	ck_assert_int_ge(handoff_blocked, 0);
+	ck_assert_int_lt(handoff_blocked, 10000); /* broken at once, not 10 ms */
+}
+END_TEST
+
 /* Go's throws. */
 static void bad_when(void *unused)
 {
@@ -1020,6 +1065,7 @@ Suite *make_time_suite(void)
 	tcase_add_test(tc, test_move);
 	tcase_add_test(tc, test_sleepuntil_mask_period);
 	tcase_add_test(tc, test_throws);
+	tcase_add_test(tc, test_handoffp_breaks_poller);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("netpoll");
 	tcase_set_timeout(tc, 60);
