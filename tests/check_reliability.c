@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -389,6 +390,56 @@ START_TEST(test_reader_killed_writer_readonly_dir)
 }
 END_TEST
 
+/* The file becomes unwritable mid-run (a 3 MiB file size limit, where
+ * the run needs 6 MiB; a full disk fails the same way): exit 2, one line
+ * naming the file and the cause, and the batches committed before it
+ * intact, the run marked incomplete (status running). */
+START_TEST(test_write_fault_mid_run)
+{
+	static const char loop_json[] =
+	        "{\"name\": \"gosched-loop\", \"gomaxprocs\": 1, \"main\": \"main\",\n"
+	        " \"bodies\": {\"main\": [{\"op\": \"repeat\", \"count\": 40000,"
+	        " \"body\": [{\"op\": \"gosched\"}]}]}}\n";
+	char dir[64], json[128], db[128], log[128], q[128];
+	mktmp(dir, sizeof dir);
+	snprintf(json, sizeof json, "%s/loop.json", dir);
+	snprintf(db, sizeof db, "%s/f.db", dir);
+	snprintf(log, sizeof log, "%s/stderr", dir);
+	write_file(json, loop_json);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl = {.rlim_cur = 3 << 20, .rlim_max = 3 << 20};
+		signal(SIGXFSZ, SIG_IGN); /* write() fails with EFBIG instead */
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0 || !freopen(log, "w", stderr) ||
+		    !freopen("/dev/null", "w", stdout))
+			_exit(120);
+		execl(GSCHED_BINARY, "gsched", "run", json, "--db", db, (char *)NULL);
+		_exit(121);
+	}
+	int ws = 0;
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 2, "status 0x%x", ws);
+	char *msg = read_file(log), want[512];
+	snprintf(want, sizeof want,
+	         "gsched run: %s: committing a batch of events: disk I/O error (a write was cut "
+	         "short: the disk is full or the file size limit was reached)\n",
+	         db);
+	ck_assert_str_eq(msg, want);
+	free(msg);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE status = 'running'"), 1);
+	int64_t n = query_int(db, "SELECT count(*) FROM events");
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(n % TR_SQLITE_BATCH, 0);
+	snprintf(q, sizeof q, "SELECT max(seq) + 1 FROM events");
+	ck_assert_int_eq(query_int(db, q), n);
+	ck_assert_int_eq(
+	        query_int(db, "SELECT count(*) FROM pragma_quick_check WHERE quick_check = 'ok'"),
+	        1);
+	rmtree(dir);
+}
+END_TEST
+
 Suite *make_reliability_suite(void)
 {
 	Suite *s = suite_create("reliability");
@@ -403,6 +454,7 @@ Suite *make_reliability_suite(void)
 	tcase_add_test(tc, test_concurrent_writers);
 	tcase_add_test(tc, test_readers_create_nothing);
 	tcase_add_test(tc, test_reader_killed_writer_readonly_dir);
+	tcase_add_test(tc, test_write_fault_mid_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -141,7 +141,18 @@ static void sq_errf(char *err, size_t errlen, const char *path, sqlite3 *db, con
 {
 	if (!err || errlen == 0)
 		return;
-	if (db)
+	int e = db ? sqlite3_system_errno(db) : 0, ext = db ? sqlite3_extended_errcode(db) : 0;
+	if (ext == SQLITE_IOERR_WRITE && e == 0)
+		/* a short write: SQLite keeps no errno for it */
+		snprintf(err, errlen,
+		         "%s: %s: %s (a write was cut short: the disk is full or the file size "
+		         "limit was reached)",
+		         path, what, sqlite3_errmsg(db));
+	else if (e && ((ext & 0xff) == SQLITE_IOERR || (ext & 0xff) == SQLITE_FULL ||
+	               (ext & 0xff) == SQLITE_CANTOPEN))
+		snprintf(err, errlen, "%s: %s: %s (%s)", path, what, sqlite3_errmsg(db),
+		         strerror(e));
+	else if (db)
 		snprintf(err, errlen, "%s: %s: %s", path, what, sqlite3_errmsg(db));
 	else
 		snprintf(err, errlen, "%s: %s", path, what);
