@@ -125,7 +125,8 @@ static struct {
 	struct tr_stats stats;
 	enum tr_status status;
 	char message[256];
-	int32_t ncpu; /* plat_ncpu() */
+	int32_t ncpu;                 /* plat_ncpu() */
+	int64_t nstacks, stack_bytes; /* goroutine and M stacks alive (plat_stackalloc) */
 	/* program mode */
 	int32_t gomaxprocs;
 	void (*mainfn)(void *);
@@ -923,13 +924,23 @@ void *plat_stackalloc(size_t size)
 	if (S.cur)
 		charge(COST_STACKALLOC);
 	void *s = arch_stack_alloc(size);
-	if (!s)
-		rt_throw("stackalloc: out of memory");
+	if (!s) { /* the machine's limit, not the scheduler's fault: status oom */
+		char msg[200];
+		snprintf(msg, sizeof msg,
+		         "out of memory: no %zu-byte stack for a new goroutine or M, with %lld "
+		         "stacks alive taking %lld MiB (goroutines and Ms)",
+		         size, (long long)S.nstacks, (long long)(S.stack_bytes >> 20));
+		stop(TR_OOM, msg);
+	}
+	S.nstacks++;
+	S.stack_bytes += (int64_t)size;
 	return s;
 }
 
 void plat_stackfree(void *stack, size_t size)
 {
+	S.nstacks--;
+	S.stack_bytes -= (int64_t)size;
 	arch_stack_free(stack, size);
 }
 
@@ -1039,7 +1050,8 @@ static int finish(struct sim_result *res)
 	memset(&S, 0, sizeof S);
 	arch_stack_release_all();
 	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION ||
-	                       res->status == TR_PANIC || res->status == TR_DEPARTED
+	                       res->status == TR_PANIC || res->status == TR_DEPARTED ||
+	                       res->status == TR_OOM
 	               ? 1
 	               : 0;
 }

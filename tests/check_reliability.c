@@ -440,6 +440,42 @@ START_TEST(test_write_fault_mid_run)
 }
 END_TEST
 
+/* Out of memory for goroutine stacks (a 400 MB address-space limit):
+ * status oom, not a violation, with the count of stacks and the memory
+ * they took; exit 1; the database says oom.  Not under ASan, whose
+ * shadow memory does not fit in such a limit. */
+START_TEST(test_out_of_memory_status)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return;
+#endif
+	char dir[64], db[128], log[128];
+	mktmp(dir, sizeof dir);
+	snprintf(db, sizeof db, "%s/oom.db", dir);
+	snprintf(log, sizeof log, "%s/stdout", dir);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl = {.rlim_cur = 400 << 20, .rlim_max = 400 << 20};
+		if (setrlimit(RLIMIT_AS, &rl) != 0 || !freopen(log, "w", stdout))
+			_exit(120);
+		execl(GSCHED_BINARY, "gsched", "run", "many-alive", "--db", db, (char *)NULL);
+		_exit(121);
+	}
+	int ws = 0;
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 1, "status 0x%x", ws);
+	char *out = read_file(log);
+	ck_assert_msg(strstr(out, "\nstatus        oom: out of memory: no ") &&
+	                      strstr(out, " stacks alive taking ") &&
+	                      strstr(out, " MiB (goroutines"),
+	              "%s", out);
+	free(out);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE status = 'oom'"), 1);
+	rmtree(dir);
+}
+END_TEST
+
 Suite *make_reliability_suite(void)
 {
 	Suite *s = suite_create("reliability");
@@ -448,6 +484,7 @@ Suite *make_reliability_suite(void)
 	tcase_add_test(tc, test_check_huge_window);
 	tcase_add_test(tc, test_replay_huge_window);
 	tcase_add_test(tc, test_empty_repeat_limits);
+	tcase_add_test(tc, test_out_of_memory_status);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("database");
 	tcase_set_timeout(tc, 120);

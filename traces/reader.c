@@ -241,7 +241,7 @@ fail:
 
 int tr_status_parse(const char *name, enum tr_status *out)
 {
-	for (int s = TR_RUNNING; s <= TR_DEPARTED; s++)
+	for (int s = TR_RUNNING; s < TR_STATUS__COUNT; s++)
 		if (strcmp(name, tr_status_name((enum tr_status)s)) == 0) {
 			*out = (enum tr_status)s;
 			return 0;

@@ -208,6 +208,10 @@ const char *tr_status_name(enum tr_status s)
 		return "panic";
 	case TR_DEPARTED:
 		return "departed";
+	case TR_OOM:
+		return "oom";
+	case TR_STATUS__COUNT:
+		break;
 	}
 	return "unknown";
 }

@@ -60,14 +60,16 @@ void tr_stats_add(struct tr_stats *st, const struct rt_event *ev);
 
 /* How a run ended; stored in runs.status. */
 enum tr_status {
-	TR_RUNNING = 0, /* not finished: the process died or was killed */
-	TR_COMPLETE,    /* every goroutine finished */
-	TR_DEADLOCK,    /* all Ms parked with work pending */
-	TR_VIOLATION,   /* a throw or an oracle fired */
-	TR_STEP_LIMIT,  /* stopped at --max-steps */
-	TR_TIME_LIMIT,  /* stopped at --max-time */
-	TR_PANIC,       /* the program made a fatal error (send on closed channel, ...) */
-	TR_DEPARTED,    /* a replay's decision list stopped applying */
+	TR_RUNNING = 0,  /* not finished: the process died or was killed */
+	TR_COMPLETE,     /* every goroutine finished */
+	TR_DEADLOCK,     /* all Ms parked with work pending */
+	TR_VIOLATION,    /* a throw or an oracle fired */
+	TR_STEP_LIMIT,   /* stopped at --max-steps */
+	TR_TIME_LIMIT,   /* stopped at --max-time */
+	TR_PANIC,        /* the program made a fatal error (send on closed channel, ...) */
+	TR_DEPARTED,     /* a replay's decision list stopped applying */
+	TR_OOM,          /* the machine ran out of memory for the program (a stack, a G) */
+	TR_STATUS__COUNT /* not a status: how many there are */
 };
 const char *tr_status_name(enum tr_status s);
 
