@@ -19,5 +19,6 @@ extern const struct cli_command cli_cmd_replay;
 /* Bug hunting (cli/explore.c, docs/exploration.md). */
 extern const struct cli_command cli_cmd_explore;
 extern const struct cli_command cli_cmd_merge;
+extern const struct cli_command cli_cmd_shrink; /* cli/shrink.c */
 
 #endif

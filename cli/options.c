@@ -214,7 +214,8 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                                .metavar = "N",
                                .def = "1000",
                                .help = "bounded: the most schedules run per seed (the summary "
-                                       "says whether the space was exhausted first)"},
+                                       "says whether the space was exhausted first); shrink: "
+                                       "the most runs it tries"},
         [CLI_HELP] = {.name = "help",
                       .short_name = 'h',
                       .arg = CLI_ARG_SWITCH,

@@ -217,8 +217,8 @@ END_TEST
 
 /* ---- the conventions every command shares ---- */
 
-static const char *const commands[] = {"run",  "list",   "record",  "check", "bless", "show",
-                                       "diff", "replay", "explore", "merge", "help"};
+static const char *const commands[] = {"run",  "list",   "record",  "check", "bless",  "show",
+                                       "diff", "replay", "explore", "merge", "shrink", "help"};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 /* The long flags a command's --help lists ("  --seed N   ..."), with
@@ -489,6 +489,7 @@ START_TEST(test_docs_name_every_flag)
 	        {"replay", "docs/golden.md"},
 	        {"explore", "docs/exploration.md"},
 	        {"merge", "docs/exploration.md"},
+	        {"shrink", "docs/exploration.md"},
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		char path[512];

@@ -513,6 +513,34 @@ START_TEST(test_bounded_search)
 }
 END_TEST
 
+/* shrink: fewer preemptions, the same oracle, and the result replays. */
+START_TEST(test_shrink)
+{
+	make_dir();
+	ck_assert_int_eq(gsched("explore %s --window inf --seeds 1..3 --out %s", RACE, dir), 1);
+	uint64_t want = failing_seeds(1, 3, true);
+	uint64_t seed = (uint64_t)__builtin_ctzll(want) + 1;
+	ck_assert_int_eq(gsched("shrink %s/%" PRIu64, dir, seed), 0);
+	long before = -1, after = -1;
+	const char *b = strstr(out, "before        "), *a = strstr(out, "after         ");
+	ck_assert_msg(b && a, "%s", out);
+	before = strtol(b + 14, NULL, 10);
+	after = strtol(a + 14, NULL, 10);
+	ck_assert_msg(after < before, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "shrink        "));
+	ck_assert_ptr_nonnull(strstr(out, "panic: send on closed channel"));
+	ck_assert_ptr_nonnull(strstr(out, "schedule      gs1:"));
+	char p[256];
+	snprintf(p, sizeof p, "%s/%" PRIu64 "/shrunk/story", dir, seed);
+	ck_assert_ptr_nonnull(strstr(slurp(p), "panic: send on closed channel"));
+	ck_assert_int_eq(gsched("replay %s/%" PRIu64 "/shrunk", dir, seed), 0);
+	ck_assert_ptr_nonnull(strstr(out, "reproduced"));
+	/* not a failure's folder */
+	ck_assert_int_eq(gsched("shrink %s/nothing-here", dir), 2);
+	remove_dir();
+}
+END_TEST
+
 Suite *make_explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -530,6 +558,7 @@ Suite *make_explore_suite(void)
 	tcase_add_test(tc, test_nonpreemptive);
 	tcase_add_test(tc, test_strategies_sweep);
 	tcase_add_test(tc, test_bounded_search);
+	tcase_add_test(tc, test_shrink);
 	suite_add_tcase(s, tc);
 	return s;
 }
