@@ -1352,6 +1352,23 @@ static int cmd_merge(struct cli_opts *o)
 					goto out;
 				}
 			}
+			static const char *const same_value[] = {
+			        "policies",    "max_steps",     "max_time_ns",  "depth",
+			        "preemptions", "max_schedules", "stop_at_first"};
+			for (size_t k = 0; k < sizeof same_value / sizeof same_value[0]; k++) {
+				const cJSON *a =
+				        cJSON_GetObjectItemCaseSensitive(first, same_value[k]);
+				const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, same_value[k]);
+				if ((a || b) && !cJSON_Compare(a, b, true)) {
+					fprintf(stderr,
+					        "gsched merge: %s: $.%s differs from %s's: not a "
+					        "shard of "
+					        "the same sweep\n",
+					        path, same_value[k], o->args[0]);
+					cJSON_Delete(j);
+					goto out;
+				}
+			}
 			if (sn != nshards) {
 				fprintf(stderr,
 				        "gsched merge: %s: $.shard: %s, but %s was split in %d\n",
@@ -1509,8 +1526,9 @@ const struct cli_command cli_cmd_merge = {
         .flags = CLI_F(CLI_OUT),
         .summary = "add up the summaries of a sweep's shards (explore --shard I/N)",
         .about = "Reads the summary files that `gsched explore --shard I/N` wrote, checks that\n"
-                 "they are shards of one sweep (the same scenario text, strategy, window,\n"
-                 "seeds and build, each shard once), and prints the sweep's failures by oracle\n"
+                 "they are shards of one sweep (the same scenario text, strategy and its\n"
+                 "parameters, window, policies, limits, seeds and build, each shard once), and "
+                 "prints the sweep's failures by oracle\n"
                  "and its coverage, as explore prints them; shards not given are named.  With\n"
                  "--out DIR, writes the merged summary to DIR/summary.json.\n",
         .after = "Exit status: 0 no seed failed, 1 some seed failed, 2 bad usage or a file that\n"

@@ -239,6 +239,12 @@ START_TEST(test_shards_merge)
 	        gsched("merge %s/sh/summary-1-of-3.json %s/other/summary-2-of-3.json", dir, dir),
 	        2);
 	ck_assert_msg(strstr(out, "$.window: '0' is not the 'inf'"), "%s", out);
+	gsched("explore %s --window inf --seeds 1..23 --shard 2/3 --max-steps 100000 --out %s/lim "
+	       "-j 1",
+	       RACE, dir);
+	ck_assert_int_eq(
+	        gsched("merge %s/sh/summary-1-of-3.json %s/lim/summary-2-of-3.json", dir, dir), 2);
+	ck_assert_msg(strstr(out, "$.max_steps differs"), "%s", out);
 	ck_assert_int_eq(
 	        gsched("merge %s/sh/summary-1-of-3.json %s/sh/summary-1-of-3.json", dir, dir), 2);
 	ck_assert_ptr_nonnull(strstr(out, "shard 1/3 given twice"));
