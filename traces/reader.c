@@ -290,9 +290,26 @@ struct tr_db {
 	int version;
 };
 
+/* SQLite's message may quote a damaged schema's SQL, newlines and all;
+ * ours are one line: each run of control characters becomes a space. */
+void tr_one_line(char *s)
+{
+	char *o = s;
+	for (char *c = s; *c; c++) {
+		if ((unsigned char)*c < ' ' || *c == 0x7f) {
+			if (o == s || o[-1] != ' ')
+				*o++ = ' ';
+		} else {
+			*o++ = *c;
+		}
+	}
+	*o = 0;
+}
+
 static void dberr(char *err, size_t errlen, const struct tr_db *d, const char *what)
 {
 	snprintf(err, errlen, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
+	tr_one_line(err);
 }
 
 void tr_db_close(struct tr_db *d)

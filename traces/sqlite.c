@@ -156,6 +156,7 @@ static void sq_errf(char *err, size_t errlen, const char *path, sqlite3 *db, con
 		snprintf(err, errlen, "%s: %s: %s", path, what, sqlite3_errmsg(db));
 	else
 		snprintf(err, errlen, "%s: %s", path, what);
+	tr_one_line(err);
 }
 
 /* Remember the first error on the hot path; ->finish reports it. */

@@ -176,6 +176,10 @@ int tr_status_parse(const char *name, enum tr_status *out);
  * no name for): 0, or -1. */
 int tr_evkind_parse(const char *name, int32_t *kind);
 
+/* Make a message one line: each run of control characters (SQLite's
+ * messages may quote a damaged schema's SQL) becomes one space. */
+void tr_one_line(char *s);
+
 /* Reading a gsched database (read-only; never writes, never creates).
  * tr_db_open validates: the file exists, is a SQLite database that
  * passes PRAGMA quick_check, and holds gsched's schema of version 1 or
