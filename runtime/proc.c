@@ -453,7 +453,7 @@ static void wirep(struct p *pp)
 	if (pp->m != NULL || pp->status != _Pidle)
 		rt_throw("wirep: invalid p state");
 	gp->m->p = pp;
-	pp->m = gp->m;
+	rt_relaxed_store(&pp->m, gp->m);
 	setpstatus(pp, _Prunning);
 }
 
@@ -474,7 +474,7 @@ static struct p *releasep(void)
 		rt_throw("releasep: invalid p state");
 	setpstatus(pp, _Pidle);
 	gp->m->p = NULL;
-	pp->m = NULL;
+	rt_relaxed_store(&pp->m, NULL);
 	return pp;
 }
 
@@ -514,7 +514,7 @@ static void pidleput(struct p *pp, int64_t now)
 	rt_updateTimerPMask(pp); /* clear if there are no timers. */
 	pMask_set(rt_idlepMask, pp->id);
 	pp->link = rt_sched.pidle;
-	rt_sched.pidle = pp;
+	rt_relaxed_store(&rt_sched.pidle, pp); /* exitsyscallfast reads it without the lock */
 	uint32_t n = plat_xadd32(&rt_sched.npidle, 1);
 	rt_trace(RT_EV_PIDLEPUT, pp->id, (int32_t)n, 0, NULL);
 }
@@ -530,7 +530,7 @@ static struct p *pidleget(int64_t *now)
 			*now = plat_nanotime();
 		pMask_set(rt_timerpMask, pp->id);
 		pMask_clear(rt_idlepMask, pp->id);
-		rt_sched.pidle = pp->link;
+		rt_relaxed_store(&rt_sched.pidle, pp->link);
 		uint32_t n = plat_xadd32(&rt_sched.npidle, -1);
 		rt_trace(RT_EV_PIDLEGET, pp->id, (int32_t)n, 0, NULL);
 	}
@@ -662,7 +662,7 @@ static void startm(struct p *pp, bool spinning, bool lockheld)
 void rt_handoffp(struct p *pp)
 {
 	/* if it has local work, start it straight away */
-	if (!rt_runqempty(pp) || rt_sched.runqsize != 0) {
+	if (!rt_runqempty(pp) || rt_relaxed_load(&rt_sched.runqsize) != 0) {
 		rt_trace(RT_EV_HANDOFFP, pp->id, 1, 0, "work");
 		startm(pp, false, false);
 		return;
@@ -988,7 +988,7 @@ top:;
 	/* Check the global runnable queue once in a while to ensure
 	 * fairness.  Otherwise two goroutines can completely occupy the
 	 * local runqueue by constantly respawning each other. */
-	if (pp->schedtick % 61 == 0 && rt_sched.runqsize > 0) {
+	if (pp->schedtick % 61 == 0 && rt_relaxed_load(&rt_sched.runqsize) > 0) {
 		plat_lock(&rt_sched.lock);
 		gp = rt_globrunqget(pp, 1);
 		plat_unlock(&rt_sched.lock);
@@ -1002,7 +1002,7 @@ top:;
 		return gp;
 
 	/* global runq */
-	if (rt_sched.runqsize != 0) {
+	if (rt_relaxed_load(&rt_sched.runqsize) != 0) {
 		plat_lock(&rt_sched.lock);
 		gp = rt_globrunqget(pp, 0);
 		plat_unlock(&rt_sched.lock);
@@ -1237,12 +1237,13 @@ static void execute(struct g *gp, bool inheritTime)
 	struct m *mp = plat_getg()->m;
 
 	/* Assign gp.m before entering _Grunning so running Gs have an M. */
-	mp->curg = gp;
+	/* Published with release: sysmon reads it without a lock (preemptone). */
+	__atomic_store_n(&mp->curg, gp, __ATOMIC_RELEASE);
 	gp->m = mp;
 	casgstatus_why(gp, _Grunnable, _Grunning, inheritTime ? "inherit" : NULL);
 	rt_relaxed_store(&gp->preempt, false);
 	if (!inheritTime)
-		mp->p->schedtick++;
+		rt_relaxed_store(&mp->p->schedtick, mp->p->schedtick + 1);
 
 	/* gogo */
 	plat_setg(gp);
@@ -1256,7 +1257,7 @@ static void dropg(void)
 {
 	struct m *mp = plat_getg()->m;
 	mp->curg->m = NULL;
-	mp->curg = NULL;
+	rt_relaxed_store(&mp->curg, NULL);
 }
 
 /* ---- goroutine creation and exit ---- */
@@ -1275,7 +1276,8 @@ static struct g *gfget(struct p *pp)
 {
 retry:
 	if (gList_empty(&pp->gFree.list) &&
-	    (!gList_empty(&rt_sched.gFree.stack) || !gList_empty(&rt_sched.gFree.noStack))) {
+	    (rt_relaxed_load(&rt_sched.gFree.stack.head) != NULL ||
+	     rt_relaxed_load(&rt_sched.gFree.noStack.head) != NULL)) {
 		plat_lock(&rt_sched.gFree.lock);
 		/* Move a batch of free Gs to the P. */
 		while (pp->gFree.n < 32) {
@@ -1374,7 +1376,7 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, con
 		pp->goidcache -= RT_GOID_CACHE_BATCH - 1;
 		pp->goidcacheend = pp->goidcache + RT_GOID_CACHE_BATCH;
 	}
-	newg->goid = (int64_t)pp->goidcache;
+	rt_relaxed_store(&newg->goid, (int64_t)pp->goidcache);
 	pp->goidcache++;
 	plat_xadd32(&waitall.nlive, 1);
 	newg->label = label;
@@ -1644,10 +1646,13 @@ static void preemptM(struct m *mp)
  * Returns true if preemption request was issued. */
 static bool preemptone(struct p *pp)
 {
-	struct m *mp = pp->m;
+	/* Racy by design (Go's too): pp's M, its g and the g's id may change
+	 * under us; relaxed loads keep that a race of the program's logic,
+	 * not of C. */
+	struct m *mp = rt_relaxed_load(&pp->m);
 	if (mp == NULL || mp == plat_getg()->m)
 		return false;
-	struct g *gp = mp->curg;
+	struct g *gp = __atomic_load_n(&mp->curg, __ATOMIC_ACQUIRE);
 	if (gp == NULL || gp == mp->g0)
 		return false;
 
@@ -1661,7 +1666,8 @@ static bool preemptone(struct p *pp)
 		rt_relaxed_store(&pp->preempt, true);
 		preemptM(mp);
 	}
-	rt_trace(RT_EV_PREEMPT_REQ, gp->goid, !rt_cfg.asyncpreemptoff, pp->id, NULL);
+	rt_trace(RT_EV_PREEMPT_REQ, rt_relaxed_load(&gp->goid), !rt_cfg.asyncpreemptoff, pp->id,
+	         NULL);
 	return true;
 }
 
@@ -1781,7 +1787,7 @@ static void stopTheWorldWithSema(const char *reason)
 		uint32_t st = plat_load32(&pp->status);
 		if (st == _Psyscall && plat_cas32(&pp->status, st, _Pgcstop)) {
 			rt_trace(RT_EV_PSTATUS, pp->id, _Psyscall, _Pgcstop, NULL);
-			pp->syscalltick++;
+			rt_relaxed_store(&pp->syscalltick, pp->syscalltick + 1);
 			rt_sched.stopwait--;
 		}
 	}
@@ -1894,10 +1900,10 @@ static struct p *procresize(int32_t nprocs)
 	} else {
 		/* release the current P and acquire allp[0]. */
 		if (gp->m->p != NULL)
-			gp->m->p->m = NULL;
+			rt_relaxed_store(&gp->m->p->m, NULL);
 		gp->m->p = NULL;
 		struct p *pp = rt_allp[0];
-		pp->m = NULL;
+		rt_relaxed_store(&pp->m, NULL);
 		setpstatus(pp, _Pidle);
 		acquirep(pp);
 	}
@@ -1916,7 +1922,7 @@ static struct p *procresize(int32_t nprocs)
 		if (rt_runqempty(pp)) {
 			pidleput(pp, now);
 		} else {
-			pp->m = mget();
+			rt_relaxed_store(&pp->m, mget());
 			pp->link = runnablePs;
 			runnablePs = pp;
 		}
@@ -2017,7 +2023,7 @@ static void startTheWorldWithSema(void)
 		p1 = p1->link;
 		if (pp->m != NULL) {
 			struct m *nmp = pp->m;
-			pp->m = NULL;
+			rt_relaxed_store(&pp->m, NULL);
 			if (nmp->nextp != NULL)
 				rt_throw("startTheWorld: inconsistent mp->nextp");
 			nmp->nextp = pp;
@@ -2090,7 +2096,7 @@ static void entersyscall(void)
 	mp->syscalltick = mp->p->syscalltick;
 	struct p *pp = mp->p;
 	rt_trace(RT_EV_SYSCALL_ENTER, gp->goid, pp->id, 0, NULL);
-	pp->m = NULL;
+	rt_relaxed_store(&pp->m, NULL);
 	mp->oldp = pp;
 	mp->p = NULL;
 	plat_store32(&pp->status, _Psyscall);
@@ -2100,7 +2106,7 @@ static void entersyscall(void)
 		plat_lock(&rt_sched.lock);
 		if (rt_sched.stopwait > 0 && plat_cas32(&pp->status, _Psyscall, _Pgcstop)) {
 			rt_trace(RT_EV_PSTATUS, pp->id, _Psyscall, _Pgcstop, NULL);
-			pp->syscalltick++;
+			rt_relaxed_store(&pp->syscalltick, pp->syscalltick + 1);
 			if (--rt_sched.stopwait == 0)
 				plat_notewakeup(&rt_sched.stopnote);
 		}
@@ -2137,7 +2143,7 @@ static bool exitsyscallfast(struct p *oldp)
 		wirep(oldp);
 		/* exitsyscallfast_reacquired */
 		if (gp->m->syscalltick != gp->m->p->syscalltick)
-			gp->m->p->syscalltick++;
+			rt_relaxed_store(&gp->m->p->syscalltick, gp->m->p->syscalltick + 1);
 		return true;
 	}
 	/* Try to get any other idle P. */
@@ -2183,7 +2189,7 @@ static void exitsyscall(void)
 	mp->oldp = NULL;
 	if (exitsyscallfast(oldp)) {
 		/* There's a cpu for us, so we can run. */
-		gp->m->p->syscalltick++;
+		rt_relaxed_store(&gp->m->p->syscalltick, gp->m->p->syscalltick + 1);
 		casgstatus_why(gp, _Gsyscall, _Grunning, "syscall exit");
 		rt_trace(RT_EV_SYSCALL_EXIT, gp->goid, 1, gp->m->p->id, NULL);
 		gp->m->locks--;
@@ -2193,7 +2199,7 @@ static void exitsyscall(void)
 	/* Call the scheduler. */
 	mcall(exitsyscall0);
 	/* Scheduler returned, so we're allowed to run now. */
-	gp->m->p->syscalltick++;
+	rt_relaxed_store(&gp->m->p->syscalltick, gp->m->p->syscalltick + 1);
 }
 
 /* A blocking system call of ns. */
@@ -2351,7 +2357,7 @@ static uint32_t retake(int64_t now)
 				rt_trace(RT_EV_PSTATUS, pp->id, _Psyscall, _Pidle, NULL);
 				rt_trace(RT_EV_RETAKE, pp->id, 1, 0, NULL);
 				n++;
-				pp->syscalltick++;
+				rt_relaxed_store(&pp->syscalltick, pp->syscalltick + 1);
 				rt_handoffp(pp);
 			}
 			incidlelocked(1);

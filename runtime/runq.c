@@ -288,7 +288,7 @@ void rt_globrunqput(struct g *gp)
 {
 	plat_assertLockHeld(&rt_sched.lock);
 	gQueue_pushBack(&rt_sched.runq, gp);
-	rt_sched.runqsize++;
+	rt_relaxed_store(&rt_sched.runqsize, rt_sched.runqsize + 1); /* read without the lock */
 	rt_trace(RT_EV_GLOBRUNQPUT, gp->goid, 1, rt_sched.runqsize, NULL);
 }
 
@@ -297,7 +297,7 @@ void rt_globrunqputhead(struct g *gp)
 {
 	plat_assertLockHeld(&rt_sched.lock);
 	gQueue_push(&rt_sched.runq, gp);
-	rt_sched.runqsize++;
+	rt_relaxed_store(&rt_sched.runqsize, rt_sched.runqsize + 1);
 	rt_trace(RT_EV_GLOBRUNQPUT, gp->goid, 1, rt_sched.runqsize, "head");
 }
 
@@ -308,7 +308,7 @@ void rt_globrunqputbatch(struct gQueue *batch, int32_t n)
 	plat_assertLockHeld(&rt_sched.lock);
 	int64_t first = batch->head ? batch->head->goid : 0;
 	gQueue_pushBackAll(&rt_sched.runq, batch);
-	rt_sched.runqsize += n;
+	rt_relaxed_store(&rt_sched.runqsize, rt_sched.runqsize + n);
 	batch->head = batch->tail = NULL;
 	rt_trace(RT_EV_GLOBRUNQPUT, first, n, rt_sched.runqsize, NULL);
 }
@@ -329,7 +329,7 @@ struct g *rt_globrunqget(struct p *pp, int32_t max)
 	if (n > RT_RUNQ_SIZE / 2)
 		n = RT_RUNQ_SIZE / 2;
 
-	rt_sched.runqsize -= n;
+	rt_relaxed_store(&rt_sched.runqsize, rt_sched.runqsize - n);
 
 	struct g *gp = gQueue_pop(&rt_sched.runq);
 	rt_trace(RT_EV_GLOBRUNQGET, gp->goid, n, max, NULL);
@@ -388,14 +388,14 @@ struct g *gQueue_pop(struct gQueue *q)
 void gList_push(struct gList *l, struct g *gp)
 {
 	gp->schedlink = l->head;
-	l->head = gp;
+	rt_relaxed_store(&l->head, gp); /* gfget peeks at sched.gFree without its lock */
 }
 
 void gList_pushAll(struct gList *l, struct gQueue *q)
 {
 	if (!gQueue_empty(q)) {
 		q->tail->schedlink = l->head;
-		l->head = q->head;
+		rt_relaxed_store(&l->head, q->head);
 	}
 }
 
@@ -403,6 +403,6 @@ struct g *gList_pop(struct gList *l)
 {
 	struct g *gp = l->head;
 	if (gp != NULL)
-		l->head = gp->schedlink;
+		rt_relaxed_store(&l->head, gp->schedlink);
 	return gp;
 }

@@ -10,6 +10,21 @@
 #ifdef ARCH_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
+#ifdef ARCH_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+/* TSan: a context made here gets a fiber of its own, once (a remade
+ * context, a goroutine's reused by a new goroutine, keeps it). */
+static void fiber_make(struct plat_ctx *c)
+{
+#ifdef ARCH_TSAN
+	if (c->tsan_fiber == NULL)
+		c->tsan_fiber = __tsan_create_fiber(0);
+#else
+	(void)c;
+#endif
+}
 
 /* The context being switched from and to, for the first-run trampoline,
  * and the bounds of the stack the running context is on.  A virtual
@@ -23,7 +38,7 @@ static _Thread_local size_t cur_size;
 /* Called on the new side of every switch: tell ASan we arrived, learn
  * the bounds of the OS thread's own stack the first time we leave it,
  * and note which stack we are on now. */
-static void arrived(struct plat_ctx *self)
+__attribute__((noinline)) static void arrived(struct plat_ctx *self)
 {
 #ifdef ARCH_ASAN
 	const void *lo;
@@ -59,6 +74,7 @@ void arch_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(v
 	c->entry = entry;
 	c->stack_lo = stack;
 	c->stack_size = size;
+	fiber_make(c);
 }
 
 static void swap(struct plat_ctx *from, struct plat_ctx *to)
@@ -101,6 +117,7 @@ void arch_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(v
 	c->entry = entry;
 	c->stack_lo = stack;
 	c->stack_size = size;
+	fiber_make(c);
 }
 
 static void swap(struct plat_ctx *from, struct plat_ctx *to)
@@ -119,6 +136,12 @@ void arch_ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final)
 	                               to->stack_size);
 #else
 	(void) final;
+#endif
+#ifdef ARCH_TSAN
+	/* A context not made here (a thread's own) is the thread's fiber. */
+	if (from->tsan_fiber == NULL)
+		from->tsan_fiber = __tsan_get_current_fiber();
+	__tsan_switch_to_fiber(to->tsan_fiber, 0);
 #endif
 	switch_from = from;
 	switch_to = to;

@@ -20,7 +20,11 @@
  *
  * Under AddressSanitizer every switch is announced with
  * __sanitizer_start/finish_switch_fiber, so that ASan knows which stack
- * is live and its reports name the right frames.
+ * is live and its reports name the right frames.  Under ThreadSanitizer
+ * every context is a fiber (__tsan_create_fiber; a thread's own first
+ * context is the thread's fiber) and every switch __tsan_switch_to_fiber,
+ * which also orders what the old context did before what the new one
+ * does: a goroutine that moves to another thread carries its history.
  *
  * Stacks come from large anonymous mappings carved into fixed slots
  * (stack.c), so 100,000 goroutine stacks cost a handful of mappings, not
@@ -48,6 +52,17 @@
 #endif
 #endif
 
+/* ARCH_TSAN: built with ThreadSanitizer.  Every context is then a TSan
+ * fiber, so that the switch is a synchronisation TSan sees and its reports
+ * name the goroutine's stack, not the thread's. */
+#if defined(__SANITIZE_THREAD__)
+#define ARCH_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ARCH_TSAN 1
+#endif
+#endif
+
 /* A saved execution context.  stack_lo/size are known for every context
  * made here, and learned for a thread's own first context. */
 struct plat_ctx {
@@ -60,6 +75,7 @@ struct plat_ctx {
 	const void *stack_lo;
 	size_t stack_size;
 	void *fake_stack; /* ASan's fake-stack handle while switched out */
+	void *tsan_fiber; /* TSan's fiber of this context (made once, kept when remade) */
 };
 
 void arch_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void));
