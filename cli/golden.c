@@ -80,7 +80,7 @@ static int run_golden(const char *file, struct cli_opts *o, struct tr_header *ou
 	out->strategy = strdup(o->strategy->name);
 	out->backend = strdup(o->backend->name);
 	out->policy_json = strdup(info.policy_json);
-	out->bugs_json = strdup("[]");
+	out->bugs_json = strdup(info.bugs_json);
 	out->message = res->message[0] ? strdup(res->message) : NULL;
 	out->seed = o->seed;
 	out->window_ns = o->window_ns; /* SIM_WINDOW_INF is the header's -1 */
@@ -136,15 +136,12 @@ static int rerun(const char *file, const struct tr_header *h, const struct sim_d
 		         backend, cli_backends[0].name);
 		return 2;
 	}
-	if (h->bugs_json && strcmp(h->bugs_json, "[]") != 0) {
-		snprintf(err, errlen, "%s: bug knobs %s: this gsched has none", file, h->bugs_json);
-		return 2;
-	}
 	if (!(o.strategy = cli_choose(cli_strategies, "strategy",
 	                              h->strategy ? h->strategy : cli_strategies[0].name, why,
 	                              sizeof why)) ||
 	    cli_policy_from_json(h->policy_json ? h->policy_json : "{}", &o.rt, why, sizeof why) <
-	            0) {
+	            0 ||
+	    cli_bugs_from_json(h->bugs_json ? h->bugs_json : "[]", &o.rt, why, sizeof why) < 0) {
 		snprintf(err, errlen, "%s: %s", file, why);
 		return 2;
 	}

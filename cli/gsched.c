@@ -33,6 +33,45 @@ static void print_ns(const char *label, int64_t ns)
 		printf("%-14s%" PRId64 " ns\n", label, ns);
 }
 
+static void fmt_ns(char *buf, size_t len, int64_t ns)
+{
+	if (ns >= 1000000000)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1000000)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else if (ns >= 1000)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%" PRId64 " ns", ns);
+}
+
+/* The longest stretch the run came to each oracle's bound, beside it. */
+static void print_margins(const struct cli_opts *o, const struct cli_run_info *info)
+{
+	const struct sim_margins *m = &info->margins;
+	const struct sim_bounds *b = &o->bounds;
+	char idle[32], idleb[32], starve[32], starveb[32], steps[32];
+	fmt_ns(idle, sizeof idle, m->idle_ns);
+	fmt_ns(starve, sizeof starve, m->starve_ns);
+	bool inf = o->window_ns < 0 || o->window_ns >= SIM_WINDOW_MAX;
+	if (b->idle_ns && !inf)
+		fmt_ns(idleb, sizeof idleb, b->idle_ns);
+	else
+		snprintf(idleb, sizeof idleb, "%s", inf ? "not checked under window inf" : "off");
+	if (b->starve_ns && !inf)
+		fmt_ns(starveb, sizeof starveb, b->starve_ns);
+	else
+		snprintf(starveb, sizeof starveb, "%s",
+		         inf ? "not checked under window inf" : "off");
+	if (b->progress_steps)
+		snprintf(steps, sizeof steps, "%" PRId64, b->progress_steps);
+	else
+		snprintf(steps, sizeof steps, "off");
+	printf("%-14sidle with work %s (bound %s), longest wait %s (bound %s), steps "
+	       "without progress %" PRId64 " (bound %s)\n",
+	       "oracles", idle, idleb, starve, starveb, m->progress_steps, steps);
+}
+
 static void print_summary(const struct cli_opts *o, const struct sim_result *res,
                           const struct cli_run_info *info)
 {
@@ -59,6 +98,7 @@ static void print_summary(const struct cli_opts *o, const struct sim_result *res
 		printf("%-14s%" PRId64 " (%" PRId64 " decisions)\n", "steps", res->steps,
 		       res->decisions);
 	printf("%-14s%016" PRIx64 "\n", "trace hash", st->hash);
+	print_margins(o, info);
 	if (o->db)
 		printf("%-14s%s (run %" PRId64 ")\n", "database", o->db, info->run_id);
 	size_t failed = 0;
@@ -137,9 +177,15 @@ static int cmd_list(struct cli_opts *o)
 		}
 		return 0;
 	}
+	if (strcmp(what, "bugs") == 0) {
+		for (size_t k = 0; k < rt_nbugs; k++) /* one line each, for grep */
+			printf("%-18s %s: %s\n", rt_bugs[k].name, rt_bugs[k].go,
+			       rt_bugs[k].mechanism);
+		return 0;
+	}
 	if (strcmp(what, "scenarios") != 0)
-		return cli_usage_error(o->cmd, "expected 'scenarios' or 'policies' (got '%s')",
-		                       what);
+		return cli_usage_error(
+		        o->cmd, "expected 'scenarios', 'policies' or 'bugs' (got '%s')", what);
 	int width = 0;
 	for (int i = 0; sc_bundled_name(i); i++)
 		if ((int)strlen(sc_bundled_name(i)) > width)
@@ -152,14 +198,15 @@ static int cmd_list(struct cli_opts *o)
 static const struct cli_command cmd_list_row = {
         .name = "list",
         .fn = cmd_list,
-        .args = "scenarios|policies",
+        .args = "scenarios|policies|bugs",
         .min_args = 1,
         .max_args = 1,
-        .missing = "expected 'scenarios' or 'policies'",
-        .summary = "the bundled scenarios, or the --policy settings of gsched run",
-        .about = "Lists the bundled scenarios, one line each (its name and what it runs), or\n"
-                 "the scheduler policies --policy sets: the values each takes, Go's own\n"
-                 "behaviour (the default) and what it changes.\n",
+        .missing = "expected 'scenarios', 'policies' or 'bugs'",
+        .summary = "the bundled scenarios, the --policy settings or the --bug knobs of gsched run",
+        .about = "Lists the bundled scenarios, one line each (its name and what it runs), the\n"
+                 "scheduler policies --policy sets (the values each takes, Go's own behaviour,\n"
+                 "the default, and what it changes), or the bug knobs --bug puts back (the Go\n"
+                 "issue or change that fixed each and its mechanism).\n",
         .after = "Exit status: 0, 2 bad usage.\n",
 };
 

@@ -14,7 +14,7 @@
  * Values are parsed strictly (digits only, a unit only where a duration
  * is expected, names exactly as listed): a typo is an error, never a
  * default.  A flag given twice keeps its last value, except --policy,
- * which sets one policy each time.
+ * which sets one policy each time, and --bug, which adds one bug.
  *
  * Alternatives not taken: a hand-written loop over argv per command (what
  * gsched had: four copies that disagreed on `--seed=7`, on options before
@@ -113,6 +113,13 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                         .metavar = "KEY=VAL",
                         .help = "a scheduler policy (repeatable; `gsched list policies`); a "
                                 "policy not given keeps Go's behaviour:"},
+        [CLI_BUG] = {.name = "bug",
+                     .arg = CLI_ARG_BUG,
+                     .offset = AT(rt),
+                     .metavar = "NAME",
+                     .help = "put back a historical Go scheduler bug that Go 1.21 has fixed "
+                             "(repeatable; `gsched list bugs`, docs/bug-hunting.md); none by "
+                             "default"},
         [CLI_DB] = {.name = "db",
                     .arg = CLI_ARG_STRING,
                     .offset = AT(db),
@@ -216,6 +223,31 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                                .help = "bounded: the most schedules run per seed (the summary "
                                        "says whether the space was exhausted first); shrink: "
                                        "the most runs it tries"},
+        [CLI_IDLE_BOUND] = {.name = "idle-bound",
+                            .arg = CLI_ARG_DURATION,
+                            .offset = AT(bounds.idle_ns),
+                            .metavar = "DUR",
+                            .def = "100us",
+                            .help = "work-conservation oracle: the run is a violation when a P "
+                                    "stays idle while a goroutine is runnable and no M spins "
+                                    "for longer than DUR; 0 turns it off"},
+        [CLI_STARVE_BOUND] = {.name = "starve-bound",
+                              .arg = CLI_ARG_DURATION,
+                              .offset = AT(bounds.starve_ns),
+                              .metavar = "DUR",
+                              .def = "500ms",
+                              .help = "starvation oracle: the run is a violation when a "
+                                      "goroutine stays runnable longer than DUR without "
+                                      "running; 0 turns it off"},
+        [CLI_PROGRESS_BOUND] = {.name = "progress-bound",
+                                .arg = CLI_ARG_COUNT,
+                                .offset = AT(bounds.progress_steps),
+                                .metavar = "N",
+                                .def = "1000000",
+                                .help = "liveness oracle: the run is a violation after N "
+                                        "scheduler steps (yield points outside the program's "
+                                        "spends and syscalls) without any goroutine changing "
+                                        "state; 0 turns it off"},
         [CLI_HELP] = {.name = "help",
                       .short_name = 'h',
                       .arg = CLI_ARG_SWITCH,
@@ -233,6 +265,8 @@ void cli_opts_init(struct cli_opts *o)
 	o->preemptions = 2;
 	o->max_schedules = 1000;
 	rt_config_default(&o->rt);
+	o->bounds = (struct sim_bounds){SIM_IDLE_BOUND_DEFAULT, SIM_STARVE_BOUND_DEFAULT,
+	                                SIM_PROGRESS_BOUND_DEFAULT};
 }
 
 const struct cli_choice *cli_choose(const struct cli_choice *t, const char *what, const char *name,
@@ -400,6 +434,16 @@ static int set_value(struct cli_opts *o, const struct cli_flag *f, const char *v
 	}
 	case CLI_ARG_POLICY:
 		return set_policy(field, v, err, errlen);
+	case CLI_ARG_BUG: {
+		const struct rt_bugdef *b = rt_bug_find(v);
+		if (!b) {
+			snprintf(err, errlen, "--bug: unknown bug '%s' (see `gsched list bugs`)",
+			         v);
+			return -1;
+		}
+		((struct rt_config *)field)->bugs |= b->bit;
+		return 0;
+	}
 	}
 	snprintf(err, errlen, "--%s: expected %s (got '%s')", f->name, expected, v);
 	return -1;

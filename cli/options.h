@@ -68,6 +68,7 @@ struct cli_opts {
 	const struct cli_choice *strategy, *backend;
 	struct rt_config rt;            /* --policy, on top of Go's defaults */
 	int64_t max_steps, max_time_ns; /* 0: no limit */
+	struct sim_bounds bounds;       /* the oracles' bounds (--idle-bound, ...); 0: off */
 
 	/* What `gsched run` does with it. */
 	const char *db; /* write the run, its schedule and limits here */
@@ -114,6 +115,7 @@ enum cli_flag_id {
 	CLI_MAX_STEPS,
 	CLI_MAX_TIME,
 	CLI_POLICY,
+	CLI_BUG,
 	CLI_DB,
 	CLI_QUIET,
 	CLI_NAME,
@@ -131,6 +133,9 @@ enum cli_flag_id {
 	CLI_DEPTH,
 	CLI_PREEMPTIONS,
 	CLI_MAX_SCHEDULES,
+	CLI_IDLE_BOUND,
+	CLI_STARVE_BOUND,
+	CLI_PROGRESS_BOUND,
 	CLI_HELP, /* every command takes it */
 	CLI_NFLAGS
 };
@@ -138,7 +143,8 @@ enum cli_flag_id {
 /* The flags that shape a run's event stream. */
 #define CLI_RUN_FLAGS                                                                              \
 	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_STRATEGY) | CLI_F(CLI_BACKEND) |          \
-	 CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) | CLI_F(CLI_POLICY))
+	 CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) | CLI_F(CLI_POLICY) | CLI_F(CLI_BUG) |         \
+	 CLI_F(CLI_IDLE_BOUND) | CLI_F(CLI_STARVE_BOUND) | CLI_F(CLI_PROGRESS_BOUND))
 /* The flags of a sweep (explore) on top of those. */
 #define CLI_EXPLORE_FLAGS                                                                          \
 	(CLI_F(CLI_SEEDS) | CLI_F(CLI_JOBS) | CLI_F(CLI_OUT) | CLI_F(CLI_STOP_AT_FIRST) |          \
@@ -157,6 +163,7 @@ enum cli_arg {
 	CLI_ARG_WINDOW,   /* int64_t ns: a duration or inf (SIM_WINDOW_INF) */
 	CLI_ARG_CHOICE,   /* const struct cli_choice *: a row of choices */
 	CLI_ARG_POLICY,   /* struct rt_config: KEY=VAL of rt_policies[] (repeatable) */
+	CLI_ARG_BUG,      /* struct rt_config: a name of rt_bugs[] (repeatable) */
 };
 
 struct cli_flag {

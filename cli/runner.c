@@ -100,6 +100,43 @@ out:
 	return rc;
 }
 
+void cli_bugs_json(const struct rt_config *rt, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "[");
+	for (size_t k = 0; k < rt_nbugs && n < len; k++)
+		if (rt->bugs & rt_bugs[k].bit)
+			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"", n > 1 ? "," : "",
+			                      rt_bugs[k].name);
+	if (n < len)
+		snprintf(buf + n, len - n, "]");
+}
+
+int cli_bugs_from_json(const char *json, struct rt_config *rt, char *err, size_t errlen)
+{
+	cJSON *root = cJSON_Parse(json), *it;
+	int rc = -1;
+
+	if (!cJSON_IsArray(root)) {
+		snprintf(err, errlen, "bugs: expected a JSON array of names (got '%.60s')", json);
+		goto out;
+	}
+	cJSON_ArrayForEach(it, root)
+	{
+		const struct rt_bugdef *b =
+		        cJSON_IsString(it) ? rt_bug_find(it->valuestring) : NULL;
+		if (!b) {
+			snprintf(err, errlen, "bugs: unknown bug %.40s (see `gsched list bugs`)",
+			         cJSON_IsString(it) ? it->valuestring : "(not a string)");
+			goto out;
+		}
+		rt->bugs |= b->bit;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
 char *cli_compact_json(const char *text)
 {
 	cJSON *root = cJSON_Parse(text);
@@ -211,6 +248,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	struct an_checker *checker = NULL;
 	struct tr_sink *db = NULL;
 	struct sc_run *run = NULL;
+	struct sim_observer *oracles = NULL;
 	struct fanout fan = {.sink = {.event = fanout_event}};
 	struct sim_config cfg = {0};
 	int rc = 2;
@@ -229,6 +267,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		goto out;
 	}
 	cli_policy_json(&o->rt, info->policy_json, sizeof info->policy_json);
+	cli_bugs_json(&o->rt, info->bugs_json, sizeof info->bugs_json);
 	if (o->db) {
 		struct tr_run r = {
 		        .scenario = o->scenario,
@@ -238,7 +277,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		        .strategy = o->strategy->name,
 		        .window_ns = o->window_ns,
 		        .policy_json = info->policy_json,
-		        .bugs_json = "[]",
+		        .bugs_json = info->bugs_json,
 		        .gomaxprocs = sc_gomaxprocs(info->sc),
 		        .build = tr_build_string(),
 		};
@@ -260,6 +299,11 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	}
 	if (o->sink)
 		fan.to[fan.n++] = o->sink;
+	if (!(oracles = sim_oracles_new(&o->bounds, o->window_ns))) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	cfg.observer = oracles;
 	cfg.sink = fan.n > 1 ? &fan.sink : fan.n ? fan.to[0] : NULL;
 	cfg.seed = o->seed;
 	cfg.window_ns = o->window_ns;
@@ -281,6 +325,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		goto out;
 	}
 	int simrc = o->backend->run(&cfg, sc_gomaxprocs(info->sc), run, res);
+	sim_oracles_margins(oracles, &info->margins);
 	if (db) {
 		store_schedule(db, res, o->max_steps, o->max_time_ns);
 		if (db->finish(db, res->status, &res->stats, res->message, err, errlen) != 0)
@@ -305,6 +350,7 @@ out:
 	}
 	if (db)
 		db->close(db);
+	sim_oracles_free(oracles);
 	an_free(checker); /* both refer to the scenario: free them first */
 	sc_run_free(run);
 	if (rc == 2 || info == &mine)

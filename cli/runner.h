@@ -25,8 +25,10 @@ struct cli_run_info {
 	struct sc_scenario *sc;    /* the scenario as run */
 	int64_t run_id;            /* with o->db: the runs.id written */
 	char policy_json[128];     /* runs.policy_json of o->rt */
+	char bugs_json[512];       /* runs.bugs_json of o->rt */
 	struct an_result *asserts; /* with o->assertions: one per assertion of sc */
 	size_t nasserts;
+	struct sim_margins margins; /* how close the run came to each oracle's bound */
 };
 void cli_run_info_free(struct cli_run_info *info);
 
@@ -53,6 +55,12 @@ void cli_policy_json(const struct rt_config *rt, char *buf, size_t len);
 /* The reverse, on top of rt: 0, or -1 with a message (unknown key, a
  * value of the wrong kind). */
 int cli_policy_from_json(const char *json, struct rt_config *rt, char *err, size_t errlen);
+
+/* The bug knobs of rt as runs.bugs_json: ["needspinning",...], in
+ * rt_bugs[] order; "[]" for none. */
+void cli_bugs_json(const struct rt_config *rt, char *buf, size_t len);
+/* The reverse, on top of rt: 0, or -1 with a message. */
+int cli_bugs_from_json(const char *json, struct rt_config *rt, char *err, size_t errlen);
 
 /* JSON text compacted to one line (cJSON's unformatted print), or NULL if
  * it does not parse (free()). */

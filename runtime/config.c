@@ -30,6 +30,52 @@ const struct rt_policy rt_policies[] = {
 };
 const size_t rt_npolicies = sizeof rt_policies / sizeof rt_policies[0];
 
+const struct rt_bugdef rt_bugs[] = {
+        {"needspinning", RT_BUG_NEEDSPINNING, "#45867",
+         "a non-spinning M about to drop its P ignores sched.needspinning, so work a spinning M "
+         "found but could not take a P for is left with a P idle"},
+        {"spinning-recheck", RT_BUG_SPINNING_RECHECK, "#43997",
+         "an M that stops spinning parks without checking the run queues again, missing work "
+         "submitted while it still counted as spinning"},
+        {"spinning-order", RT_BUG_SPINNING_ORDER, "the delicate dance (Go 1.5)",
+         "an M drops nmspinning after its last check of the run queues, so work submitted "
+         "in between sees a spinning M, wakes nobody, and waits"},
+        {"global-fairness", RT_BUG_GLOBAL_FAIRNESS, "schedtick%61 (Go 1.1, #20168)",
+         "findRunnable never takes from the global queue while the local one has work: "
+         "goroutines that respawn each other starve the global queue"},
+        {"runnext-noinherit", RT_BUG_RUNNEXT_NOINHERIT, "CL 9289",
+         "a goroutine taken from runnext starts a new time slice, so a ping-pong pair is never "
+         "preempted and starves the rest of its P's queue"},
+        {"runqgrab-floor", RT_BUG_RUNQGRAB_FLOOR, "runqgrab's n-n/2",
+         "a thief steals floor(n/2) goroutines, so a lone goroutine in a busy P's queue can "
+         "never be stolen"},
+        {"runqempty-naive", RT_BUG_RUNQEMPTY_NAIVE, "commit fcd7c02",
+         "runqempty reads head==tail and then runnext without re-reading tail, and can call "
+         "a queue empty while its owner moves runnext into it"},
+        {"procresize-timers", RT_BUG_PROCRESIZE_TIMERS, "#44868, #45716",
+         "when GOMAXPROCS shrinks, the timers of a destroyed P are dropped instead of moved: "
+         "their sleepers never wake"},
+        {"startm-noreserve", RT_BUG_STARTM_NORESERVE, "#40368",
+         "startm drops sched.lock before newm without reserving the new M's id, so a checkdead "
+         "in that window counts no running M and throws"},
+        {"no-preemption", RT_BUG_NO_PREEMPTION, "Go 1.2 (preemption by sysmon)",
+         "sysmon never asks a goroutine that ran 10 ms to stop, so a long computation keeps "
+         "its P and the goroutines queued behind it wait for as long as it runs"},
+        {"timer-steal", RT_BUG_TIMER_STEAL, "#38860 (CL 232298)",
+         "stealWork takes no timers from a P running a goroutine not yet marked for "
+         "preemption (Go 1.14's shouldStealTimers): an idle M polls for an expired timer "
+         "it may not run, in a busy loop, until sysmon preempts that goroutine"},
+};
+const size_t rt_nbugs = sizeof rt_bugs / sizeof rt_bugs[0];
+
+const struct rt_bugdef *rt_bug_find(const char *name)
+{
+	for (size_t i = 0; i < rt_nbugs; i++)
+		if (strcmp(rt_bugs[i].name, name) == 0)
+			return &rt_bugs[i];
+	return NULL;
+}
+
 void rt_config_default(struct rt_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);

@@ -27,6 +27,7 @@ struct rt_config {
 	int64_t asyncpreemptoff;  /* GODEBUG=asyncpreemptoff=1 */
 	int64_t nosysmon;         /* no sysmon thread (as on wasm) */
 	int64_t injectglistwakep; /* Go 1.22: injectglist ends with wakep (golang/go#63555) */
+	uint64_t bugs;            /* RT_BUG_ bits: historical bugs put back (rt_bugs[]) */
 };
 
 enum rt_policy_type {
@@ -65,5 +66,41 @@ void rt_policy_format(const struct rt_policy *p, int64_t v, char *buf, size_t le
 /* The values p takes, for help and messages: "on|off", "1..256",
  * "half|one|all", "a duration, 1us..1s". */
 void rt_policy_values(const struct rt_policy *p, char *buf, size_t len);
+
+/*
+ * Bug knobs: each puts back one historical scheduler bug that Go 1.21 has
+ * fixed, so that the oracles and the exploration can be shown to find
+ * it.  One bit of rt_config.bugs each; every one is off by default, and
+ * with none set the runtime is Go 1.21's, event for event.  Each is one
+ * row of rt_bugs[] (config.c): its name for --bug and `gsched list bugs`,
+ * the Go issue or change that fixed it, and its mechanism.  The runtime
+ * tests `rt_cfg.bugs & RT_BUG_X` at one small, commented branch per knob.
+ */
+enum rt_bug {
+	RT_BUG_NEEDSPINNING = 1u << 0,      /* findRunnable ignores sched.needspinning */
+	RT_BUG_SPINNING_RECHECK = 1u << 1,  /* no recheck after dropping nmspinning */
+	RT_BUG_SPINNING_ORDER = 1u << 2,    /* nmspinning dropped after the recheck */
+	RT_BUG_GLOBAL_FAIRNESS = 1u << 3,   /* no schedtick%61 global queue check */
+	RT_BUG_RUNNEXT_NOINHERIT = 1u << 4, /* runnext starts a new time slice */
+	RT_BUG_RUNQGRAB_FLOOR = 1u << 5,    /* steal floor(n/2) */
+	RT_BUG_RUNQEMPTY_NAIVE = 1u << 6,   /* runqempty without re-reading tail */
+	RT_BUG_PROCRESIZE_TIMERS = 1u << 7, /* destroyp drops the dead P's timers */
+	RT_BUG_STARTM_NORESERVE = 1u << 8,  /* startm calls newm without an M id reserved */
+	RT_BUG_NO_PREEMPTION = 1u << 9,     /* sysmon never preempts a long-running goroutine */
+	RT_BUG_TIMER_STEAL = 1u << 10,      /* no timer stealing from a running P */
+};
+
+struct rt_bugdef {
+	const char *name;      /* --bug NAME */
+	uint64_t bit;          /* RT_BUG_ */
+	const char *go;        /* the Go issue or change that fixed it: "#45867" */
+	const char *mechanism; /* one line: what goes wrong */
+};
+
+extern const struct rt_bugdef rt_bugs[];
+extern const size_t rt_nbugs;
+
+/* The row named name, or NULL. */
+const struct rt_bugdef *rt_bug_find(const char *name);
 
 #endif

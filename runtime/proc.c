@@ -632,7 +632,10 @@ static void startm(struct p *pp, bool spinning, bool lockheld)
 		/* No M is available, we must drop sched.lock and call newm.
 		 * However, we already own a P to assign to the M.  Reserve
 		 * the ID now so checkdead counts the new M as running. */
-		int64_t id = mReserveID();
+		int64_t id = -1;
+		if (!(rt_cfg.bugs &
+		      RT_BUG_STARTM_NORESERVE)) /* bug knob startm-noreserve (#40368) */
+			id = mReserveID();
 		plat_unlock(&rt_sched.lock);
 		rt_trace(RT_EV_STARTM, id, pp->id, spinning, "newm");
 		newm(spinning ? mspinning : NULL, pp, id);
@@ -849,6 +852,23 @@ struct randomEnum rt_randomOrder_start(const struct randomOrder *ord, uint32_t i
 	return e;
 }
 
+/* Bug knob timer-steal (#38860): Go 1.14's test, which CL 232298 removed -
+ * steal p2's timers only if it is not running a goroutine, or the one it
+ * runs is marked for preemption. */
+static bool shouldStealTimers(struct p *p2)
+{
+	if (plat_load32(&p2->status) != _Prunning)
+		return true;
+	struct m *mp = p2->m;
+	if (mp == NULL || mp->locks > 0)
+		return false;
+	struct g *gp = mp->curg;
+	if (gp == NULL || plat_load32(&gp->atomicstatus) != _Grunning ||
+	    !rt_relaxed_load(&gp->preempt))
+		return false;
+	return true;
+}
+
 /* stealWork attempts to steal a runnable goroutine or timer from any P.
  * If newWork is true, new work may have been readied.  If now is not 0
  * it is the current time; *now is updated, and *pollUntil is lowered to
@@ -883,7 +903,8 @@ static struct g *stealWork(int64_t *now, int64_t *pollUntil, bool *newWork, bool
 			 * timers to steal do that first.  timerpMask tells us
 			 * whether the P may have timers at all. */
 			if (stealTimersOrRunNextG &&
-			    pMask_read(rt_timerpMask, randomEnum_position(&e))) {
+			    pMask_read(rt_timerpMask, randomEnum_position(&e)) &&
+			    !(rt_cfg.bugs & RT_BUG_TIMER_STEAL && !shouldStealTimers(p2))) {
 				int64_t w;
 				bool ran;
 				*now = rt_checkTimers(p2, *now, &w, &ran);
@@ -988,7 +1009,8 @@ top:;
 	/* Check the global runnable queue once in a while to ensure
 	 * fairness.  Otherwise two goroutines can completely occupy the
 	 * local runqueue by constantly respawning each other. */
-	if (pp->schedtick % 61 == 0 && rt_relaxed_load(&rt_sched.runqsize) > 0) {
+	if (pp->schedtick % 61 == 0 && rt_relaxed_load(&rt_sched.runqsize) > 0 &&
+	    !(rt_cfg.bugs & RT_BUG_GLOBAL_FAIRNESS)) { /* bug knob global-fairness */
 		plat_lock(&rt_sched.lock);
 		gp = rt_globrunqget(pp, 1);
 		plat_unlock(&rt_sched.lock);
@@ -1072,7 +1094,9 @@ top:;
 		plat_unlock(&rt_sched.lock);
 		return gp;
 	}
-	if (!mp->spinning && plat_load32(&rt_sched.needspinning) == 1) {
+	/* Bug knob needspinning (#45867): drop the P without looking. */
+	if (!mp->spinning && plat_load32(&rt_sched.needspinning) == 1 &&
+	    !(rt_cfg.bugs & RT_BUG_NEEDSPINNING)) {
 		/* See "Delicate dance" comment below. */
 		becomeSpinning(mp);
 		plat_unlock(&rt_sched.lock);
@@ -1119,9 +1143,17 @@ top:;
 	 * the file. */
 	bool wasSpinning = mp->spinning;
 	if (mp->spinning) {
-		stopSpinning(mp);
-		if ((int32_t)plat_xadd32(&rt_sched.nmspinning, -1) < 0)
-			rt_throw("findrunnable: negative nmspinning");
+		/* Bug knob spinning-order: the "other way around" above - stay
+		 * counted in nmspinning until after the rechecks. */
+		bool late = rt_cfg.bugs & RT_BUG_SPINNING_ORDER;
+		if (!late) {
+			stopSpinning(mp);
+			if ((int32_t)plat_xadd32(&rt_sched.nmspinning, -1) < 0)
+				rt_throw("findrunnable: negative nmspinning");
+		}
+		/* Bug knob spinning-recheck (#43997): no recheck at all. */
+		if (rt_cfg.bugs & RT_BUG_SPINNING_RECHECK)
+			goto norecheck;
 
 		/* Note the for correctness, only the last M transitioning
 		 * from spinning to non-spinning must perform these rechecks
@@ -1137,8 +1169,15 @@ top:;
 		struct p *pp2 = checkRunqsNoP(allpSnapshot, nallp, idlepMaskSnapshot);
 		if (pp2 != NULL) {
 			acquirep(pp2);
-			becomeSpinning(mp);
+			if (!late)
+				becomeSpinning(mp);
 			goto top;
+		}
+	norecheck:
+		if (late) {
+			stopSpinning(mp);
+			if ((int32_t)plat_xadd32(&rt_sched.nmspinning, -1) < 0)
+				rt_throw("findrunnable: negative nmspinning");
 		}
 
 		/* Finally, check for timer creation or expiry concurrently
@@ -1950,7 +1989,9 @@ static void destroyp(struct p *pp)
 		rt_globrunqputhead(pp->runnext);
 		pp->runnext = NULL;
 	}
-	if (pp->ntimers > 0) {
+	/* Bug knob procresize-timers (#44868, #45716): the timers stay on
+	 * the dead P, where nothing looks for them. */
+	if (pp->ntimers > 0 && !(rt_cfg.bugs & RT_BUG_PROCRESIZE_TIMERS)) {
 		struct p *plocal = plat_getg()->m->p;
 		/* The world is stopped, but we acquire timersLock to protect
 		 * against sysmon calling timeSleepUntil.  This is the only case
@@ -2323,7 +2364,9 @@ static uint32_t retake(int64_t now)
 				pd->schedtick = t;
 				pd->schedwhen = now;
 			} else if (pd->schedwhen + forcePreemptNS <= now) {
-				preemptone(pp);
+				if (!(rt_cfg.bugs &
+				      RT_BUG_NO_PREEMPTION)) /* bug knob no-preemption */
+					preemptone(pp);
 				/* In case of syscall, preemptone() doesn't work,
 				 * because there is no M wired to P. */
 				sysretake = true;

@@ -127,8 +127,8 @@ struct g *rt_runqget(struct p *pp, bool *inheritTime)
 	 * need to retry this CAS if it fails. */
 	if (next != NULL && plat_casp((void **)&pp->runnext, next, NULL)) {
 		rt_trace(RT_EV_RUNQGET, next->goid, pp->id, 1, NULL);
-		if (inheritTime)
-			*inheritTime = true;
+		if (inheritTime) /* bug knob runnext-noinherit (before CL 9289): a new slice */
+			*inheritTime = !(rt_cfg.bugs & RT_BUG_RUNNEXT_NOINHERIT);
 		return next;
 	}
 
@@ -159,6 +159,9 @@ bool rt_runqempty(struct p *pp)
 	 * pp empties runqnext.  Simply observing that runqhead == runqtail
 	 * and then observing that runqnext == nil does not mean the queue is
 	 * empty. */
+	if (rt_cfg.bugs & RT_BUG_RUNQEMPTY_NAIVE) /* bug knob runqempty-naive: just that */
+		return plat_load32(&pp->runqhead) == plat_load32(&pp->runqtail) &&
+		       plat_loadp((void *const *)&pp->runnext) == NULL;
 	for (;;) {
 		uint32_t head = plat_load32(&pp->runqhead);
 		uint32_t tail = plat_load32(&pp->runqtail);
@@ -188,7 +191,8 @@ static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, boo
 		uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with other consumers */
 		uint32_t t = plat_loadacq32(&pp->runqtail); /* synchronize with the producer */
 		uint32_t n = t - h;
-		n = n - n / 2;
+		n = rt_cfg.bugs & RT_BUG_RUNQGRAB_FLOOR ? n / 2
+		                                        : n - n / 2; /* bug knob runqgrab-floor */
 		if (n == 0) {
 			if (stealRunNextG) {
 				/* Try to steal from pp.runnext. */

@@ -117,6 +117,7 @@ static struct {
 	struct sim_strat strat;   /* a strategy other than the random walk (strategy.c) */
 	enum sim_ykind ykind;     /* the kind of the yield point being decided */
 	int *ids;                 /* scratch: the candidates' thread ids, for strat */
+	int64_t work_steps;       /* of steps, those in the program's own work: spend, syscall */
 	struct sim_decision *rec; /* recorded decisions (cfg->record) */
 	int64_t preemptions;      /* with rec: decisions that switched away from S.cur */
 	size_t nrec, caprec;
@@ -393,6 +394,9 @@ static void deadlock(void)
 		else
 			locks++;
 	}
+	/* The oracles may call it a lost wake-up (work pending) instead. */
+	if (S.cfg->observer && S.cfg->observer->stuck)
+		S.cfg->observer->stuck(S.cfg->observer);
 	char msg[160];
 	snprintf(msg, sizeof msg,
 	         "all threads blocked with the program unfinished (%d parked on notes, %d waiting "
@@ -892,6 +896,17 @@ _Noreturn void plat_throw(const char *msg)
 	stop(TR_VIOLATION, msg);
 }
 
+_Noreturn void sim_violation(const char *oracle, const char *msg)
+{
+	rt_trace(RT_EV_VIOLATION, 0, 0, 0, oracle);
+	stop(TR_VIOLATION, msg);
+}
+
+int64_t sim_sched_steps(void)
+{
+	return S.steps - S.work_steps;
+}
+
 _Noreturn void plat_fatal(const char *msg)
 {
 	stop(TR_DEADLOCK, msg);
@@ -913,6 +928,7 @@ void plat_signalM(struct m *mp)
 void plat_syscall(int64_t ns)
 {
 	S.cur->sleeping = true; /* blocked in the kernel */
+	S.work_steps++;
 	yieldk(ns, SIM_Y_WORK);
 	S.cur->sleeping = false;
 }
@@ -982,6 +998,7 @@ uint64_t plat_mseed(int64_t id)
 
 bool plat_spend(int64_t ns)
 {
+	S.work_steps++;
 	yieldk(ns, SIM_Y_WORK);
 	bool sig = S.cur->sigpending;
 	S.cur->sigpending = false;
@@ -994,6 +1011,8 @@ void plat_trace(struct rt_event *ev)
 	tr_stats_add(&S.stats, ev);
 	if (S.cfg->sink)
 		S.cfg->sink->event(S.cfg->sink, ev);
+	if (S.cfg->observer)
+		S.cfg->observer->event(S.cfg->observer, ev);
 }
 
 int64_t sim_now(void)

@@ -72,16 +72,29 @@ enum sim_ykind {
 };
 extern const char *const sim_ykind_names[SIM_Y_COUNT];
 
+/*
+ * An observer of a run: sees every event after the sink, and may end the
+ * run as a violation with sim_violation() from inside either callback.
+ * The oracles (oracle.c) are one.  An observer only watches: unless it
+ * ends the run, the event stream and its hash are the same without it.
+ */
+struct sim_observer {
+	void (*event)(struct sim_observer *o, const struct rt_event *ev);
+	/* No thread is eligible: the run is about to end as a deadlock. */
+	void (*stuck)(struct sim_observer *o);
+};
+
 struct sim_config {
 	uint64_t seed;
-	int64_t window_ns;          /* 0: discrete-event order; SIM_WINDOW_INF (or any value < 0 or
-	                               >= SIM_WINDOW_MAX): free interleaving */
-	int64_t max_steps;          /* stop after this many yield points (0: no limit) */
-	int64_t max_time_ns;        /* stop when virtual time passes this (0: no limit) */
-	struct tr_sink *sink;       /* may be NULL: events are only hashed and counted */
-	const struct rt_config *rt; /* the runtime's policies (runtime/config.h); NULL: Go's */
-	int32_t ncpu;               /* CPUs of the simulated machine (plat_ncpu); 0: the program's
-	                               GOMAXPROCS, at least 2 */
+	int64_t window_ns;    /* 0: discrete-event order; SIM_WINDOW_INF (or any value < 0 or
+	                         >= SIM_WINDOW_MAX): free interleaving */
+	int64_t max_steps;    /* stop after this many yield points (0: no limit) */
+	int64_t max_time_ns;  /* stop when virtual time passes this (0: no limit) */
+	struct tr_sink *sink; /* may be NULL: events are only hashed and counted */
+	struct sim_observer *observer; /* may be NULL */
+	const struct rt_config *rt;    /* the runtime's policies (runtime/config.h); NULL: Go's */
+	int32_t ncpu; /* CPUs of the simulated machine (plat_ncpu); 0: the program's
+	                 GOMAXPROCS, at least 2 */
 
 	/* Schedules: record every decision into the result, and/or replay a
 	 * recorded list instead of drawing from the strategy's stream.  A
@@ -137,5 +150,44 @@ int sim_run_threads(const struct sim_config *cfg, int n, void (*const fns[])(voi
 
 /* The virtual time of the calling virtual thread (tests). */
 int64_t sim_now(void);
+
+/* For observers, during a run: end it with status violation, after a
+ * violation event whose detail is oracle; msg is the run's message. */
+_Noreturn void sim_violation(const char *oracle, const char *msg);
+/* Yield points executed so far outside the program's own work (its
+ * spends and syscalls): the scheduler's steps. */
+int64_t sim_sched_steps(void);
+
+/*
+ * The oracles (oracle.c): an observer that ends a run as a violation when
+ * the scheduler breaks one of its contracts for longer than a bound.
+ * A bound of 0 turns its oracle off.  docs/bug-hunting.md says why each
+ * default is what it is.
+ */
+struct sim_bounds {
+	int64_t idle_ns;        /* work conservation: a P idle, a goroutine runnable, no M
+	                           spinning, for longer than this */
+	int64_t starve_ns;      /* starvation: a goroutine runnable this long without running */
+	int64_t progress_steps; /* liveness: this many scheduler steps without a goroutine
+	                           changing state */
+};
+#define SIM_IDLE_BOUND_DEFAULT     INT64_C(100000)    /* 100 us */
+#define SIM_STARVE_BOUND_DEFAULT   INT64_C(500000000) /* 500 ms */
+#define SIM_PROGRESS_BOUND_DEFAULT INT64_C(1000000)
+
+/* How close a run came to each bound: the longest stretch seen. */
+struct sim_margins {
+	int64_t idle_ns, starve_ns, progress_steps;
+};
+
+/* A new observer checking b (copied) for a run under window_ns (sim_config's),
+ * or NULL out of memory; free with sim_oracles_free.  Lost wake-up (every
+ * thread blocked while a goroutine is runnable) has no bound and is always
+ * checked.  The time bounds get window_ns of slack (two clocks differ by at
+ * most that much) and are not checked under free interleaving, where the
+ * clocks of different threads are not comparable (docs/simulator.md). */
+struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns);
+void sim_oracles_margins(const struct sim_observer *o, struct sim_margins *out);
+void sim_oracles_free(struct sim_observer *o);
 
 #endif

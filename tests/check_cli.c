@@ -332,7 +332,8 @@ START_TEST(test_every_command_bad_usage)
 	ck_assert_ptr_nonnull(strstr(out, "gsched run: unexpected argument 'fan-out'"));
 	ck_assert_int_eq(gsched(out, sizeof out, "diff a.db"), 2);
 	ck_assert_int_eq(gsched(out, sizeof out, "list"), 2);
-	ck_assert_ptr_nonnull(strstr(out, "gsched list: expected 'scenarios' or 'policies'"));
+	ck_assert_ptr_nonnull(
+	        strstr(out, "gsched list: expected 'scenarios', 'policies' or 'bugs'"));
 }
 END_TEST
 

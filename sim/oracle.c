@@ -1,0 +1,301 @@
+/*
+ * oracle.c - the oracles: an observer of the event stream (sim.h,
+ * struct sim_observer) that ends a run as a violation when the scheduler
+ * breaks one of the contracts Go's scheduler keeps, for longer than a
+ * bound.
+ *
+ *   work-conservation  a P sits on the idle list while a goroutine is
+ *                      runnable and no M spins, for longer than idle_ns
+ *                      (the contract behind Go #43997 and #45867: when
+ *                      there is work and an idle P, some M is looking
+ *                      for it);
+ *   starvation         a goroutine stays runnable longer than starve_ns;
+ *   liveness           progress_steps scheduler steps (yield points
+ *                      outside the program's own spends and syscalls)
+ *                      pass without any goroutine changing state;
+ *   lost-wakeup        every thread is blocked while a goroutine is
+ *                      runnable (checked when the engine finds no
+ *                      eligible thread; no bound).
+ *
+ * The state it keeps is rebuilt from events alone: each goroutine's
+ * status and since when it has been runnable (gstatus), the number of
+ * idle Ps (pidleput/pidleget carry it), and which Ms are spinning (an M
+ * spins from a spinning-1 event, or a startm that hands it a P to spin
+ * with, until its spinning-0 event).  A stretch is timed on the latest
+ * event time seen, so that time never runs backwards; it is checked at
+ * every event and again when it ends, so a violation is caught even if
+ * nothing is emitted while it lasts.
+ *
+ * Time is only comparable between threads under a finite window: there
+ * the two time bounds get the window as slack, and under free
+ * interleaving they are not checked at all (one thread's clock can run
+ * milliseconds ahead of another's while that one is merely slow, as a
+ * thread the OS has descheduled: no contract of Go's is broken).
+ * Liveness counts steps and lost wake-up has no bound: both are checked
+ * under every window.
+ *
+ * An oracle fires once: it emits a violation event whose detail is its
+ * name and ends the run (sim_violation); the run's message says what it
+ * saw.  Without a violation the observer changes nothing: the event
+ * stream and its hash are those of a run without it.
+ *
+ * Cost: O(1) per event, plus a scan of the goroutine table every
+ * starve_ns/4 of virtual time for goroutines that never run.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+enum { G_DEAD, G_RUNNABLE, G_OTHER };
+
+struct gstate {
+	uint8_t st;
+	int64_t since; /* frontier time it became runnable */
+};
+
+struct oracles {
+	struct sim_observer obs; /* first */
+	struct sim_bounds b;
+	struct sim_margins m;
+	int64_t now; /* the frontier: latest event time */
+	/* goroutines, indexed by goid */
+	struct gstate *g;
+	int64_t ng;
+	int64_t nrunnable;
+	/* Ps and Ms */
+	int64_t npidle;
+	uint8_t *spinning; /* indexed by M id */
+	int32_t nm;
+	int32_t nspinning;
+	/* work conservation: since when (-1: not now) */
+	int64_t wc_since;
+	/* starvation: next scan time */
+	int64_t next_scan;
+	/* liveness: scheduler steps at the last progress */
+	int64_t progress_at;
+	int64_t slack; /* the window: how far apart two clocks may be */
+	bool fired, oom;
+};
+
+static void fire(struct oracles *o, const char *oracle, const char *msg)
+{
+	o->fired = true;
+	sim_violation(oracle, msg);
+}
+
+static bool grow(void **p, int64_t *cap, int64_t need, size_t size)
+{
+	if (need < *cap)
+		return true;
+	int64_t n = *cap ? *cap : 256;
+	while (n <= need)
+		n *= 2;
+	void *q = realloc(*p, (size_t)n * size);
+	if (!q)
+		return false;
+	memset((char *)q + (size_t)*cap * size, 0, (size_t)(n - *cap) * size);
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+static void set_spinning(struct oracles *o, int64_t m, bool on)
+{
+	int64_t cap = o->nm;
+	if (m < 0)
+		return;
+	if (!grow((void **)&o->spinning, &cap, m, 1)) {
+		o->oom = true;
+		return;
+	}
+	o->nm = (int32_t)cap;
+	if (o->spinning[m] != on) {
+		o->spinning[m] = on;
+		o->nspinning += on ? 1 : -1;
+	}
+}
+
+static void fmt_ns(char *buf, size_t len, int64_t ns)
+{
+	if (ns >= 1000000000)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1000000)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else if (ns >= 1000)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%" PRId64 " ns", ns);
+}
+
+/* A goroutine waited d runnable (it ran, or is still waiting). */
+static void check_wait(struct oracles *o, int64_t goid, int64_t d, bool ran)
+{
+	if (d > o->m.starve_ns)
+		o->m.starve_ns = d;
+	if (o->b.starve_ns > 0 && d > o->b.starve_ns + o->slack) {
+		char msg[256], a[32], b[32];
+		fmt_ns(a, sizeof a, d);
+		fmt_ns(b, sizeof b, o->b.starve_ns);
+		snprintf(msg, sizeof msg,
+		         "starvation: goroutine %" PRId64 " %s runnable %s without running "
+		         "(bound %s)",
+		         goid, ran ? "waited" : "has been", a, b);
+		fire(o, "starvation", msg);
+	}
+}
+
+/* Work conservation: the stretch that began at wc_since lasts d. */
+static void check_idle(struct oracles *o, int64_t d)
+{
+	if (d > o->m.idle_ns)
+		o->m.idle_ns = d;
+	if (o->b.idle_ns > 0 && d > o->b.idle_ns + o->slack) {
+		char msg[256], a[32], b[32];
+		fmt_ns(a, sizeof a, d);
+		fmt_ns(b, sizeof b, o->b.idle_ns);
+		snprintf(msg, sizeof msg,
+		         "work-conservation: for %s (bound %s) a P was idle while %" PRId64
+		         " goroutine(s) were runnable and no M was spinning",
+		         a, b, o->nrunnable);
+		fire(o, "work-conservation", msg);
+	}
+}
+
+static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to)
+{
+	int64_t cap = o->ng;
+	if (goid < 0)
+		return;
+	if (!grow((void **)&o->g, &cap, goid, sizeof *o->g)) {
+		o->oom = true;
+		return;
+	}
+	o->ng = cap;
+	struct gstate *g = &o->g[goid];
+	(void)from;
+	if (g->st == G_RUNNABLE) {
+		o->nrunnable--;
+		check_wait(o, goid, o->now - g->since, true);
+	}
+	if (to == 1 /* _Grunnable */) {
+		g->st = G_RUNNABLE;
+		g->since = o->now;
+		o->nrunnable++;
+	} else {
+		g->st = to == 6 /* _Gdead */ ? G_DEAD : G_OTHER;
+	}
+}
+
+static void scan_starving(struct oracles *o)
+{
+	for (int64_t i = 0; i < o->ng; i++)
+		if (o->g[i].st == G_RUNNABLE)
+			check_wait(o, i, o->now - o->g[i].since, false);
+}
+
+static void observe(struct sim_observer *obs, const struct rt_event *ev)
+{
+	struct oracles *o = (struct oracles *)obs;
+	if (o->fired || o->oom || ev->kind == RT_EV_VIOLATION)
+		return;
+	if (ev->t_ns > o->now)
+		o->now = ev->t_ns;
+	switch (ev->kind) {
+	case RT_EV_GSTATUS:
+		on_gstatus(o, ev->obj, ev->a, ev->b);
+		o->progress_at = sim_sched_steps();
+		break;
+	case RT_EV_PIDLEPUT:
+	case RT_EV_PIDLEGET:
+		o->npidle = ev->a;
+		break;
+	case RT_EV_SPINNING:
+		set_spinning(o, ev->obj, ev->a != 0);
+		break;
+	case RT_EV_STARTM:
+		if (ev->b)
+			set_spinning(o, ev->obj, true);
+		break;
+	default:
+		break;
+	}
+
+	/* Work conservation. */
+	bool idle = o->npidle > 0 && o->nrunnable > 0 && o->nspinning == 0;
+	if (idle && o->wc_since < 0) {
+		o->wc_since = o->now;
+	} else if (o->wc_since >= 0) {
+		check_idle(o, o->now - o->wc_since);
+		if (!idle)
+			o->wc_since = -1;
+	}
+
+	/* Starvation of goroutines that have not run (yet). */
+	if (o->b.starve_ns > 0 && o->nrunnable > 0 && o->now >= o->next_scan) {
+		scan_starving(o);
+		o->next_scan = o->now + o->b.starve_ns / 4;
+	}
+
+	/* Liveness. */
+	int64_t stalled = sim_sched_steps() - o->progress_at;
+	if (stalled > o->m.progress_steps)
+		o->m.progress_steps = stalled;
+	if (o->b.progress_steps > 0 && stalled > o->b.progress_steps) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+		         "liveness: %" PRId64 " scheduler steps (bound %" PRId64
+		         ") without any goroutine changing state",
+		         stalled, o->b.progress_steps);
+		fire(o, "liveness", msg);
+	}
+}
+
+static void stuck(struct sim_observer *obs)
+{
+	struct oracles *o = (struct oracles *)obs;
+	if (o->fired || o->oom || o->nrunnable == 0)
+		return;
+	char msg[200];
+	snprintf(msg, sizeof msg,
+	         "lost-wakeup: every thread is blocked while %" PRId64
+	         " goroutine(s) are runnable (%" PRId64 " P(s) idle)",
+	         o->nrunnable, o->npidle);
+	fire(o, "lost-wakeup", msg);
+}
+
+struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns)
+{
+	struct oracles *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->obs.event = observe;
+	o->obs.stuck = stuck;
+	o->b = *b;
+	if (window_ns < 0 || window_ns >= SIM_WINDOW_MAX) {
+		o->b.idle_ns = 0;
+		o->b.starve_ns = 0;
+	} else {
+		o->slack = window_ns;
+	}
+	o->wc_since = -1;
+	return &o->obs;
+}
+
+void sim_oracles_margins(const struct sim_observer *obs, struct sim_margins *out)
+{
+	const struct oracles *o = (const struct oracles *)obs;
+	*out = o->m;
+}
+
+void sim_oracles_free(struct sim_observer *obs)
+{
+	struct oracles *o = (struct oracles *)obs;
+	if (!o)
+		return;
+	free(o->g);
+	free(o->spinning);
+	free(o);
+}
