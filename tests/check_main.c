@@ -27,6 +27,7 @@ static const struct {
         {"port", make_port_suite},
         {"explore", make_explore_suite},
         {"reliability", make_reliability_suite},
+        {"bugs", make_bugs_suite},
 };
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@ Suite *make_audit_suite(void);
 Suite *make_port_suite(void);
 Suite *make_explore_suite(void);
 Suite *make_reliability_suite(void);
+Suite *make_bugs_suite(void);
 
 /* Paths the tests need, set by CMake. */
 #ifndef GSCHED_BINARY

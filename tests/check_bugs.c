@@ -1,0 +1,220 @@
+/*
+ * check_bugs.c - the oracles and the bug knobs (docs/bug-hunting.md).
+ *
+ * Every run goes through cli_run, as `gsched run` runs it.  For each bug
+ * knob the table below names its window and a fixed seed range; both of
+ * its scenarios - scenarios/bugs/NAME.json, shaped like the Go issue, and
+ * tests/data/bugs/NAME.json, a workload of the same kind written
+ * independently - must end in a violation or a deadlock for at least one
+ * seed of the range with the knob, and complete for every seed without
+ * it.  Each oracle has a small run that trips it, and the test checks
+ * that the violation event names it.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "runner.h"
+#include "testutil.h"
+
+/* The knobs a sweep finds, with the window and seed range that show it. */
+static const struct {
+	const char *bug;
+	int64_t window;
+	uint64_t seeds; /* 1..seeds */
+} found[] = {
+        {"needspinning", 2000, 12},     {"spinning-recheck", 0, 10}, {"spinning-order", 0, 5},
+        {"runnext-noinherit", 0, 1},    {"runqgrab-floor", 0, 1},    {"procresize-timers", 0, 1},
+        {"no-preemption", 0, 1},        {"timer-steal", 0, 1},
+};
+
+/* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
+static const char *const unfound[] = {"global-fairness", "runqempty-naive", "startm-noreserve"};
+
+/* Run path with knob bug (or none) at seed and window; the exit status
+ * (0 or 1), with the status and the violation's oracle, if any. */
+static int run(const char *path, const char *bug, uint64_t seed, int64_t window,
+               enum tr_status *status, char *oracle, size_t olen, const struct sim_bounds *b)
+{
+	struct cli_opts o;
+	struct sim_result res;
+	struct cli_run_info info;
+	struct memsink m;
+	char err[512];
+
+	cli_opts_init(&o);
+	o.scenario = path;
+	o.seed = seed;
+	o.window_ns = window;
+	o.assertions = true;
+	if (b)
+		o.bounds = *b;
+	if (bug) {
+		const struct rt_bugdef *d = rt_bug_find(bug);
+		ck_assert_msg(d != NULL, "no bug knob %s", bug);
+		o.rt.bugs |= d->bit;
+	}
+	memsink_init(&m);
+	o.sink = &m.base;
+	int rc = cli_run(&o, &res, &info, err, sizeof err);
+	ck_assert_msg(rc != 2, "%s: %s", path, err);
+	*status = res.status;
+	oracle[0] = 0;
+	for (size_t i = 0; i < m.n; i++)
+		if (m.ev[i].kind == RT_EV_VIOLATION && m.ev[i].detail)
+			snprintf(oracle, olen, "%s", m.ev[i].detail);
+	free(res.schedule);
+	cli_run_info_free(&info);
+	memsink_free(&m);
+	return rc;
+}
+
+START_TEST(knob_found_by_its_scenarios)
+{
+	const char *bug = found[_i].bug;
+	static const char *const dirs[] = {GSCHED_SOURCE_DIR "/scenarios/bugs",
+	                                   GSCHED_SOURCE_DIR "/tests/data/bugs"};
+	for (int d = 0; d < 2; d++) {
+		char path[512], oracle[128];
+		enum tr_status st;
+		snprintf(path, sizeof path, "%s/%s.json", dirs[d], bug);
+		int hits = 0;
+		for (uint64_t s = 1; s <= found[_i].seeds; s++) {
+			hits += run(path, bug, s, found[_i].window, &st, oracle, sizeof oracle, NULL);
+			int rc = run(path, NULL, s, found[_i].window, &st, oracle, sizeof oracle,
+			             NULL);
+			ck_assert_msg(rc == 0, "%s seed %llu without the knob: %s (%s)", path,
+			              (unsigned long long)s, tr_status_name(st), oracle);
+		}
+		ck_assert_msg(hits > 0, "%s: seeds 1..%llu with --bug %s find nothing", path,
+		              (unsigned long long)found[_i].seeds, bug);
+	}
+}
+END_TEST
+
+START_TEST(every_knob_listed_and_off_by_default)
+{
+	struct rt_config cfg;
+	rt_config_default(&cfg);
+	ck_assert_uint_eq(cfg.bugs, 0);
+	ck_assert_uint_ge(rt_nbugs, 10);
+	ck_assert_uint_eq(rt_nbugs, sizeof found / sizeof found[0] +
+	                                    sizeof unfound / sizeof unfound[0]);
+	uint64_t bits = 0;
+	char out[1 << 14];
+	ck_assert_int_eq(run_gsched(out, sizeof out, "list bugs"), 0);
+	for (size_t k = 0; k < rt_nbugs; k++) {
+		ck_assert_msg((bits & rt_bugs[k].bit) == 0, "%s: bit used twice", rt_bugs[k].name);
+		bits |= rt_bugs[k].bit;
+		char line[512];
+		snprintf(line, sizeof line, "%-18s %s: %s\n", rt_bugs[k].name, rt_bugs[k].go,
+		         rt_bugs[k].mechanism);
+		ck_assert_msg(strstr(out, line), "gsched list bugs has no line '%s'", line);
+		bool listed = false;
+		for (size_t i = 0; i < sizeof found / sizeof found[0]; i++)
+			listed |= strcmp(found[i].bug, rt_bugs[k].name) == 0;
+		for (size_t i = 0; i < sizeof unfound / sizeof unfound[0]; i++)
+			listed |= strcmp(unfound[i], rt_bugs[k].name) == 0;
+		ck_assert_msg(listed, "%s is in neither table of check_bugs.c", rt_bugs[k].name);
+	}
+}
+END_TEST
+
+START_TEST(bugs_json_both_ways)
+{
+	struct rt_config cfg;
+	char buf[512], err[256];
+	rt_config_default(&cfg);
+	cli_bugs_json(&cfg, buf, sizeof buf);
+	ck_assert_str_eq(buf, "[]");
+	cfg.bugs = RT_BUG_TIMER_STEAL | RT_BUG_NEEDSPINNING;
+	cli_bugs_json(&cfg, buf, sizeof buf);
+	ck_assert_str_eq(buf, "[\"needspinning\",\"timer-steal\"]");
+	struct rt_config back;
+	rt_config_default(&back);
+	ck_assert_int_eq(cli_bugs_from_json(buf, &back, err, sizeof err), 0);
+	ck_assert_uint_eq(back.bugs, cfg.bugs);
+	ck_assert_int_eq(cli_bugs_from_json("[\"nope\"]", &back, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown bug nope"));
+	ck_assert_int_eq(cli_bugs_from_json("{}", &back, err, sizeof err), -1);
+}
+END_TEST
+
+/* The database keeps the knobs, and `gsched replay` re-runs with them. */
+START_TEST(bugs_stored_and_replayed)
+{
+	char out[8192], args[1024];
+	char db[] = "/tmp/gsched-bugs-XXXXXX";
+	int fd = mkstemp(db);
+	ck_assert_int_ge(fd, 0);
+	unlink(db);
+	snprintf(args, sizeof args,
+	         "run %s/scenarios/bugs/runqgrab-floor.json --bug runqgrab-floor --db %s --quiet",
+	         GSCHED_SOURCE_DIR, db);
+	ck_assert_int_eq(run_gsched(out, sizeof out, args), 1);
+	ck_assert_ptr_nonnull(strstr(out, "violation"));
+	struct tr_db *d;
+	struct tr_header h;
+	char err[512];
+	ck_assert_int_eq(tr_db_open(db, &d, err, sizeof err), 0);
+	ck_assert_int_eq(tr_db_read_run(d, 0, &h, err, sizeof err), 0);
+	ck_assert_str_eq(h.bugs_json, "[\"runqgrab-floor\"]");
+	ck_assert_int_eq(h.status, TR_VIOLATION);
+	tr_header_free(&h);
+	tr_db_close(d);
+	snprintf(args, sizeof args, "replay %s", db);
+	run_gsched(out, sizeof out, args);
+	ck_assert_msg(strstr(out, "same hash") || strstr(out, "reproduced"), "%s", out);
+	unlink(db);
+}
+END_TEST
+
+/* Each oracle, tripped by a small run. */
+START_TEST(oracles_trip)
+{
+	char oracle[128];
+	enum tr_status st;
+	char path[512];
+	struct sim_bounds b = {SIM_IDLE_BOUND_DEFAULT, SIM_STARVE_BOUND_DEFAULT,
+	                       SIM_PROGRESS_BOUND_DEFAULT};
+
+	/* work conservation: a job waits behind a P the knob keeps idle */
+	snprintf(path, sizeof path, "%s/scenarios/bugs/needspinning.json", GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, "needspinning", 1, 2000, &st, oracle, sizeof oracle, &b), 1);
+	ck_assert_str_eq(oracle, "work-conservation");
+	/* starvation: Go's own ping-pong-hog, with a bound below sysmon's 10 ms */
+	b.starve_ns = 5000000;
+	ck_assert_int_eq(run("ping-pong-hog", NULL, 1, 0, &st, oracle, sizeof oracle, &b), 1);
+	ck_assert_int_eq(st, TR_VIOLATION);
+	ck_assert_str_eq(oracle, "starvation");
+	/* liveness: an idle M spinning on a timer it may not run */
+	b.starve_ns = SIM_STARVE_BOUND_DEFAULT;
+	snprintf(path, sizeof path, "%s/scenarios/bugs/timer-steal.json", GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, "timer-steal", 1, 0, &st, oracle, sizeof oracle, &b), 1);
+	ck_assert_str_eq(oracle, "liveness");
+	/* the time bounds are not checked under free interleaving */
+	b.starve_ns = 5000000;
+	ck_assert_int_eq(
+	        run("ping-pong-hog", NULL, 1, SIM_WINDOW_INF, &st, oracle, sizeof oracle, &b), 0);
+	/* 0 turns an oracle off */
+	b.progress_steps = 0;
+	ck_assert_int_eq(run(path, "timer-steal", 1, 0, &st, oracle, sizeof oracle, &b), 0);
+}
+END_TEST
+
+Suite *make_bugs_suite(void)
+{
+	Suite *s = suite_create("bugs");
+	TCase *tc = tcase_create("knobs");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, every_knob_listed_and_off_by_default);
+	tcase_add_test(tc, bugs_json_both_ways);
+	tcase_add_test(tc, bugs_stored_and_replayed);
+	tcase_add_test(tc, oracles_trip);
+	tcase_add_loop_test(tc, knob_found_by_its_scenarios, 0, sizeof found / sizeof found[0]);
+	suite_add_tcase(s, tc);
+	return s;
+}
