@@ -227,7 +227,7 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                             .arg = CLI_ARG_DURATION,
                             .offset = AT(bounds.idle_ns),
                             .metavar = "DUR",
-                            .def = "100us",
+                            .def = "5ms",
                             .help = "work-conservation oracle: the run is a violation when a P "
                                     "stays idle while a goroutine is runnable and no M spins "
                                     "for longer than DUR; 0 turns it off"},

@@ -171,7 +171,7 @@ struct sim_bounds {
 	int64_t progress_steps; /* liveness: this many scheduler steps without a goroutine
 	                           changing state */
 };
-#define SIM_IDLE_BOUND_DEFAULT     INT64_C(100000)    /* 100 us */
+#define SIM_IDLE_BOUND_DEFAULT     INT64_C(5000000)   /* 5 ms */
 #define SIM_STARVE_BOUND_DEFAULT   INT64_C(500000000) /* 500 ms */
 #define SIM_PROGRESS_BOUND_DEFAULT INT64_C(1000000)
 

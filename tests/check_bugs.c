@@ -26,13 +26,14 @@ static const struct {
 	int64_t window;
 	uint64_t seeds; /* 1..seeds */
 } found[] = {
-        {"needspinning", 2000, 12},     {"spinning-recheck", 0, 10}, {"spinning-order", 0, 5},
-        {"runnext-noinherit", 0, 1},    {"runqgrab-floor", 0, 1},    {"procresize-timers", 0, 1},
-        {"no-preemption", 0, 1},        {"timer-steal", 0, 1},
+        {"needspinning", 2000, 12}, {"spinning-recheck", 0, 10}, {"runnext-noinherit", 0, 1},
+        {"runqgrab-floor", 0, 1},   {"procresize-timers", 0, 1}, {"no-preemption", 0, 1},
+        {"timer-steal", 0, 1},
 };
 
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
-static const char *const unfound[] = {"global-fairness", "runqempty-naive", "startm-noreserve"};
+static const char *const unfound[] = {"spinning-order", "global-fairness", "runqempty-naive",
+                                      "startm-noreserve"};
 
 /* Run path with knob bug (or none) at seed and window; the exit status
  * (0 or 1), with the status and the violation's oracle, if any. */
@@ -83,7 +84,8 @@ START_TEST(knob_found_by_its_scenarios)
 		snprintf(path, sizeof path, "%s/%s.json", dirs[d], bug);
 		int hits = 0;
 		for (uint64_t s = 1; s <= found[_i].seeds; s++) {
-			hits += run(path, bug, s, found[_i].window, &st, oracle, sizeof oracle, NULL);
+			hits += run(path, bug, s, found[_i].window, &st, oracle, sizeof oracle,
+			            NULL);
 			int rc = run(path, NULL, s, found[_i].window, &st, oracle, sizeof oracle,
 			             NULL);
 			ck_assert_msg(rc == 0, "%s seed %llu without the knob: %s (%s)", path,
@@ -101,8 +103,8 @@ START_TEST(every_knob_listed_and_off_by_default)
 	rt_config_default(&cfg);
 	ck_assert_uint_eq(cfg.bugs, 0);
 	ck_assert_uint_ge(rt_nbugs, 10);
-	ck_assert_uint_eq(rt_nbugs, sizeof found / sizeof found[0] +
-	                                    sizeof unfound / sizeof unfound[0]);
+	ck_assert_uint_eq(rt_nbugs,
+	                  sizeof found / sizeof found[0] + sizeof unfound / sizeof unfound[0]);
 	uint64_t bits = 0;
 	char out[1 << 14];
 	ck_assert_int_eq(run_gsched(out, sizeof out, "list bugs"), 0);
