@@ -813,6 +813,7 @@ static cJSON *summary_json(const struct sweep *sw, const struct tally *t, const 
 	cJSON_AddStringToObject(j, "strategy", sw->o->strategy->name);
 	cli_format_window(buf, sizeof buf, sw->o->window_ns);
 	cJSON_AddStringToObject(j, "window", buf);
+	cJSON_AddStringToObject(j, "noise", sw->o->noise->name);
 	cJSON_AddItemToObject(j, "policies", cJSON_Parse(policy_json));
 	cJSON_AddNumberToObject(j, "max_steps", (double)sw->o->max_steps);
 	cJSON_AddNumberToObject(j, "max_time_ns", (double)sw->o->max_time_ns);
@@ -1297,7 +1298,8 @@ static double jnum(const cJSON *j, const char *k, bool *ok)
 
 static int cmd_merge(struct cli_opts *o)
 {
-	static const char *const same[] = {"scenario_hash", "strategy", "window", "seeds", "build"};
+	static const char *const same[] = {"scenario_hash", "strategy", "window",
+	                                   "noise",         "seeds",    "build"};
 	struct tally t = {0};
 	cJSON *first = NULL, *merged = NULL;
 	int rc = 2, nshards = 0;

@@ -79,6 +79,7 @@ static int run_golden(const char *file, struct cli_opts *o, struct tr_header *ou
 	out->scenario_json = cli_compact_json(sc_text(info.sc));
 	out->strategy = strdup(o->strategy->name);
 	out->backend = strdup(o->backend->name);
+	out->noise = strdup(o->noise->name);
 	out->policy_json = strdup(info.policy_json);
 	out->bugs_json = strdup(info.bugs_json);
 	out->message = res->message[0] ? strdup(res->message) : NULL;
@@ -94,7 +95,7 @@ static int run_golden(const char *file, struct cli_opts *o, struct tr_header *ou
 		snprintf(err, errlen, "%s: the scenario text does not parse as JSON", file);
 		rc = 2;
 	} else if (!out->scenario || !out->strategy || !out->backend || !out->policy_json ||
-	           !out->bugs_json) {
+	           !out->bugs_json || !out->noise) {
 		snprintf(err, errlen, "out of memory");
 		rc = 2;
 	}
@@ -139,6 +140,8 @@ static int rerun(const char *file, const struct tr_header *h, const struct sim_d
 	if (!(o.strategy = cli_choose(cli_strategies, "strategy",
 	                              h->strategy ? h->strategy : cli_strategies[0].name, why,
 	                              sizeof why)) ||
+	    !(o.noise = cli_choose(cli_noises, "noise", h->noise ? h->noise : "off", why,
+	                           sizeof why)) ||
 	    cli_policy_from_json(h->policy_json ? h->policy_json : "{}", &o.rt, why, sizeof why) <
 	            0 ||
 	    cli_bugs_from_json(h->bugs_json ? h->bugs_json : "[]", &o.rt, why, sizeof why) < 0) {
@@ -737,6 +740,7 @@ static int cmd_diff(struct cli_opts *o)
 	cli_format_window(y, sizeof y, hb.window_ns);
 	setting_diff("window", x, y, &ns);
 	setting_diff("strategy", ha.strategy, hb.strategy, &ns);
+	setting_diff("noise", ha.noise, hb.noise, &ns);
 	setting_diff("policies", ha.policy_json, hb.policy_json, &ns);
 	setting_diff("bugs", ha.bugs_json, hb.bugs_json, &ns);
 	setting_diff("build", ha.build, hb.build, &ns);

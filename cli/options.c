@@ -52,6 +52,15 @@ const struct cli_choice cli_strategies[] = {
         {NULL, NULL, NULL, false, 0},
 };
 
+const struct cli_choice cli_noises[] = {
+        {"on",
+         "costs drawn around the cost model's, the OS taking cores away, timer slack and "
+         "futex wake-up latency, all from the seed (docs/simulator.md)",
+         NULL, false, 0},
+        {"off", "every cost exactly the cost model's: a clean discrete-event run", NULL, false, 0},
+        {NULL, NULL, NULL, false, 0},
+};
+
 const struct cli_choice cli_backends[] = {
         {"sim", "the deterministic simulator (virtual threads, virtual clocks)", cli_run_sim, false,
          0},
@@ -82,6 +91,12 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                         .help = "eligible window: 0 runs threads in strict virtual-time order "
                                 "with ties broken by the seed; NS lets threads up to NS ahead "
                                 "of the earliest run; inf interleaves freely"},
+        [CLI_NOISE] = {.name = "noise",
+                       .arg = CLI_ARG_CHOICE,
+                       .offset = AT(noise),
+                       .metavar = "on|off",
+                       .choices = cli_noises,
+                       .help = "the simulator's noise model:"},
         [CLI_STRATEGY] = {.name = "strategy",
                           .arg = CLI_ARG_CHOICE,
                           .offset = AT(strategy),
@@ -264,6 +279,7 @@ void cli_opts_init(struct cli_opts *o)
 	o->depth = 3;
 	o->preemptions = 2;
 	o->max_schedules = 1000;
+	o->noise = &cli_noises[0];
 	rt_config_default(&o->rt);
 	o->bounds = (struct sim_bounds){SIM_IDLE_BOUND_DEFAULT, SIM_STARVE_BOUND_DEFAULT,
 	                                SIM_PROGRESS_BOUND_DEFAULT};

@@ -45,6 +45,7 @@ struct cli_choice {
 };
 extern const struct cli_choice cli_strategies[];
 extern const struct cli_choice cli_backends[];
+extern const struct cli_choice cli_noises[]; /* --noise: "on" (the default) or "off" */
 
 /* The row of t named name, or NULL with "unknown WHAT 'NAME' (this
  * gsched has: a, b)" in err. */
@@ -66,6 +67,7 @@ struct cli_opts {
 	uint64_t seed;             /* --seed, default 1 */
 	int64_t window_ns;         /* --window; SIM_WINDOW_INF: free interleaving */
 	const struct cli_choice *strategy, *backend;
+	const struct cli_choice *noise; /* --noise: a row of cli_noises[] */
 	struct rt_config rt;            /* --policy, on top of Go's defaults */
 	int64_t max_steps, max_time_ns; /* 0: no limit */
 	struct sim_bounds bounds;       /* the oracles' bounds (--idle-bound, ...); 0: off */
@@ -110,6 +112,7 @@ void cli_opts_init(struct cli_opts *o);
 enum cli_flag_id {
 	CLI_SEED,
 	CLI_WINDOW,
+	CLI_NOISE,
 	CLI_STRATEGY,
 	CLI_BACKEND,
 	CLI_MAX_STEPS,
@@ -142,9 +145,10 @@ enum cli_flag_id {
 #define CLI_F(id) (UINT64_C(1) << (id))
 /* The flags that shape a run's event stream. */
 #define CLI_RUN_FLAGS                                                                              \
-	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_STRATEGY) | CLI_F(CLI_BACKEND) |          \
-	 CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) | CLI_F(CLI_POLICY) | CLI_F(CLI_BUG) |         \
-	 CLI_F(CLI_IDLE_BOUND) | CLI_F(CLI_STARVE_BOUND) | CLI_F(CLI_PROGRESS_BOUND))
+	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_NOISE) | CLI_F(CLI_STRATEGY) |            \
+	 CLI_F(CLI_BACKEND) | CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) | CLI_F(CLI_POLICY) |     \
+	 CLI_F(CLI_BUG) | CLI_F(CLI_IDLE_BOUND) | CLI_F(CLI_STARVE_BOUND) |                        \
+	 CLI_F(CLI_PROGRESS_BOUND))
 /* The flags of a sweep (explore) on top of those. */
 #define CLI_EXPLORE_FLAGS                                                                          \
 	(CLI_F(CLI_SEEDS) | CLI_F(CLI_JOBS) | CLI_F(CLI_OUT) | CLI_F(CLI_STOP_AT_FIRST) |          \

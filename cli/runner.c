@@ -276,6 +276,9 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		        .backend = o->backend->name,
 		        .strategy = o->strategy->name,
 		        .window_ns = o->window_ns,
+		        .noise = o->backend->real_time
+		                         ? "off"
+		                         : o->noise->name, /* a model of the simulator */
 		        .policy_json = info->policy_json,
 		        .bugs_json = info->bugs_json,
 		        .gomaxprocs = sc_gomaxprocs(info->sc),
@@ -307,6 +310,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	cfg.sink = fan.n > 1 ? &fan.sink : fan.n ? fan.to[0] : NULL;
 	cfg.seed = o->seed;
 	cfg.window_ns = o->window_ns;
+	cfg.noise_off = strcmp(o->noise->name, "off") == 0;
 	cfg.max_steps = o->max_steps;
 	cfg.max_time_ns = o->max_time_ns;
 	cfg.rt = &o->rt;

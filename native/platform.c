@@ -413,6 +413,13 @@ void plat_procyield(uint32_t cycles)
 		cpu_relax();
 }
 
+/* The scheduler code between operations costs what it costs on real
+ * hardware: nothing to charge (the simulator charges sim/cost.h's). */
+void plat_work(enum plat_work kind)
+{
+	(void)kind;
+}
+
 /* ---- threads ---- */
 
 static void m_entry(void)

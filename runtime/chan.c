@@ -302,6 +302,7 @@ bool rt_chansend(struct hchan *c, const int64_t *ep, bool block)
 	if (!block && plat_load32(&c->closed) == 0 && full(c))
 		return false;
 
+	plat_work(PLAT_WORK_CHANOP);
 	plat_lock(&c->lock);
 
 	if (c->closed != 0) {
@@ -469,6 +470,7 @@ bool rt_chanrecv(struct hchan *c, int64_t *ep, bool block, bool *received)
 		}
 	}
 
+	plat_work(PLAT_WORK_CHANOP);
 	plat_lock(&c->lock);
 
 	if (c->closed != 0) {
@@ -618,9 +620,11 @@ int rt_selectgo(struct scase *scases, int ncases, bool block_, bool *recvOK_)
 	uint16_t *lockorder = order + ncases;
 
 	/* generate permuted order */
+	plat_work(PLAT_WORK_SELECT);
 	int norder = 0;
 	for (int i = 0; i < ncases; i++) {
 		struct scase *cas = &scases[i];
+		plat_work(PLAT_WORK_SELECT_CASE);
 		/* Omit cases without channels from the poll and lock orders. */
 		if (cas->c == NULL) {
 			cas->elem = NULL;
@@ -746,6 +750,7 @@ int rt_selectgo(struct scase *scases, int ncases, bool block_, bool *recvOK_)
 	gp->param = NULL;
 	rt_gopark(selparkcommit, NULL, waitReasonSelect);
 
+	plat_work(PLAT_WORK_SELECT_WAKE);
 	sellock(scases, lockorder, norder);
 
 	plat_store32(&gp->selectDone, 0);

@@ -144,6 +144,40 @@ PLAT_FN bool plat_spend(int64_t ns);
  * kernel for that long and holds nothing of the scheduler's. */
 PLAT_FN void plat_syscall(int64_t ns);
 
+/* The CPU time of scheduler code between platform operations.  The
+ * runtime calls plat_work(kind) once on each path below, where Go runs
+ * code that touches no shared word the seam would see (setting up a g,
+ * sorting a select's cases, sifting the timer heap...).  The simulator
+ * charges the calling M the kind's cost (sim/cost.h) - not a yield
+ * point: the next operation happens that much later - and a backend on
+ * real hardware does nothing, the code having cost what it costs.
+ * One row per kind: X(NAME, what it stands for). */
+#define PLAT_WORK_KINDS(X)                                                                         \
+	X(SCHEDULE, "schedule and execute: the checks around findRunnable, g status, schedtick")   \
+	X(FINDRUNNABLE, "one pass of findRunnable from its top: gcwaiting, the queues' checks")    \
+	X(STEAL_TRY, "stealWork: one victim P visited (random order, idle and timer masks)")       \
+	X(RUNQSTEAL, "runqgrab/runqsteal: a batch of goroutines copied from a victim's queue")     \
+	X(NEWPROC, "newproc1: gfget, a g's fields and first frame, its goid")                      \
+	X(GOEXIT, "goexit0: clearing the g, gfput")                                                \
+	X(PARK, "gopark/park_m: wait reason, dropg, the unlock function")                          \
+	X(READY, "ready: status, runqput's bookkeeping")                                           \
+	X(CHANOP, "chansend/chanrecv: the checks, the copy, a sudog")                              \
+	X(SELECT, "selectgo: pollorder and lockorder, per select")                                 \
+	X(SELECT_CASE, "selectgo: each case polled and enqueued")                                  \
+	X(SELECT_WAKE, "selectgo after waking: pass 3, dequeuing the other cases' sudogs")         \
+	X(TIMER_HEAP, "siftupTimer/siftdownTimer: one sift of a P's timer heap")                   \
+	X(CHECK_TIMERS, "checkTimers past its fast exit: adjusttimers, the loop over due timers")  \
+	X(RUN_TIMER, "runOneTimer: a due timer taken off the heap and its function called")        \
+	X(SYSMON, "one sysmon tick: retake's loop over the Ps, the netpoll check")
+
+enum plat_work {
+#define PLAT_WORK_ENUM(name, what) PLAT_WORK_##name,
+	PLAT_WORK_KINDS(PLAT_WORK_ENUM)
+#undef PLAT_WORK_ENUM
+	        PLAT_WORK_N
+};
+PLAT_FN void plat_work(enum plat_work kind);
+
 /* Trace: the platform stamps ev->t_ns and hands the event to its sink. */
 PLAT_FN void plat_trace(struct rt_event *ev);
 

@@ -894,6 +894,7 @@ static struct g *stealWork(int64_t *now, int64_t *pollUntil, bool *newWork, bool
 			struct p *p2 = rt_allp[randomEnum_position(&e)];
 			if (pp == p2)
 				continue;
+			plat_work(PLAT_WORK_STEAL_TRY);
 
 			/* Steal timers from p2.  This call to checkTimers is the
 			 * only place where we might hold a lock on a different
@@ -996,6 +997,7 @@ static struct g *findRunnable(bool *inheritTime, bool *tryWakeP)
 
 top:;
 	struct p *pp = mp->p;
+	plat_work(PLAT_WORK_FINDRUNNABLE);
 	if (plat_load32(&rt_sched.gcwaiting)) {
 		gcstopm();
 		goto top;
@@ -1244,6 +1246,7 @@ static void schedule(void)
 
 	struct p *pp = mp->p;
 	rt_relaxed_store(&pp->preempt, false);
+	plat_work(PLAT_WORK_SCHEDULE);
 
 	/* Safety check: if we are spinning, the run queue should be empty.
 	 * Check this before calling checkTimers, as that might call ready
@@ -1385,6 +1388,7 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, con
 	struct m *mp = plat_getg()->m;
 	mp->locks++; /* disable preemption because we hold M and P in local vars. */
 	struct p *pp = mp->p;
+	plat_work(PLAT_WORK_NEWPROC);
 	struct g *newg = gfget(pp);
 	bool reused = newg != NULL;
 	if (newg == NULL) {
@@ -1451,6 +1455,7 @@ static void goexit0(struct g *gp)
 	struct p *pp = mp->p;
 
 	casgstatus_why(gp, _Grunning, _Gdead, "exit");
+	plat_work(PLAT_WORK_GOEXIT);
 	rt_trace(RT_EV_GOEXIT, gp->goid, 0, 0, NULL);
 	gp->m = NULL;
 	gp->fn = NULL;
@@ -1550,6 +1555,7 @@ static void park_m(struct g *gp)
 	struct m *mp = plat_getg()->m;
 
 	casgstatus_why(gp, _Grunning, _Gwaiting, rt_waitReason_string(gp->waitreason));
+	plat_work(PLAT_WORK_PARK);
 	dropg();
 
 	bool (*fn)(struct g *, void *) = mp->waitunlockf;
@@ -1607,6 +1613,7 @@ static void ready(struct g *gp, bool next)
 		rt_throw("bad g->status in ready");
 	/* status is Gwaiting or Gscanwaiting, make Grunnable and put on runq */
 	casgstatus_why(gp, _Gwaiting, _Grunnable, "ready");
+	plat_work(PLAT_WORK_READY);
 	rt_runqput(mp->p, gp, next);
 	rt_wakep();
 	mp->locks--;
@@ -2470,6 +2477,7 @@ static void sysmon(void)
 		}
 
 		plat_lock(&rt_sched.sysmonlock);
+		plat_work(PLAT_WORK_SYSMON);
 		/* Update now in case we blocked on sysmonnote or spent a long
 		 * time blocked on schedlock or sysmonlock above. */
 		now = plat_nanotime();

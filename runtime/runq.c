@@ -238,6 +238,7 @@ struct g *rt_runqsteal(struct p *pp, struct p *p2, bool stealRunNextG)
 	uint32_t n = runqgrab(p2, pp->runq, t, stealRunNextG, &fromRunnext);
 	if (n == 0)
 		return NULL;
+	plat_work(PLAT_WORK_RUNQSTEAL);
 	rt_trace(RT_EV_STEAL, p2->id, n, fromRunnext, NULL);
 	n--;
 	struct g *gp = rt_relaxed_load(&pp->runq[(t + n) % RT_RUNQ_SIZE]);

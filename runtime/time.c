@@ -112,6 +112,7 @@ static void releasem(struct m *mp)
  * timers must not corrupt the runtime).  Returns the timer's new index. */
 static int32_t siftupTimer(struct timer **t, int32_t n, int32_t i)
 {
+	plat_work(PLAT_WORK_TIMER_HEAP);
 	if (i >= n)
 		badTimer();
 	int64_t when = t[i]->when;
@@ -132,6 +133,7 @@ static int32_t siftupTimer(struct timer **t, int32_t n, int32_t i)
 
 static void siftdownTimer(struct timer **t, int32_t n, int32_t i)
 {
+	plat_work(PLAT_WORK_TIMER_HEAP);
 	if (i >= n)
 		badTimer();
 	int64_t when = t[i]->when;
@@ -676,6 +678,7 @@ int64_t rt_nobarrierWakeTime(struct p *pp)
 static void runOneTimer(struct p *pp, struct timer *t, int64_t now)
 {
 	plat_assertLockHeld(&pp->timersLock);
+	plat_work(PLAT_WORK_RUN_TIMER);
 	void (*f)(void *, uintptr_t) = t->f;
 	void *arg = t->arg;
 	uintptr_t seq = t->seq;
@@ -859,6 +862,7 @@ static int64_t checkTimers(struct p *pp, int64_t now, int64_t *pollUntil, bool *
 		}
 	}
 
+	plat_work(PLAT_WORK_CHECK_TIMERS);
 	plat_lock(&pp->timersLock);
 
 	if (pp->ntimers > 0) {

@@ -9,15 +9,23 @@
  * platform operations is free: the model charges synchronisation, not
  * instructions, so relative timings of scheduler paths are meaningful
  * and absolute ones are approximate.
+ *
+ * The code between operations is charged per path (cost_work[], the
+ * kinds of runtime/platform.h's plat_work), and the noise model
+ * (noise.h) draws each charge around these figures unless it is off.
  */
 #ifndef GSCHED_SIM_COST_H
 #define GSCHED_SIM_COST_H
 
+#include <stdint.h>
+
+#include "platform.h"
+
 #define COST_LOAD              1     /* atomic load (plain or acquire) */
 #define COST_STORE             1     /* atomic store (plain or release) */
 #define COST_RMW               5     /* cas, xadd, xchg, or, and */
-#define COST_LOCK              20    /* uncontended runtime lock */
-#define COST_UNLOCK            10    /* runtime unlock */
+#define COST_LOCK              12    /* uncontended runtime lock: a CAS on a cached line */
+#define COST_UNLOCK            6     /* runtime unlock: an xchg */
 #define LOCK_SPIN_NS           1000  /* lock_futex's spin phase: 4 x procyield(30), then osyield */
 #define COST_LOCK_SPIN_ACQUIRE 20    /* a spinning waiter takes a lock just released */
 #define COST_NOTECLEAR         1     /* noteclear */
@@ -30,8 +38,29 @@
 #define COST_NEWOSPROC         10000 /* clone() for the caller */
 #define THREAD_START_LATENCY   20000 /* clone() -> new thread runs */
 #define COST_STACKALLOC        200   /* stackalloc of a goroutine stack */
-#define COST_CTX_MAKE          200 /* newproc1: initialising a g and its first frame (gostartcallfn) */
-#define COST_CTX_SWITCH        30   /* gogo / mcall */
+#define COST_CTX_MAKE          50 /* gostartcallfn: a fresh context (newproc1's other work: NEWPROC) */
+#define COST_CTX_SWITCH        8    /* gogo / mcall: a few registers saved and loaded */
 #define COST_PREEMPTM          1000 /* tgkill of SIGURG, charged to the sender */
+
+/* The scheduler code between platform operations, per path (plat_work):
+ * ns of one Go 1.21 path on a current x86-64 core, less the platform
+ * operations on it, which are charged above.  scripts/calibrate/run sets
+ * the bench workloads beside Go with these figures. */
+static const int64_t cost_work[PLAT_WORK_N] = {
+        [PLAT_WORK_SCHEDULE] = 8,    [PLAT_WORK_FINDRUNNABLE] = 5,  [PLAT_WORK_STEAL_TRY] = 5,
+        [PLAT_WORK_RUNQSTEAL] = 20,  [PLAT_WORK_NEWPROC] = 150,     [PLAT_WORK_GOEXIT] = 60,
+        [PLAT_WORK_PARK] = 8,        [PLAT_WORK_READY] = 5,         [PLAT_WORK_CHANOP] = 5,
+        [PLAT_WORK_SELECT] = 10,     [PLAT_WORK_SELECT_CASE] = 5,   [PLAT_WORK_SELECT_WAKE] = 10,
+        [PLAT_WORK_TIMER_HEAP] = 10, [PLAT_WORK_CHECK_TIMERS] = 20, [PLAT_WORK_RUN_TIMER] = 30,
+        [PLAT_WORK_SYSMON] = 150,
+};
+
+/* The noise model (noise.h), on unless a run turns it off. */
+#define NOISE_SPEND_PCT       3        /* a spend takes its ns +-3%, uniform */
+#define NOISE_WAKE_FLOOR_PCT  40       /* of WAKE_LATENCY fixed; the rest drawn, mean kept */
+#define NOISE_TIMER_SLACK_MIN 40000    /* a timed sleep ends at least this late (timer slack) */
+#define NOISE_TIMER_SLACK     20000    /* ... plus up to this, uniform */
+#define NOISE_OS_GAP          15000000 /* mean running time between two losses of the core */
+#define NOISE_OS_AWAY         2000000  /* mean time off the core when it is lost */
 
 #endif

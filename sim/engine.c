@@ -56,6 +56,7 @@
 
 #include "arch/ctx.h"
 #include "cost.h"
+#include "noise.h"
 #include "runtime.h"
 #include "sim.h"
 #include "strategy.h"
@@ -72,6 +73,8 @@ struct sim_thread {
 	bool timed;          /* in notetsleep: clock is the deadline */
 	bool sleeping;       /* in usleep or a syscall: clock is the wake time */
 	int64_t sleep_start; /* when a timed sleep began */
+	int64_t os_next;     /* noise: the clock at which the OS next takes this thread's core;
+	                        pushed back by the time the thread spends off its core */
 	struct plat_ctx ctx;
 	struct g *g;        /* plat_getg() while this thread is switched out */
 	struct m *m;        /* the M this thread embodies (program mode) */
@@ -112,7 +115,8 @@ static struct {
 	struct sim_thread *cur;
 	struct g *curg;
 	struct plat_ctx engine;
-	uint64_t rng; /* the strategy's stream */
+	uint64_t rng;           /* the strategy's stream */
+	struct sim_noise noise; /* the noise model and its stream */
 	int64_t steps, decisions;
 	struct sim_strat strat;   /* a strategy other than the random walk (strategy.c) */
 	enum sim_ykind ykind;     /* the kind of the yield point being decided */
@@ -499,12 +503,28 @@ static __attribute__((noinline)) void reschedule(void)
 		switch_to(next);
 }
 
+/* The noise model's cost of an operation of nominal cost c. */
+static inline int64_t jitter(int64_t c)
+{
+	return sim_noise_cost(&S.noise, c);
+}
+
+/* The OS takes t's core away (the noise model; never with it off): t's
+ * clock moves on by the time it is away. */
+static __attribute__((noinline, cold)) void os_preempt(struct sim_thread *t)
+{
+	t->clock = tadd(t->clock, sim_noise_os_away(&S.noise));
+	t->os_next = tadd(t->clock, sim_noise_os_gap(&S.noise));
+}
+
 /* The yield point every platform operation goes through; kind is what
  * swarm may turn off (recorded only on the way to a decision). */
 static inline __attribute__((always_inline)) void yieldk(int64_t cost, enum sim_ykind kind)
 {
 	struct sim_thread *t = S.cur;
 	t->clock = tadd(t->clock, cost);
+	if (__builtin_expect(t->clock >= t->os_next, 0))
+		os_preempt(t);
 	if (__builtin_expect(++S.steps == S.max_steps, 0))
 		step_limit();
 	/* Still the heap's root and alone in the window: the heap's order
@@ -541,8 +561,10 @@ static void block(const char *on)
 
 static void unblock(struct sim_thread *t, int64_t at)
 {
-	if (t->clock < at)
-		t->clock = at; /* not eligible: not in the heap */
+	if (t->clock < at) {
+		t->os_next = tadd(t->os_next, at - t->clock); /* off its core meanwhile */
+		t->clock = at;                                /* not eligible: not in the heap */
+	}
 	t->state = T_RUNNABLE;
 	t->blocked_on = NULL;
 	elig_add(t);
@@ -574,6 +596,7 @@ static struct sim_thread *new_thread(int64_t clock)
 	t->state = T_RUNNABLE;
 	t->eidx = -1;
 	t->hidx = -1;
+	t->os_next = tadd(clock, sim_noise_os_gap(&S.noise));
 	elig_add(t);
 	return t;
 }
@@ -614,31 +637,31 @@ static void plain_entry(void)
 
 uint32_t plat_load32(const uint32_t *p)
 {
-	yieldk(COST_LOAD, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
 uint32_t plat_loadacq32(const uint32_t *p)
 {
-	yieldk(COST_LOAD, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
 void plat_store32(uint32_t *p, uint32_t v)
 {
-	yieldk(COST_STORE, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
 void plat_storerel32(uint32_t *p, uint32_t v)
 {
-	yieldk(COST_STORE, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
 bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	if (*p != old)
 		return false;
 	*p = new_;
@@ -652,13 +675,13 @@ bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_)
 
 uint32_t plat_xadd32(uint32_t *p, int32_t delta)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	return *p += (uint32_t)delta;
 }
 
 uint32_t plat_xchg32(uint32_t *p, uint32_t v)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	uint32_t old = *p;
 	*p = v;
 	return old;
@@ -666,31 +689,31 @@ uint32_t plat_xchg32(uint32_t *p, uint32_t v)
 
 void plat_or32(uint32_t *p, uint32_t v)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	*p |= v;
 }
 
 void plat_and32(uint32_t *p, uint32_t v)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	*p &= v;
 }
 
 uint64_t plat_load64(const uint64_t *p)
 {
-	yieldk(COST_LOAD, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
 void plat_store64(uint64_t *p, uint64_t v)
 {
-	yieldk(COST_STORE, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
 bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	if (*p != old)
 		return false;
 	*p = new_;
@@ -699,13 +722,13 @@ bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
 
 uint64_t plat_xadd64(uint64_t *p, int64_t delta)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	return *p += (uint64_t)delta;
 }
 
 uint64_t plat_xchg64(uint64_t *p, uint64_t v)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	uint64_t old = *p;
 	*p = v;
 	return old;
@@ -713,19 +736,19 @@ uint64_t plat_xchg64(uint64_t *p, uint64_t v)
 
 void *plat_loadp(void *const *p)
 {
-	yieldk(COST_LOAD, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
 void plat_storep(void **p, void *v)
 {
-	yieldk(COST_STORE, SIM_Y_ATOMIC);
+	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
 bool plat_casp(void **p, void *old, void *new_)
 {
-	yieldk(COST_RMW, SIM_Y_RMW);
+	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	if (*p != old)
 		return false;
 	*p = new_;
@@ -734,7 +757,7 @@ bool plat_casp(void **p, void *old, void *new_)
 
 void plat_lock(struct plat_mutex *l)
 {
-	yieldk(COST_LOCK, SIM_Y_LOCK);
+	yieldk(jitter(COST_LOCK), SIM_Y_LOCK);
 	struct sim_thread *t = S.cur;
 	if (l->owner == NULL) {
 		l->owner = t;
@@ -755,7 +778,7 @@ void plat_lock(struct plat_mutex *l)
 
 void plat_unlock(struct plat_mutex *l)
 {
-	yieldk(COST_UNLOCK, SIM_Y_LOCK);
+	yieldk(jitter(COST_UNLOCK), SIM_Y_LOCK);
 	if (l->owner != S.cur)
 		rt_throw("unlock of unlocked lock");
 	struct sim_thread *w = l->head;
@@ -773,10 +796,10 @@ void plat_unlock(struct plat_mutex *l)
 	 * be woken with a futex call and pays the wake-up latency. */
 	int64_t waited = S.cur->clock - w->lock_wait_start;
 	if (waited <= LOCK_SPIN_NS && S.ncpu > 1) {
-		unblock(w, tadd(S.cur->clock, COST_LOCK_SPIN_ACQUIRE));
+		unblock(w, tadd(S.cur->clock, jitter(COST_LOCK_SPIN_ACQUIRE)));
 	} else {
-		set_clock(S.cur, tadd(S.cur->clock, COST_NOTEWAKEUP));
-		unblock(w, tadd(S.cur->clock, WAKE_LATENCY));
+		set_clock(S.cur, tadd(S.cur->clock, jitter(COST_NOTEWAKEUP)));
+		unblock(w, tadd(S.cur->clock, sim_noise_wake(&S.noise, WAKE_LATENCY)));
 	}
 }
 
@@ -788,13 +811,13 @@ void plat_assertLockHeld(struct plat_mutex *l)
 
 void plat_noteclear(struct plat_note *n)
 {
-	yieldk(COST_NOTECLEAR, SIM_Y_NOTE);
+	yieldk(jitter(COST_NOTECLEAR), SIM_Y_NOTE);
 	n->key = 0;
 }
 
 void plat_notesleep(struct plat_note *n)
 {
-	yieldk(COST_NOTESLEEP, SIM_Y_NOTE);
+	yieldk(jitter(COST_NOTESLEEP), SIM_Y_NOTE);
 	if (n->key != 0)
 		return;
 	if (n->waiter != NULL)
@@ -806,7 +829,7 @@ void plat_notesleep(struct plat_note *n)
 
 bool plat_notetsleep(struct plat_note *n, int64_t ns)
 {
-	yieldk(COST_NOTESLEEP, SIM_Y_NOTE);
+	yieldk(jitter(COST_NOTESLEEP), SIM_Y_NOTE);
 	if (n->key != 0)
 		return true;
 	if (ns < 0) {
@@ -817,9 +840,11 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 	n->waiter = t;
 	t->timed = true;
 	t->sleep_start = t->clock;
-	set_clock(t, tadd(t->clock, ns)); /* eligible again at the deadline, or earlier if woken */
+	/* eligible again at the deadline (late by the timer slack), or earlier if woken */
+	set_clock(t, tadd(t->clock, tadd(ns, sim_noise_slack(&S.noise))));
 	reschedule();
 	t->timed = false;
+	t->os_next = tadd(t->os_next, t->clock - t->sleep_start); /* off its core meanwhile */
 	if (n->waiter == t)
 		n->waiter = NULL;
 	return n->key != 0;
@@ -827,7 +852,7 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 
 void plat_notewakeup(struct plat_note *n)
 {
-	yieldk(COST_NOTEWAKEUP, SIM_Y_NOTE);
+	yieldk(jitter(COST_NOTEWAKEUP), SIM_Y_NOTE);
 	if (n->key != 0)
 		rt_throw("notewakeup - double wakeup");
 	n->key = 1;
@@ -835,7 +860,7 @@ void plat_notewakeup(struct plat_note *n)
 	if (w == NULL)
 		return;
 	n->waiter = NULL;
-	int64_t at = tadd(S.cur->clock, WAKE_LATENCY);
+	int64_t at = tadd(S.cur->clock, sim_noise_wake(&S.noise, WAKE_LATENCY));
 	if (w->timed) {
 		if (at < w->sleep_start)
 			at = w->sleep_start;
@@ -853,31 +878,34 @@ int32_t plat_ncpu(void)
 
 int64_t plat_nanotime(void)
 {
-	yieldk(COST_NANOTIME, SIM_Y_TIME);
+	yieldk(jitter(COST_NANOTIME), SIM_Y_TIME);
 	return S.cur->clock;
 }
 
 void plat_usleep(uint32_t us)
 {
+	int64_t ns = tadd((int64_t)us * 1000, sim_noise_slack(&S.noise)); /* timer slack */
 	S.cur->sleeping = true;
-	yieldk((int64_t)us * 1000, SIM_Y_TIME);
+	S.cur->os_next = tadd(S.cur->os_next, ns); /* off its core meanwhile */
+	yieldk(ns, SIM_Y_TIME);
 	S.cur->sleeping = false;
 }
 
 void plat_osyield(void)
 {
-	yieldk(COST_OSYIELD, SIM_Y_TIME);
+	yieldk(jitter(COST_OSYIELD), SIM_Y_TIME);
 }
 
 void plat_procyield(uint32_t cycles)
 {
-	yieldk((int64_t)cycles * COST_PROCYIELD, SIM_Y_TIME);
+	yieldk(jitter((int64_t)cycles * COST_PROCYIELD), SIM_Y_TIME);
 }
 
 void plat_newosproc(struct m *mp, void *stack, size_t size)
 {
-	yieldk(COST_NEWOSPROC, SIM_Y_THREAD);
-	struct sim_thread *t = new_thread(tadd(S.cur->clock, THREAD_START_LATENCY));
+	yieldk(jitter(COST_NEWOSPROC), SIM_Y_THREAD);
+	struct sim_thread *t =
+	        new_thread(tadd(S.cur->clock, sim_noise_wake(&S.noise, THREAD_START_LATENCY)));
 	t->m = mp;
 	arch_ctx_make(&t->ctx, stack, size, m_entry);
 }
@@ -919,7 +947,7 @@ _Noreturn void plat_panic(const char *msg)
 
 void plat_signalM(struct m *mp)
 {
-	yieldk(COST_PREEMPTM, SIM_Y_THREAD);
+	yieldk(jitter(COST_PREEMPTM), SIM_Y_THREAD);
 	for (int i = 0; i < S.nthreads; i++)
 		if (S.threads[i]->m == mp)
 			S.threads[i]->sigpending = true;
@@ -927,7 +955,8 @@ void plat_signalM(struct m *mp)
 
 void plat_syscall(int64_t ns)
 {
-	S.cur->sleeping = true; /* blocked in the kernel */
+	S.cur->sleeping = true;                    /* blocked in the kernel */
+	S.cur->os_next = tadd(S.cur->os_next, ns); /* off its core meanwhile */
 	S.work_steps++;
 	yieldk(ns, SIM_Y_WORK);
 	S.cur->sleeping = false;
@@ -938,7 +967,7 @@ void *plat_stackalloc(size_t size)
 	/* The allocator is the machine's, not memory the program shares
 	 * (as malloc is not): unobservable. */
 	if (S.cur)
-		charge(COST_STACKALLOC);
+		charge(jitter(COST_STACKALLOC));
 	void *s = arch_stack_alloc(size);
 	if (!s) { /* the machine's limit, not the scheduler's fault: status oom */
 		char msg[200];
@@ -964,7 +993,7 @@ void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(v
 {
 	/* A fresh context on a stack that no other thread can reach until
 	 * the goroutine is published: unobservable. */
-	charge(COST_CTX_MAKE);
+	charge(jitter(COST_CTX_MAKE));
 	arch_ctx_make(c, stack, size, entry);
 }
 
@@ -975,7 +1004,7 @@ void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
 	 * threads see of a goroutine switch (its status, the P's and M's
 	 * fields) the runtime wrote with its own operations before it, so
 	 * the switch itself is unobservable. */
-	charge(COST_CTX_SWITCH);
+	charge(jitter(COST_CTX_SWITCH));
 	arch_ctx_switch(save, to, false);
 }
 
@@ -999,10 +1028,19 @@ uint64_t plat_mseed(int64_t id)
 bool plat_spend(int64_t ns)
 {
 	S.work_steps++;
-	yieldk(ns, SIM_Y_WORK);
+	yieldk(sim_noise_spend(&S.noise, ns), SIM_Y_WORK);
 	bool sig = S.cur->sigpending;
 	S.cur->sigpending = false;
 	return sig;
+}
+
+/* Scheduler code between operations: charged to the calling thread,
+ * not a yield point (code that touches no shared word is unobservable:
+ * its next operation simply happens that much later). */
+void plat_work(enum plat_work kind)
+{
+	if (S.cur)
+		charge(jitter(cost_work[kind]));
 }
 
 void plat_trace(struct rt_event *ev)
@@ -1027,6 +1065,7 @@ static void begin(const struct sim_config *cfg)
 	memset(&S, 0, sizeof S);
 	S.cfg = cfg;
 	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
+	sim_noise_init(&S.noise, cfg->seed, !cfg->noise_off);
 	S.departed_decision = -1;
 	S.status = TR_RUNNING;
 	S.bound = INT64_MIN;

@@ -93,8 +93,9 @@ struct sim_config {
 	struct tr_sink *sink; /* may be NULL: events are only hashed and counted */
 	struct sim_observer *observer; /* may be NULL */
 	const struct rt_config *rt;    /* the runtime's policies (runtime/config.h); NULL: Go's */
-	int32_t ncpu; /* CPUs of the simulated machine (plat_ncpu); 0: the program's
-	                 GOMAXPROCS, at least 2 */
+	int32_t ncpu;   /* CPUs of the simulated machine (plat_ncpu); 0: the program's
+	                   GOMAXPROCS, at least 2 */
+	bool noise_off; /* the noise model (noise.h) off: every cost exactly cost.h's */
 
 	/* Schedules: record every decision into the result, and/or replay a
 	 * recorded list instead of drawing from the strategy's stream.  A
@@ -134,6 +135,7 @@ enum sim_stream {
 	SIM_STREAM_STRATEGY = 1,
 	SIM_STREAM_FASTRAND = 2, /* one per M: index = M id */
 	SIM_STREAM_WORKLOAD = 3,
+	SIM_STREAM_NOISE = 4, /* the noise model (noise.h) */
 };
 uint64_t sim_stream_seed(uint64_t seed, enum sim_stream stream, uint64_t index);
 

@@ -411,8 +411,9 @@ START_TEST(test_bad_files)
 }
 END_TEST
 
-/* A version-1 database (no schedules table) reads, replays from the
- * seed, and is upgraded in place when a run is appended. */
+/* A version-1 database (no schedules table, no runs.noise) reads,
+ * replays from the seed, and is upgraded in place, through version 2, when
+ * a run is appended. */
 START_TEST(test_upgrade_v1)
 {
 	make_dir();
@@ -420,13 +421,15 @@ START_TEST(test_upgrade_v1)
 	snprintf(db, sizeof db, "%s/v1.db", dir);
 	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --db %s --quiet --max-steps 2000", db),
 	                 0);
-	exec_sql(db, "DROP TABLE schedules; UPDATE meta SET value = '1' WHERE key ="
-	             " 'schema_version'; PRAGMA user_version = 1");
+	exec_sql(db, "DROP TABLE schedules; ALTER TABLE runs DROP COLUMN noise;"
+	             " UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA "
+	             "user_version = 1");
 	ck_assert_int_eq(gsched("replay %s", db), 1); /* no limits stored: runs to the end */
 	ck_assert_ptr_nonnull(strstr(out, "has no stored schedule"));
 	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --db %s --quiet", db), 0);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 3);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM schedules"), 1);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE noise = 'off'"), 1);
 	ck_assert_int_eq(gsched("replay %s --run 2", db), 0);
 	ck_assert_int_eq(gsched("show %s --run 1", db), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\nmax-steps: unknown\n"));

@@ -625,7 +625,7 @@ static void wakerthread(void *arg)
 START_TEST(test_note_wake_latency)
 {
 	memset(&note, 0, sizeof note);
-	struct sim_config cfg = {.seed = 1};
+	struct sim_config cfg = {.seed = 1, .noise_off = true}; /* the cost model's figures */
 	void (*fns[2])(void *) = {sleeper, wakerthread};
 	void *args[2] = {NULL, NULL};
 	struct sim_result res;
@@ -635,6 +635,38 @@ START_TEST(test_note_wake_latency)
 	 * then the wake latency. */
 	ck_assert_int_ge(t_woken, 1000 + 5000);
 	ck_assert_int_le(t_woken, 1000 + 500 + 5000 + 100);
+}
+END_TEST
+
+/* With the noise model on, the same program draws its latencies from
+ * the seed: the same seed gives the same time, and seeds give several,
+ * around the cost model's figure. */
+START_TEST(test_noise_varies_with_seed)
+{
+	int64_t seen[8];
+	int distinct = 0;
+	for (uint64_t seed = 1; seed <= 8; seed++) {
+		int64_t t[2];
+		for (int k = 0; k < 2; k++) {
+			memset(&note, 0, sizeof note);
+			struct sim_config cfg = {.seed = seed};
+			void (*fns[2])(void *) = {sleeper, wakerthread};
+			void *args[2] = {NULL, NULL};
+			struct sim_result res;
+			ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+			t[k] = t_woken;
+		}
+		ck_assert_int_eq(t[0], t[1]);
+		/* 1000 spent (+-3%), a wakeup of ~500, 40% of the 5000 latency fixed */
+		ck_assert_int_ge(t[0], 970 + 2000);
+		ck_assert_int_le(t[0], 1000000);
+		int i = 0;
+		while (i < distinct && seen[i] != t[0])
+			i++;
+		if (i == distinct)
+			seen[distinct++] = t[0];
+	}
+	ck_assert_int_ge(distinct, 4);
 }
 END_TEST
 
@@ -848,6 +880,7 @@ Suite *make_sim_suite(void)
 	tc = tcase_create("engine");
 	tcase_add_test(tc, test_time_saturates);
 	tcase_add_test(tc, test_note_wake_latency);
+	tcase_add_test(tc, test_noise_varies_with_seed);
 	tcase_add_test(tc, test_lock_blocks_until_unlock);
 	tcase_add_test(tc, test_all_threads_blocked_is_deadlock);
 	tcase_add_test(tc, test_window_zero_is_time_order);

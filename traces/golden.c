@@ -118,6 +118,7 @@ int tr_golden_write(FILE *f, const struct tr_header *h, const struct tr_trace *t
 		fprintf(f, "window: inf\n");
 	else
 		fprintf(f, "window: %" PRId64 "\n", h->window_ns);
+	fprintf(f, "noise: %s\n", h->noise ? h->noise : "off");
 	fprintf(f, "strategy: %s\n", h->strategy ? h->strategy : "random");
 	fprintf(f, "backend: %s\n", h->backend ? h->backend : "sim");
 	fprintf(f, "policies: ");
@@ -393,6 +394,21 @@ int tr_golden_parse(const char *file, const char *text, struct tr_header *h, str
 		h->window_ns = -1;
 	else if (parse_i64(v, &h->window_ns) < 0 || h->window_ns < 0) {
 		perr(&ps, "expected 'window: NS' (a non-negative integer) or 'window: inf'");
+		goto fail;
+	}
+	/* Written since the noise model existed: a golden without the line
+	 * was recorded without noise. */
+	if (strncmp(ps.p, "noise: ", 7) == 0) {
+		if (!(v = keyed(&ps, "noise", "on or off")))
+			goto fail;
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+			perr(&ps, "expected 'noise: on' or 'noise: off'");
+			goto fail;
+		}
+		if (dup_value(&ps, &h->noise, v))
+			goto fail;
+	} else if (!(h->noise = strdup("off"))) {
+		perr(&ps, "out of memory");
 		goto fail;
 	}
 	if (!(v = keyed(&ps, "strategy", "NAME")) || dup_value(&ps, &h->strategy, v))

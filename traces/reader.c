@@ -271,6 +271,7 @@ int tr_evkind_parse(const char *name, int32_t *kind)
 
 void tr_header_free(struct tr_header *h)
 {
+	free(h->noise);
 	free(h->scenario);
 	free(h->scenario_json);
 	free(h->strategy);
@@ -424,6 +425,8 @@ int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 		d->version = 1;
 	else if (v && strcmp(v, "2") == 0)
 		d->version = 2;
+	else if (v && strcmp(v, "3") == 0)
+		d->version = 3;
 	else {
 		snprintf(err, errlen,
 		         "%s: gsched database of schema version %.20s; this gsched reads versions "
@@ -536,6 +539,19 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 		goto oom;
 	sqlite3_finalize(st);
 	st = NULL;
+	if (d->version >= 3) {
+		if (sqlite3_prepare_v2(d->db, "SELECT noise FROM runs WHERE id = ?1", -1, &st,
+		                       NULL) != SQLITE_OK ||
+		    (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_ROW) {
+			dberr(err, errlen, d, "reading runs.noise");
+			goto fail;
+		}
+		h->noise = dup_col(st, 0);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (!h->noise && !(h->noise = strdup("off")))
+		goto oom;
 	if (d->version >= 2) {
 		if (sqlite3_prepare_v2(
 		            d->db, "SELECT max_steps, max_time_ns FROM schedules WHERE run = ?1",

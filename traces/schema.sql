@@ -1,4 +1,4 @@
--- schema.sql - the gsched trace database, schema version 2.
+-- schema.sql - the gsched trace database, schema version 3.
 --
 -- One file holds any number of runs.  A run is one row of `runs` and its
 -- events, one row each in `events`, numbered by seq from 0 in the order
@@ -8,17 +8,19 @@
 -- and are created together with these tables.
 --
 -- Invariants:
---  * user_version and meta.schema_version are both 2; a change to any
---    table's meaning bumps both.  The writer upgrades a version-1 file in
---    place (version 2 only adds the schedules table; old runs have no
---    schedule) and refuses newer or unknown versions rather than guessing.
+--  * user_version and meta.schema_version are both 3; a change to any
+--    table's meaning bumps both.  The writer upgrades a version-1 or -2
+--    file in place (version 2 only adds the schedules table, old runs
+--    having no schedule; version 3 only adds runs.noise, 'off' for old
+--    runs, which had no noise model) and refuses newer or unknown
+--    versions rather than guessing.
 --  * Nothing here depends on the wall clock or the host: a run's rows,
 --    apart from runs.id, are the same for the same scenario, seed and
 --    build (see DESIGN.md, determinism contract).
 --  * A run whose status is 'running' was cut short (the process died or
 --    its sink was closed without finishing): it holds the batches that
 --    were committed, a whole number of TR_SQLITE_BATCH events.
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -26,7 +28,7 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES
 	('application', 'gsched'),
-	('schema_version', '2');
+	('schema_version', '3');
 
 CREATE TABLE runs (
 	id            INTEGER PRIMARY KEY,
@@ -36,6 +38,7 @@ CREATE TABLE runs (
 	backend       TEXT NOT NULL,    -- 'sim' | 'native'
 	strategy      TEXT,             -- 'random', 'pct', ...
 	window_ns     INTEGER,          -- -1 = inf
+	noise         TEXT NOT NULL DEFAULT 'off', -- the simulator's noise model: 'on' | 'off'
 	policy_json   TEXT NOT NULL DEFAULT '{}',
 	bugs_json     TEXT NOT NULL DEFAULT '[]',
 	gomaxprocs    INTEGER NOT NULL,

@@ -178,8 +178,9 @@ static int exec(struct sq *w, const char *sql, const char *what, char *err, size
 
 /*
  * Decide whether the file may be written: 1 if it holds no tables yet
- * (create the schema), 0 if it is a gsched database of our version, 2 if
- * it is one of version 1 (upgrade it), -1 with a message otherwise.
+ * (create the schema), 0 if it is a gsched database of our version, 2 or
+ * 3 if it is one of version 1 or 2 (upgrade it), -1 with a message
+ * otherwise.
  * Reads only, so a file we refuse is left as it was.
  */
 static int check_file(struct sq *w, char *err, size_t errlen)
@@ -222,6 +223,10 @@ static int check_file(struct sq *w, char *err, size_t errlen)
 		sqlite3_finalize(st);
 		return 2;
 	}
+	if (v && strcmp(v, "2") == 0 && user_version == 2) {
+		sqlite3_finalize(st);
+		return 3;
+	}
 	if (!v || strcmp(v, want) != 0 || user_version != TR_SCHEMA_VERSION) {
 		snprintf(what, sizeof what,
 		         "gsched database of schema version %.20s (user_version %d); this "
@@ -247,6 +252,13 @@ static const char upgrade_v1_sql[] = "CREATE TABLE schedules ("
                                      " max_time_ns INTEGER NOT NULL DEFAULT 0);"
                                      "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
                                      "PRAGMA user_version = 2;";
+
+/* Version 2 -> 3: runs.noise.  Older runs were made without the noise
+ * model: 'off' is what they were. */
+static const char upgrade_v2_sql[] =
+        "ALTER TABLE runs ADD COLUMN noise TEXT NOT NULL DEFAULT 'off';"
+        "UPDATE meta SET value = '3' WHERE key = 'schema_version';"
+        "PRAGMA user_version = 3;";
 
 /* Fill g_state_names and p_state_names from the runtime's one spelling
  * of each status (runtime/events.c), in a new schema. */
@@ -287,8 +299,8 @@ static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t 
 {
 	static const char sql[] =
 	        "INSERT INTO runs (scenario, scenario_json, seed, backend, strategy, window_ns,"
-	        " policy_json, bugs_json, gomaxprocs, build, status)"
-	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'running')";
+	        " policy_json, bugs_json, gomaxprocs, build, noise, status)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'running')";
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -305,6 +317,7 @@ static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t 
 	sqlite3_bind_text(st, 8, run->bugs_json ? run->bugs_json : "[]", -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 9, run->gomaxprocs);
 	sqlite3_bind_text(st, 10, run->build ? run->build : tr_build_string(), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, run->noise ? run->noise : "off", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
@@ -697,6 +710,9 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 		goto fail;
 	if (fresh == 2 &&
 	    exec(w, upgrade_v1_sql, "upgrading it from schema version 1", err, errlen) < 0)
+		goto fail;
+	if ((fresh == 2 || fresh == 3) &&
+	    exec(w, upgrade_v2_sql, "upgrading it from schema version 2", err, errlen) < 0)
 		goto fail;
 	if (insert_run(w, run, err, errlen) < 0)
 		goto fail;

@@ -27,6 +27,7 @@ struct tr_run {
 	const char *backend;     /* "sim" */
 	const char *strategy;    /* "random" */
 	int64_t window_ns;       /* -1 means inf */
+	const char *noise;       /* the simulator's noise model: "on" or "off" (NULL: "off") */
 	const char *policy_json; /* "{}" when none */
 	const char *bugs_json;   /* "[]" when none */
 	int gomaxprocs;
@@ -101,7 +102,7 @@ const char *tr_build_string(void);
 
 /* The database schema version (PRAGMA user_version, meta.schema_version)
  * that this build writes and accepts. */
-#define TR_SCHEMA_VERSION 2
+#define TR_SCHEMA_VERSION 3
 
 /* How long a writer waits for another to let go of the file (one batch
  * of it, normally) before it gives up: sqlite_pragmas.c. */
@@ -159,6 +160,7 @@ struct tr_sink *tr_trace_sink(struct tr_trace *t);
 struct tr_header {
 	int64_t run_id; /* database runs.id; 0 for a golden file */
 	char *scenario, *scenario_json, *strategy, *backend, *policy_json, *bugs_json;
+	char *noise; /* "on" or "off": the noise model (older databases and goldens: "off") */
 	char *build; /* database only: golden files never hold it */
 	char *message;
 	uint64_t seed;
