@@ -426,7 +426,7 @@ START_TEST(test_upgrade_v1)
 	             "user_version = 1");
 	ck_assert_int_eq(gsched("replay %s", db), 1); /* no limits stored: runs to the end */
 	ck_assert_ptr_nonnull(strstr(out, "has no stored schedule"));
-	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --db %s --quiet", db), 0);
+	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --noise on --db %s --quiet", db), 0);
 	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 3);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM schedules"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE noise = 'off'"), 1);
