@@ -450,7 +450,9 @@ static void wirep(struct p *pp)
 	struct g *gp = plat_getg();
 	if (gp->m->p != NULL)
 		rt_throw("wirep: already in go");
-	if (pp->m != NULL || pp->status != _Pidle)
+	/* status is read without sched.lock (retake CASes it from _Psyscall):
+	 * a relaxed load, as Go reads it, and no yield point. */
+	if (pp->m != NULL || rt_relaxed_load(&pp->status) != _Pidle)
 		rt_throw("wirep: invalid p state");
 	gp->m->p = pp;
 	rt_relaxed_store(&pp->m, gp->m);
