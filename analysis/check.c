@@ -203,20 +203,6 @@ struct tr_sink *an_sink(struct an_checker *c)
 	return &c->sink;
 }
 
-/* "12.345 ms" */
-static const char *fmt_ns(char *buf, size_t cap, int64_t ns)
-{
-	if (ns >= 1000000000)
-		snprintf(buf, cap, "%.3f s", (double)ns / 1e9);
-	else if (ns >= 1000000)
-		snprintf(buf, cap, "%.3f ms", (double)ns / 1e6);
-	else if (ns >= 1000)
-		snprintf(buf, cap, "%.3f us", (double)ns / 1e3);
-	else
-		snprintf(buf, cap, "%" PRId64 " ns", ns);
-	return buf;
-}
-
 static int64_t sat_add(int64_t a, int64_t b)
 {
 	int64_t r;
@@ -289,14 +275,14 @@ static void check(struct an_checker *c, const struct sc_assert *as, enum tr_stat
 			snprintf(r->text, sizeof r->text,
 			         "max-runnable-wait %s: no goroutine of that label ever ran "
 			         "(expected at most %s)",
-			         as->label, fmt_ns(b, sizeof b, limit));
+			         as->label, tr_fmt_ns(b, sizeof b, limit));
 			break;
 		}
 		r->passed = l->max_wait <= sat_add(limit, slack);
 		snprintf(r->text, sizeof r->text,
 		         "max-runnable-wait %s = %s, goroutine %" PRId64 " (expected at most %s)",
-		         as->label, fmt_ns(a, sizeof a, l->max_wait), l->max_wait_g,
-		         fmt_ns(b, sizeof b, limit));
+		         as->label, tr_fmt_ns(a, sizeof a, l->max_wait), l->max_wait_g,
+		         tr_fmt_ns(b, sizeof b, limit));
 		break;
 	case SC_ASSERT_CPU_SHARE: {
 		int64_t x = l->running_ns, y = l2->running_ns;
@@ -305,16 +291,16 @@ static void check(struct an_checker *c, const struct sc_assert *as, enum tr_stat
 			r->passed = false;
 			snprintf(r->text, sizeof r->text,
 			         "cpu-share %s/%s = inf (%s ran %s, %s ran %s; expected within %g)",
-			         as->label, as->label2, as->label, fmt_ns(a, sizeof a, x),
-			         as->label2, fmt_ns(b, sizeof b, y), within);
+			         as->label, as->label2, as->label, tr_fmt_ns(a, sizeof a, x),
+			         as->label2, tr_fmt_ns(b, sizeof b, y), within);
 			break;
 		}
 		double ratio = (double)hi / (double)lo;
 		r->passed = ratio <= within;
 		snprintf(r->text, sizeof r->text,
 		         "cpu-share %s/%s = %.1f (%s ran %s, %s ran %s; expected within %g)",
-		         as->label, as->label2, ratio, as->label, fmt_ns(a, sizeof a, x),
-		         as->label2, fmt_ns(b, sizeof b, y), within);
+		         as->label, as->label2, ratio, as->label, tr_fmt_ns(a, sizeof a, x),
+		         as->label2, tr_fmt_ns(b, sizeof b, y), within);
 		break;
 	}
 	case SC_ASSERT_FINISH_BEFORE:
@@ -323,12 +309,13 @@ static void check(struct an_checker *c, const struct sc_assert *as, enum tr_stat
 			snprintf(r->text, sizeof r->text,
 			         "finish-before %s: %" PRId64 " of %" PRId64
 			         " goroutines finished (expected all, by %s)",
-			         as->label, l->dead, l->gs, fmt_ns(b, sizeof b, limit));
+			         as->label, l->dead, l->gs, tr_fmt_ns(b, sizeof b, limit));
 			break;
 		}
 		r->passed = l->last_dead <= sat_add(limit, slack);
 		snprintf(r->text, sizeof r->text, "finish-before %s = %s (expected by %s)",
-		         as->label, fmt_ns(a, sizeof a, l->last_dead), fmt_ns(b, sizeof b, limit));
+		         as->label, tr_fmt_ns(a, sizeof a, l->last_dead),
+		         tr_fmt_ns(b, sizeof b, limit));
 		break;
 	case SC_ASSERT_MIN_PARALLELISM:
 		r->passed = l->max_running >= nmin;

@@ -33,33 +33,21 @@ static void print_ns(const char *label, int64_t ns)
 		printf("%-14s%" PRId64 " ns\n", label, ns);
 }
 
-static void fmt_ns(char *buf, size_t len, int64_t ns)
-{
-	if (ns >= 1000000000)
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-	else if (ns >= 1000000)
-		snprintf(buf, len, "%.3f ms", ns / 1e6);
-	else if (ns >= 1000)
-		snprintf(buf, len, "%.3f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%" PRId64 " ns", ns);
-}
-
 /* The longest stretch the run came to each oracle's bound, beside it. */
 static void print_margins(const struct cli_opts *o, const struct cli_run_info *info)
 {
 	const struct sim_margins *m = &info->margins;
 	const struct sim_bounds *b = &o->bounds;
 	char idle[32], idleb[32], starve[32], starveb[32], steps[32];
-	fmt_ns(idle, sizeof idle, m->idle_ns);
-	fmt_ns(starve, sizeof starve, m->starve_ns);
+	tr_fmt_ns(idle, sizeof idle, m->idle_ns);
+	tr_fmt_ns(starve, sizeof starve, m->starve_ns);
 	bool inf = o->window_ns < 0 || o->window_ns >= SIM_WINDOW_MAX;
 	if (b->idle_ns && !inf)
-		fmt_ns(idleb, sizeof idleb, b->idle_ns);
+		tr_fmt_ns(idleb, sizeof idleb, b->idle_ns);
 	else
 		snprintf(idleb, sizeof idleb, "%s", inf ? "not checked under window inf" : "off");
 	if (b->starve_ns && !inf)
-		fmt_ns(starveb, sizeof starveb, b->starve_ns);
+		tr_fmt_ns(starveb, sizeof starveb, b->starve_ns);
 	else
 		snprintf(starveb, sizeof starveb, "%s",
 		         inf ? "not checked under window inf" : "off");

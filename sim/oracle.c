@@ -118,18 +118,6 @@ static void set_spinning(struct oracles *o, int64_t m, bool on)
 	}
 }
 
-static void fmt_ns(char *buf, size_t len, int64_t ns)
-{
-	if (ns >= 1000000000)
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-	else if (ns >= 1000000)
-		snprintf(buf, len, "%.3f ms", ns / 1e6);
-	else if (ns >= 1000)
-		snprintf(buf, len, "%.3f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%" PRId64 " ns", ns);
-}
-
 /* A goroutine waited d runnable (it ran, or is still waiting). */
 static void check_wait(struct oracles *o, int64_t goid, int64_t d, bool ran)
 {
@@ -137,8 +125,8 @@ static void check_wait(struct oracles *o, int64_t goid, int64_t d, bool ran)
 		o->m.starve_ns = d;
 	if (o->b.starve_ns > 0 && d > o->b.starve_ns + o->slack) {
 		char msg[256], a[32], b[32];
-		fmt_ns(a, sizeof a, d);
-		fmt_ns(b, sizeof b, o->b.starve_ns);
+		tr_fmt_ns(a, sizeof a, d);
+		tr_fmt_ns(b, sizeof b, o->b.starve_ns);
 		snprintf(msg, sizeof msg,
 		         "starvation: goroutine %" PRId64 " %s runnable %s without running "
 		         "(bound %s)",
@@ -154,8 +142,8 @@ static void check_idle(struct oracles *o, int64_t d)
 		o->m.idle_ns = d;
 	if (o->b.idle_ns > 0 && d > o->b.idle_ns + o->slack) {
 		char msg[256], a[32], b[32];
-		fmt_ns(a, sizeof a, d);
-		fmt_ns(b, sizeof b, o->b.idle_ns);
+		tr_fmt_ns(a, sizeof a, d);
+		tr_fmt_ns(b, sizeof b, o->b.idle_ns);
 		snprintf(msg, sizeof msg,
 		         "work-conservation: for %s (bound %s) a P was idle while %" PRId64
 		         " goroutine(s) were runnable and no M was spinning",

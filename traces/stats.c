@@ -39,6 +39,8 @@
  * hashing the struct's raw bytes (padding and the detail pointer would
  * enter the hash).
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tr.h"
@@ -223,4 +225,17 @@ const char *tr_status_name(enum tr_status s)
 const char *tr_build_string(void)
 {
 	return GSCHED_BUILD_STRING;
+}
+
+const char *tr_fmt_ns(char *buf, size_t len, int64_t ns)
+{
+	if (ns >= 1000000000)
+		snprintf(buf, len, "%.3f s", (double)ns / 1e9);
+	else if (ns >= 1000000)
+		snprintf(buf, len, "%.3f ms", (double)ns / 1e6);
+	else if (ns >= 1000)
+		snprintf(buf, len, "%.3f us", (double)ns / 1e3);
+	else
+		snprintf(buf, len, "%" PRId64 " ns", ns);
+	return buf;
 }

@@ -74,6 +74,10 @@ enum tr_status {
 };
 const char *tr_status_name(enum tr_status s);
 
+/* A duration for people: "12.345 ms" (s, ms, us with three decimals; ns
+ * whole).  Returns buf. */
+const char *tr_fmt_ns(char *buf, size_t len, int64_t ns);
+
 struct tr_sink {
 	void (*event)(struct tr_sink *s, const struct rt_event *ev);
 	/* Write the end of the run; returns 0 or -1 with a message in err. */
