@@ -815,6 +815,13 @@ static cJSON *summary_json(const struct sweep *sw, const struct tally *t, const 
 	cJSON_AddStringToObject(j, "window", buf);
 	cJSON_AddStringToObject(j, "noise", sw->o->noise->name);
 	cJSON_AddItemToObject(j, "policies", cJSON_Parse(policy_json));
+	char bugs_json[512];
+	cli_bugs_json(&sw->o->rt, bugs_json, sizeof bugs_json);
+	cJSON_AddItemToObject(j, "bugs", cJSON_Parse(bugs_json));
+	cJSON *bounds = cJSON_AddObjectToObject(j, "oracle_bounds");
+	cJSON_AddNumberToObject(bounds, "idle_ns", (double)sw->o->bounds.idle_ns);
+	cJSON_AddNumberToObject(bounds, "starve_ns", (double)sw->o->bounds.starve_ns);
+	cJSON_AddNumberToObject(bounds, "progress_steps", (double)sw->o->bounds.progress_steps);
 	cJSON_AddNumberToObject(j, "max_steps", (double)sw->o->max_steps);
 	cJSON_AddNumberToObject(j, "max_time_ns", (double)sw->o->max_time_ns);
 	cJSON_AddStringToObject(j, "build", tr_build_string());
@@ -1084,6 +1091,11 @@ static int cmd_explore(struct cli_opts *o)
 	cli_format_window(window, sizeof window, o->window_ns);
 	printf("explore       %s (gomaxprocs %d), strategy %s, window %s\n", sc_name(sc),
 	       sc_gomaxprocs(sc), o->strategy->name, window);
+	if (o->rt.bugs) {
+		char bugs[512];
+		cli_bugs_json(&o->rt, bugs, sizeof bugs);
+		printf("bugs          %s\n", bugs);
+	}
 	if (o->strategy->value == SIM_STRATEGY_PCT)
 		printf("pct           depth %" PRId64 ": %" PRId64
 		       " change point(s) over the first "
@@ -1355,7 +1367,8 @@ static int cmd_merge(struct cli_opts *o)
 				}
 			}
 			static const char *const same_value[] = {
-			        "policies",    "max_steps",     "max_time_ns",  "depth",
+			        "policies",    "bugs",          "oracle_bounds",
+			        "max_steps",   "max_time_ns",   "depth",
 			        "preemptions", "max_schedules", "stop_at_first"};
 			for (size_t k = 0; k < sizeof same_value / sizeof same_value[0]; k++) {
 				const cJSON *a =
@@ -1443,6 +1456,12 @@ static int cmd_merge(struct cli_opts *o)
 		qsort(t.f, t.nf, sizeof *t.f, cmp_failure);
 	printf("merge         %s, seeds %s, strategy %s, window %s\n", jstr(first, "scenario"),
 	       jstr(first, "seeds"), jstr(first, "strategy"), jstr(first, "window"));
+	const cJSON *mbugs = cJSON_GetObjectItemCaseSensitive(first, "bugs");
+	if (cJSON_GetArraySize(mbugs) > 0) {
+		char *b = cJSON_PrintUnformatted(mbugs);
+		printf("%-13s %s\n", "bugs", b ? b : "?");
+		free(b);
+	}
 	int missing = 0;
 	for (int i = 1; i <= nshards; i++)
 		missing += !seen[i];

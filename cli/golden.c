@@ -128,32 +128,15 @@ static int rerun(const char *file, const struct tr_header *h, const struct sim_d
 	memset(out, 0, sizeof *out);
 	tr_trace_init(t);
 	cli_opts_init(&o);
-	if (!h->scenario_json || !*h->scenario_json) {
-		snprintf(err, errlen, "%s: no scenario text stored", file);
-		return 2;
-	}
 	if (strcmp(backend, cli_backends[0].name) != 0) { /* only the simulator reproduces */
 		snprintf(err, errlen, "%s: backend '%s' cannot be re-run (only %s runs can)", file,
 		         backend, cli_backends[0].name);
 		return 2;
 	}
-	if (!(o.strategy = cli_choose(cli_strategies, "strategy",
-	                              h->strategy ? h->strategy : cli_strategies[0].name, why,
-	                              sizeof why)) ||
-	    !(o.noise = cli_choose(cli_noises, "noise", h->noise ? h->noise : "off", why,
-	                           sizeof why)) ||
-	    cli_policy_from_json(h->policy_json ? h->policy_json : "{}", &o.rt, why, sizeof why) <
-	            0 ||
-	    cli_bugs_from_json(h->bugs_json ? h->bugs_json : "[]", &o.rt, why, sizeof why) < 0) {
+	if (cli_opts_from_header(h, &o, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s: %s", file, why);
 		return 2;
 	}
-	o.scenario = h->scenario;
-	o.scenario_text = h->scenario_json;
-	o.seed = h->seed;
-	o.window_ns = h->window_ns < 0 ? SIM_WINDOW_INF : h->window_ns;
-	o.max_steps = h->max_steps > 0 ? h->max_steps : 0; /* old database runs: -1, unknown */
-	o.max_time_ns = h->max_time_ns > 0 ? h->max_time_ns : 0;
 	o.replay = replay;
 	o.nreplay = nreplay;
 	o.replay_continue = cont;

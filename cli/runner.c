@@ -100,6 +100,33 @@ out:
 	return rc;
 }
 
+int cli_opts_from_header(const struct tr_header *h, struct cli_opts *o, char *err, size_t errlen)
+{
+	char why[256];
+	if (!h->scenario_json || !*h->scenario_json) {
+		snprintf(err, errlen, "no scenario text stored");
+		return 2;
+	}
+	if (!(o->strategy = cli_choose(cli_strategies, "strategy",
+	                               h->strategy ? h->strategy : cli_strategies[0].name, why,
+	                               sizeof why)) ||
+	    !(o->noise = cli_choose(cli_noises, "noise", h->noise ? h->noise : "off", why,
+	                            sizeof why)) ||
+	    cli_policy_from_json(h->policy_json ? h->policy_json : "{}", &o->rt, why, sizeof why) <
+	            0 ||
+	    cli_bugs_from_json(h->bugs_json ? h->bugs_json : "[]", &o->rt, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%s", why);
+		return 2;
+	}
+	o->scenario = h->scenario;
+	o->scenario_text = h->scenario_json;
+	o->seed = h->seed;
+	o->window_ns = h->window_ns < 0 ? SIM_WINDOW_INF : h->window_ns;
+	o->max_steps = h->max_steps > 0 ? h->max_steps : 0; /* old database runs: -1, unknown */
+	o->max_time_ns = h->max_time_ns > 0 ? h->max_time_ns : 0;
+	return 0;
+}
+
 void cli_bugs_json(const struct rt_config *rt, char *buf, size_t len)
 {
 	size_t n = (size_t)snprintf(buf, len, "[");

@@ -62,6 +62,14 @@ void cli_bugs_json(const struct rt_config *rt, char *buf, size_t len);
 /* The reverse, on top of rt: 0, or -1 with a message. */
 int cli_bugs_from_json(const char *json, struct rt_config *rt, char *err, size_t errlen);
 
+/* The options of the run header h describes (a database row or a golden
+ * header), on top of o set with cli_opts_init: scenario text, seed,
+ * strategy, window, noise, policies, bug knobs and limits, so that replay,
+ * check and shrink re-run it as it ran.  0, or 2 with a one-line message
+ * in err (no scenario text, a strategy, noise, policy or bug this build
+ * does not know).  o's strings point into h. */
+int cli_opts_from_header(const struct tr_header *h, struct cli_opts *o, char *err, size_t errlen);
+
 /* JSON text compacted to one line (cJSON's unformatted print), or NULL if
  * it does not parse (free()). */
 char *cli_compact_json(const char *text);

@@ -121,21 +121,7 @@ static int cmd_shrink(struct cli_opts *o)
 	 * it), the whole list replayed. */
 	struct cli_opts ro;
 	cli_opts_init(&ro);
-	ro.scenario = h.scenario;
-	ro.scenario_text = h.scenario_json;
-	ro.seed = h.seed;
-	ro.window_ns = h.window_ns < 0 ? SIM_WINDOW_INF : h.window_ns;
-	ro.max_steps = h.max_steps > 0 ? h.max_steps : 0;
-	ro.max_time_ns = h.max_time_ns > 0 ? h.max_time_ns : 0;
-	if (!h.scenario_json || !*h.scenario_json) {
-		snprintf(err, sizeof err, "%s: no scenario text stored", path);
-		goto fail;
-	}
-	if (!(ro.strategy = cli_choose(cli_strategies, "strategy",
-	                               h.strategy ? h.strategy : cli_strategies[0].name, why,
-	                               sizeof why)) ||
-	    cli_policy_from_json(h.policy_json ? h.policy_json : "{}", &ro.rt, why, sizeof why) <
-	            0) {
+	if (cli_opts_from_header(&h, &ro, why, sizeof why) != 0) {
 		snprintf(err, sizeof err, "%s: %s", path, why);
 		goto fail;
 	}
@@ -170,7 +156,8 @@ static int cmd_shrink(struct cli_opts *o)
 		snprintf(err, sizeof err, "out of memory");
 		goto fail;
 	}
-	memcpy(best.d, first.d, first.n * sizeof *first.d);
+	if (first.n) /* a run without choices (window 0) has no list */
+		memcpy(best.d, first.d, first.n * sizeof *first.d);
 
 	int64_t runs = 0;
 	struct sim_decision *tmp = NULL;

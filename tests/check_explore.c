@@ -547,6 +547,29 @@ START_TEST(test_shrink)
 }
 END_TEST
 
+/* A sweep with a bug knob: the summary records it, and the failure's
+ * folder replays and shrinks with the knob on (without it the run would
+ * complete and neither could reproduce the failure). */
+START_TEST(test_bug_knob_sweep)
+{
+	make_dir();
+	ck_assert_int_eq(gsched("explore %s/scenarios/bugs/runnext-noinherit.json "
+	                        "--bug runnext-noinherit --seeds 1..2 --stop-at-first --out %s",
+	                        GSCHED_SOURCE_DIR, dir),
+	                 1);
+	ck_assert_msg(strstr(out, "bugs          [\"runnext-noinherit\"]"), "%s", out);
+	char p[256];
+	snprintf(p, sizeof p, "%s/summary.json", dir);
+	ck_assert_ptr_nonnull(strstr(slurp(p), "\"runnext-noinherit\""));
+	ck_assert_ptr_nonnull(strstr(slurp(p), "\"oracle_bounds\""));
+	ck_assert_int_eq(gsched("replay %s/1", dir), 0);
+	ck_assert_msg(strstr(out, "reproduced"), "%s", out);
+	ck_assert_int_eq(gsched("shrink %s/1 --max-schedules 20", dir), 0);
+	ck_assert_msg(strstr(out, "violation: starvation"), "%s", out);
+	remove_dir();
+}
+END_TEST
+
 Suite *make_explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -565,6 +588,7 @@ Suite *make_explore_suite(void)
 	tcase_add_test(tc, test_strategies_sweep);
 	tcase_add_test(tc, test_bounded_search);
 	tcase_add_test(tc, test_shrink);
+	tcase_add_test(tc, test_bug_knob_sweep);
 	suite_add_tcase(s, tc);
 	return s;
 }
