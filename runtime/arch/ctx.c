@@ -27,11 +27,15 @@ static void fiber_make(struct plat_ctx *c)
 }
 
 /* The context being switched from and to, for the first-run trampoline,
- * and the bounds of the stack the running context is on.  A virtual
+ * and (for AddressSanitizer, the only reader of a context's stack
+ * bounds) the bounds of the stack the running context is on.  A virtual
  * thread's saved context may be on any of several stacks (an M is
  * suspended in g0 or in whichever goroutine it runs), so the bounds are
- * recorded in the context at every save, not fixed when it is made. */
-static _Thread_local struct plat_ctx *switch_from, *switch_to;
+ * recorded in the context at every save, not fixed when it is made.
+ * Without ASan a switch keeps no bookkeeping but switch_to. */
+static _Thread_local struct plat_ctx *switch_to;
+#ifdef ARCH_ASAN
+static _Thread_local struct plat_ctx *switch_from;
 static _Thread_local const void *cur_lo; /* NULL: the thread's own stack, not yet learned */
 static _Thread_local size_t cur_size;
 
@@ -40,7 +44,6 @@ static _Thread_local size_t cur_size;
  * and note which stack we are on now. */
 __attribute__((noinline)) static void arrived(struct plat_ctx *self)
 {
-#ifdef ARCH_ASAN
 	const void *lo;
 	size_t size;
 	__sanitizer_finish_switch_fiber(self->fake_stack, &lo, &size);
@@ -48,10 +51,15 @@ __attribute__((noinline)) static void arrived(struct plat_ctx *self)
 		switch_from->stack_lo = lo;
 		switch_from->stack_size = size;
 	}
-#endif
 	cur_lo = self->stack_lo;
 	cur_size = self->stack_size;
 }
+#else
+static inline void arrived(struct plat_ctx *self)
+{
+	(void)self;
+}
+#endif
 
 static void boot(void)
 {
@@ -129,9 +137,9 @@ static void swap(struct plat_ctx *from, struct plat_ctx *to)
 
 void arch_ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final)
 {
+#ifdef ARCH_ASAN
 	from->stack_lo = cur_lo;
 	from->stack_size = cur_size;
-#ifdef ARCH_ASAN
 	__sanitizer_start_switch_fiber(final ? NULL : &from->fake_stack, to->stack_lo,
 	                               to->stack_size);
 #else
@@ -143,7 +151,9 @@ void arch_ctx_switch(struct plat_ctx *from, struct plat_ctx *to, bool final)
 		from->tsan_fiber = __tsan_get_current_fiber();
 	__tsan_switch_to_fiber(to->tsan_fiber, 0);
 #endif
+#ifdef ARCH_ASAN
 	switch_from = from;
+#endif
 	switch_to = to;
 	swap(from, to);
 	arrived(from);
