@@ -107,7 +107,7 @@ static void acquirep(struct p *pp);
 static struct p *releasep(void);
 static struct p *pidleget(int64_t *now);
 static struct p *pidlegetSpinning(int64_t *now);
-static void pidleput(struct p *pp, int64_t now);
+static int64_t pidleput(struct p *pp, int64_t now);
 static void gfput(struct p *pp, struct g *gp);
 static struct g *gfget(struct p *pp);
 static void gcstopm(void);
@@ -504,9 +504,11 @@ static struct m *mget(void)
 	return mp;
 }
 
-/* pidleput puts p on the _Pidle list.  This releases ownership of p.
- * Once sched.lock is released it is no longer safe to use p. */
-static void pidleput(struct p *pp, int64_t now)
+/* pidleput puts p on the _Pidle list.  now must be a relatively recent
+ * call to nanotime or zero.  Returns now or the current time if now was
+ * zero.  This releases ownership of p.  Once sched.lock is released it is
+ * no longer safe to use p. */
+static int64_t pidleput(struct p *pp, int64_t now)
 {
 	plat_assertLockHeld(&rt_sched.lock);
 	if (!rt_runqempty(pp))
@@ -519,6 +521,7 @@ static void pidleput(struct p *pp, int64_t now)
 	rt_relaxed_store(&rt_sched.pidle, pp); /* exitsyscallfast reads it without the lock */
 	uint32_t n = plat_xadd32(&rt_sched.npidle, 1);
 	rt_trace(RT_EV_PIDLEPUT, pp->id, (int32_t)n, 0, NULL);
+	return now;
 }
 
 /* pidleget tries to get a p from the _Pidle list, acquiring ownership. */
@@ -1108,7 +1111,7 @@ top:;
 	}
 	if (releasep() != pp)
 		rt_throw("findrunnable: wrong p");
-	pidleput(pp, 0);
+	now = pidleput(pp, now);
 	plat_unlock(&rt_sched.lock);
 
 	/* Delicate dance: thread transitions from spinning to non-spinning

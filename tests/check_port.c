@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "cost.h"
 #include "gs.h"
 #include "runtime.h"
 #include "sim.h"
@@ -399,6 +400,75 @@ START_TEST(test_netpoll_at_most_128)
 }
 END_TEST
 
+/* ---- pidleput ---- */
+
+/* Go 1.21's findRunnable keeps the time pidleput returns (`now =
+ * pidleput(pp, now)`), and pidleput reads the clock only when given 0.
+ * When checkTimers has already read it (the P has a timer), dropping the
+ * P reads no clock: nothing but a few atomics lies between releasep's
+ * status change and the P on the idle list, less than one nanotime.
+ * When the P has no timer, pidleput reads it itself. */
+static void pidle_io(void *unused)
+{
+	(void)unused;
+	gs_iowait(100000); /* a wait with no timer */
+}
+
+static void pidle_main(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < 5; i++) {
+		gs_spend(2000);
+		gs_sleep(100000);
+	}
+	gs_go(pidle_io, NULL);
+}
+
+START_TEST(test_pidleput_keeps_now)
+{
+	struct rt_config rc;
+	rt_config_default(&rc);
+	rc.nosysmon = 1; /* the program's M alone */
+	size_t with_timer = 0, without = 0;
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		struct memsink m;
+		memsink_init(&m);
+		struct sim_config cfg = {
+		        .seed = seed, .sink = &m.base, .rt = &rc, .noise_off = true};
+		struct sim_result res;
+		sim_run_program(&cfg, 1, pidle_main, NULL, &res);
+		ck_complete(res, seed, (int64_t)0);
+		int64_t pending = 0; /* timers on P0 */
+		for (size_t i = 0; i < m.n; i++) {
+			const struct rt_event *e = &m.ev[i];
+			if (e->kind == RT_EV_TIMER_ADD)
+				pending++;
+			if (e->kind == RT_EV_TIMER_FIRE)
+				pending--;
+			if (e->kind != RT_EV_PSTATUS || e->a != _Prunning || e->b != _Pidle)
+				continue;
+			size_t j = next_of_m(&m, i);
+			if (j >= m.n || m.ev[j].kind != RT_EV_PIDLEPUT || m.ev[j].obj != e->obj)
+				continue;
+			int64_t gap = m.ev[j].t_ns - e->t_ns;
+			if (pending > 0) {
+				with_timer++;
+				ck_assert_msg(gap < COST_NANOTIME, "seed %llu: %lld ns to drop a P",
+				              (unsigned long long)seed, (long long)gap);
+			} else {
+				without++;
+				ck_assert_msg(gap >= COST_NANOTIME,
+				              "seed %llu: %lld ns to drop a P",
+				              (unsigned long long)seed, (long long)gap);
+			}
+		}
+		memsink_free(&m);
+	}
+	ck_assert_uint_gt(with_timer, 0);
+	ck_assert_uint_gt(without, 0);
+}
+END_TEST
+
 Suite *make_port_suite(void)
 {
 	Suite *s = suite_create("port");
@@ -411,6 +481,7 @@ Suite *make_port_suite(void)
 	tcase_add_test(tc, test_netpollWaiters_never_falls_back);
 	tcase_add_test(tc, test_netpoll_millisecond_timeout);
 	tcase_add_test(tc, test_netpoll_at_most_128);
+	tcase_add_test(tc, test_pidleput_keeps_now);
 	suite_add_tcase(s, tc);
 	return s;
 }
