@@ -41,8 +41,9 @@ const struct rt_bugdef rt_bugs[] = {
          "an M drops nmspinning after its last check of the run queues, so work submitted "
          "in between sees a spinning M, wakes nobody, and waits"},
         {"global-fairness", RT_BUG_GLOBAL_FAIRNESS, "schedtick%61 (Go 1.1, #20168)",
-         "findRunnable never takes from the global queue while the local one has work: "
-         "goroutines that respawn each other starve the global queue"},
+         "findRunnable never takes from the global queue while the local one has work: on a "
+         "P whose local queue a timer-driven load keeps busy, a goroutine that yielded "
+         "(Gosched) or was preempted onto the global queue never runs"},
         {"runnext-noinherit", RT_BUG_RUNNEXT_NOINHERIT, "CL 9289",
          "a goroutine taken from runnext starts a new time slice, so a ping-pong pair is never "
          "preempted and starves the rest of its P's queue"},

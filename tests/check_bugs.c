@@ -28,12 +28,11 @@ static const struct {
 } found[] = {
         {"needspinning", 2000, 20}, {"spinning-recheck", 0, 10}, {"runnext-noinherit", 0, 1},
         {"runqgrab-floor", 0, 1},   {"procresize-timers", 0, 1}, {"no-preemption", 0, 1},
-        {"timer-steal", 0, 1},
+        {"timer-steal", 0, 1},      {"global-fairness", 0, 1},
 };
 
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
-static const char *const unfound[] = {"spinning-order", "global-fairness", "runqempty-naive",
-                                      "startm-noreserve"};
+static const char *const unfound[] = {"spinning-order", "runqempty-naive", "startm-noreserve"};
 
 /* Run path with knob bug (or none) at seed and window; the exit status
  * (0 or 1), with the status and the violation's oracle, if any. */
