@@ -1056,7 +1056,7 @@ static int cmd_explore(struct cli_opts *o)
 	struct tally t = {0};
 	struct sc_scenario *sc = NULL;
 	struct slot *slots = NULL;
-	char err[512], policy_json[128];
+	char err[512], policy_json[1024];
 	int rc = parse_sweep(o, &sw);
 	if (rc >= 0)
 		return rc;

@@ -78,10 +78,11 @@ int cli_policy_from_json(const char *json, struct rt_config *rt, char *err, size
 		} else if (p->type == RT_POLICY_ENUM && cJSON_IsString(it)) {
 			if (!rt_policy_parse(p, it->valuestring, &v))
 				goto bad;
-		} else if ((p->type == RT_POLICY_INT || p->type == RT_POLICY_NS) &&
+		} else if ((p->type == RT_POLICY_INT || p->type == RT_POLICY_NS ||
+		            p->type == RT_POLICY_POW2) &&
 		           cJSON_IsNumber(it)) {
 			v = (int64_t)it->valuedouble;
-			if ((double)v != it->valuedouble || v < p->min || v > p->max)
+			if ((double)v != it->valuedouble || !rt_policy_valid(p, v))
 				goto bad;
 		} else {
 			goto bad;

@@ -24,7 +24,7 @@
 struct cli_run_info {
 	struct sc_scenario *sc;    /* the scenario as run */
 	int64_t run_id;            /* with o->db: the runs.id written */
-	char policy_json[128];     /* runs.policy_json of o->rt */
+	char policy_json[1024];    /* runs.policy_json of o->rt */
 	char bugs_json[512];       /* runs.bugs_json of o->rt */
 	struct an_result *asserts; /* with o->assertions: one per assertion of sc */
 	size_t nasserts;

@@ -14,6 +14,13 @@
 
 #define FIELD(f) offsetof(struct rt_config, f)
 
+static const char *const steal_amounts[] = {"half", "one", "all", NULL};
+static const char *const steal_orders[] = {"random", "sequential", NULL};
+static const char *const spin_caps[] = {"half-busy", "busy", "one", "unlimited", NULL};
+static const char *const sysmon_preempts[] = {"always", "no-idle-p", NULL};
+static const char *const batches[] = {"half", "quarter", "one", "all", NULL};
+static const char *const runq_orders[] = {"fifo", "lifo", NULL};
+
 const struct rt_policy rt_policies[] = {
         {"randomize", RT_POLICY_BOOL, FIELD(randomize), 0, 0, 1, NULL,
          "Go's randomizeScheduler (-race builds): runqput skips runnext and "
@@ -27,6 +34,42 @@ const struct rt_policy rt_policies[] = {
         {"injectglist-wakep", RT_POLICY_BOOL, FIELD(injectglistwakep), 0, 0, 1, NULL,
          "Go 1.22's injectglist: end with wakep() in case a P went idle after "
          "npidle was read (golang/go#63555); Go 1.21 does not"},
+        {"global-check", RT_POLICY_INT, FIELD(globalcheck), 61, 0, 1000000, NULL,
+         "findRunnable takes from the global queue before the local one when "
+         "schedtick%N == 0 (Go: 61); 0: never"},
+        {"runnext", RT_POLICY_BOOL, FIELD(runnext), 1, 0, 1, NULL,
+         "a goroutine readied or created by the running one goes to p.runnext, "
+         "ahead of the local queue; off: to the queue's tail"},
+        {"runnext-inherit", RT_POLICY_BOOL, FIELD(runnextinherit), 1, 0, 1, NULL,
+         "a goroutine taken from runnext inherits the rest of the time slice "
+         "(runqget's inheritTime); off: it starts a new one"},
+        {"timeslice", RT_POLICY_NS, FIELD(timeslice), 10000000, 20000, 10000000000, NULL,
+         "sysmon preempts a goroutine that has run this long (forcePreemptNS)"},
+        {"steal-amount", RT_POLICY_ENUM, FIELD(stealamount), RT_STEAL_HALF, 0, 0, steal_amounts,
+         "what runqgrab takes from a victim's local queue: half (rounded up, Go), "
+         "one goroutine, or all of them"},
+        {"steal-order", RT_POLICY_ENUM, FIELD(stealorder), RT_STEAL_RANDOM, 0, 0, steal_orders,
+         "stealWork's order of victims: Go's random start and coprime stride "
+         "(stealOrder), or sequential from the next P's id"},
+        {"steal-passes", RT_POLICY_INT, FIELD(stealpasses), 4, 1, 64, NULL,
+         "stealWork's passes over all Ps (stealTries); timers and runnext only on "
+         "the last"},
+        {"spinning-cap", RT_POLICY_ENUM, FIELD(spinningcap), RT_SPIN_HALF_BUSY, 0, 0, spin_caps,
+         "who may start spinning in findRunnable: half-busy "
+         "(2*nmspinning < gomaxprocs-npidle, Go), busy (nmspinning < gomaxprocs-npidle), "
+         "one (no other spinning M), unlimited"},
+        {"sysmon-preempt", RT_POLICY_ENUM, FIELD(sysmonpreempt), RT_SYSMON_PREEMPT_ALWAYS, 0, 0,
+         sysmon_preempts,
+         "when sysmon preempts a goroutine past its time slice: always (Go 1.21), or "
+         "no-idle-p, only while no P is idle (golang/go#60693)"},
+        {"runq-size", RT_POLICY_POW2, FIELD(runqsize), 256, 2, 4096, NULL,
+         "the slots of each P's local ring, fixed when the P is created (Go: 256)"},
+        {"putslow-batch", RT_POLICY_ENUM, FIELD(putslowbatch), RT_BATCH_HALF, 0, 0, batches,
+         "what runqputslow moves from a full local queue to the global one, with the "
+         "new goroutine: half (Go), quarter, one, or all of the queue"},
+        {"runq-order", RT_POLICY_ENUM, FIELD(runqorder), RT_RUNQ_FIFO, 0, 0, runq_orders,
+         "which end of its local queue the owner runs first: fifo (the oldest, Go) or "
+         "lifo (the newest; thieves still take the oldest)"},
 };
 const size_t rt_npolicies = sizeof rt_policies / sizeof rt_policies[0];
 
@@ -149,6 +192,7 @@ bool rt_policy_parse(const struct rt_policy *p, const char *text, int64_t *out)
 		}
 		return false;
 	case RT_POLICY_INT:
+	case RT_POLICY_POW2:
 		if (!parse_u63(text, strlen(text), &v))
 			return false;
 		break;
@@ -168,10 +212,29 @@ bool rt_policy_parse(const struct rt_policy *p, const char *text, int64_t *out)
 	default:
 		return false;
 	}
-	if (v < p->min || v > p->max)
+	if (!rt_policy_valid(p, v))
 		return false;
 	*out = v;
 	return true;
+}
+
+bool rt_policy_valid(const struct rt_policy *p, int64_t v)
+{
+	switch (p->type) {
+	case RT_POLICY_BOOL:
+		return v == 0 || v == 1;
+	case RT_POLICY_ENUM:
+		for (int64_t i = 0; p->names[i]; i++)
+			if (v == i)
+				return true;
+		return false;
+	case RT_POLICY_POW2:
+		if ((v & (v - 1)) != 0)
+			return false;
+		/* fall through */
+	default:
+		return v >= p->min && v <= p->max;
+	}
 }
 
 static void format_ns(int64_t v, char *buf, size_t len)
@@ -220,6 +283,10 @@ void rt_policy_values(const struct rt_policy *p, char *buf, size_t len)
 		format_ns(p->min, lo, sizeof lo);
 		format_ns(p->max, hi, sizeof hi);
 		snprintf(buf, len, "a duration, %s..%s", lo, hi);
+		break;
+	case RT_POLICY_POW2:
+		snprintf(buf, len, "a power of two, %lld..%lld", (long long)p->min,
+		         (long long)p->max);
 		break;
 	default:
 		snprintf(buf, len, "%lld..%lld", (long long)p->min, (long long)p->max);

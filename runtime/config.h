@@ -27,12 +27,33 @@ struct rt_config {
 	int64_t asyncpreemptoff;  /* GODEBUG=asyncpreemptoff=1 */
 	int64_t nosysmon;         /* no sysmon thread (as on wasm) */
 	int64_t injectglistwakep; /* Go 1.22: injectglist ends with wakep (golang/go#63555) */
-	uint64_t bugs;            /* RT_BUG_ bits: historical bugs put back (rt_bugs[]) */
+	int64_t globalcheck;    /* findRunnable: the global queue first every Nth schedtick (61) */
+	int64_t runnext;        /* runqput(next=true) uses runnext (on) */
+	int64_t runnextinherit; /* a g taken from runnext inherits the time slice (on) */
+	int64_t timeslice;      /* sysmon's forcePreemptNS (10 ms) */
+	int64_t stealamount;    /* RT_STEAL_HALF, _ONE, _ALL: how much runqgrab takes */
+	int64_t stealorder;     /* RT_STEAL_RANDOM, _SEQUENTIAL: stealWork's order of victims */
+	int64_t stealpasses;    /* stealWork's passes over the Ps (stealTries, 4) */
+	int64_t spinningcap;    /* RT_SPIN_: who may become a spinning M in findRunnable */
+	int64_t sysmonpreempt;  /* RT_SYSMON_PREEMPT_: when sysmon preempts a long-running g */
+	int64_t runqsize;       /* a P's local ring, fixed when the P is created (256) */
+	int64_t putslowbatch;   /* RT_BATCH_: what runqputslow moves to the global queue */
+	int64_t runqorder;      /* RT_RUNQ_FIFO, _LIFO: which end of the ring the owner takes */
+	uint64_t bugs;          /* RT_BUG_ bits: historical bugs put back (rt_bugs[]) */
 };
+
+/* The values of the enum policies, in the order of their rows' names. */
+enum { RT_STEAL_HALF, RT_STEAL_ONE, RT_STEAL_ALL };
+enum { RT_STEAL_RANDOM, RT_STEAL_SEQUENTIAL };
+enum { RT_SPIN_HALF_BUSY, RT_SPIN_BUSY, RT_SPIN_ONE, RT_SPIN_UNLIMITED };
+enum { RT_SYSMON_PREEMPT_ALWAYS, RT_SYSMON_PREEMPT_NO_IDLE_P };
+enum { RT_BATCH_HALF, RT_BATCH_QUARTER, RT_BATCH_ONE, RT_BATCH_ALL };
+enum { RT_RUNQ_FIFO, RT_RUNQ_LIFO };
 
 enum rt_policy_type {
 	RT_POLICY_BOOL, /* on | off */
 	RT_POLICY_INT,  /* an integer in [min, max] */
+	RT_POLICY_POW2, /* a power of two in [min, max] */
 	RT_POLICY_ENUM, /* one of names[] */
 	RT_POLICY_NS,   /* a duration in [min, max] ns: 500, 20us, 10ms, 2s */
 };
@@ -58,13 +79,15 @@ const struct rt_policy *rt_policy_find(const char *name, size_t len);
 int64_t rt_policy_get(const struct rt_config *cfg, const struct rt_policy *p);
 void rt_policy_set(struct rt_config *cfg, const struct rt_policy *p, int64_t v);
 
+/* Whether v is a value of p (in range; a power of two for RT_POLICY_POW2). */
+bool rt_policy_valid(const struct rt_policy *p, int64_t v);
 /* Parse a value as the command line writes it ("on", "12", "half",
  * "10ms").  Returns false if text is not a value of p. */
 bool rt_policy_parse(const struct rt_policy *p, const char *text, int64_t *out);
 /* The command-line text of a value, as rt_policy_parse reads it. */
 void rt_policy_format(const struct rt_policy *p, int64_t v, char *buf, size_t len);
 /* The values p takes, for help and messages: "on|off", "1..256",
- * "half|one|all", "a duration, 1us..1s". */
+ * "half|one|all", "a duration, 1us..1s", "a power of two, 2..4096". */
 void rt_policy_values(const struct rt_policy *p, char *buf, size_t len);
 
 /*

@@ -93,9 +93,10 @@ static struct {
 	struct g *waiting; /* main, parked until nlive drops to 1 */
 } waitall;
 
-#define SPEND_CHUNK_NS 10000              /* preemption can land between chunks */
-#define forcePreemptNS (10 * 1000 * 1000) /* sysmon preempts a g running this long */
-#define forcegcperiod  (2 * 60 * INT64_C(1000000000))
+#define SPEND_CHUNK_NS 10000 /* preemption can land between chunks */
+/* forcePreemptNS, Go's 10 ms: sysmon preempts a g running this long.
+ * Policy timeslice sets it (rt_cfg.timeslice). */
+#define forcegcperiod (2 * 60 * INT64_C(1000000000))
 
 static void schedule(void);
 static void execute(struct g *gp, bool inheritTime);
@@ -874,6 +875,37 @@ static bool shouldStealTimers(struct p *p2)
 	return true;
 }
 
+/* Where stealWork's pass over the Ps starts, and its stride: Go's
+ * random order, or (policy steal-order=sequential) every P in id order
+ * from the one after pp. */
+struct randomEnum rt_stealOrder_start(struct p *pp)
+{
+	if (rt_cfg.stealorder == RT_STEAL_SEQUENTIAL) {
+		uint32_t n = rt_stealOrder.count;
+		return (struct randomEnum){.count = n, .pos = ((uint32_t)pp->id + 1) % n, .inc = 1};
+	}
+	return rt_randomOrder_start(&rt_stealOrder, rt_fastrand());
+}
+
+/* Whether an M that is not spinning may start, in findRunnable: Go
+ * limits the number of spinning Ms to half the number of busy Ps
+ * (policy spinning-cap chooses another limit). */
+static bool mayStartSpinning(void)
+{
+	int32_t nmspinning = (int32_t)plat_load32(&rt_sched.nmspinning);
+	int32_t busy = rt_gomaxprocs - (int32_t)plat_load32(&rt_sched.npidle);
+	switch (rt_cfg.spinningcap) {
+	case RT_SPIN_BUSY:
+		return nmspinning < busy;
+	case RT_SPIN_ONE:
+		return nmspinning == 0;
+	case RT_SPIN_UNLIMITED:
+		return true;
+	default:
+		return 2 * nmspinning < busy;
+	}
+}
+
 /* stealWork attempts to steal a runnable goroutine or timer from any P.
  * If newWork is true, new work may have been readied.  If now is not 0
  * it is the current time; *now is updated, and *pollUntil is lowered to
@@ -884,13 +916,13 @@ static struct g *stealWork(int64_t *now, int64_t *pollUntil, bool *newWork, bool
 {
 	struct p *pp = plat_getg()->m->p;
 	bool ranTimer = false;
-	enum { stealTries = 4 };
+	const int stealTries = (int)rt_cfg.stealpasses; /* Go: 4 */
 	*newWork = false;
 	*inheritTime = false;
 	for (int i = 0; i < stealTries; i++) {
 		bool stealTimersOrRunNextG = i == stealTries - 1;
-		for (struct randomEnum e = rt_randomOrder_start(&rt_stealOrder, rt_fastrand());
-		     !randomEnum_done(&e); randomEnum_next(&e)) {
+		for (struct randomEnum e = rt_stealOrder_start(pp); !randomEnum_done(&e);
+		     randomEnum_next(&e)) {
 			if (plat_load32(&rt_sched.gcwaiting)) {
 				/* GC work may be available. */
 				*newWork = true;
@@ -1016,7 +1048,9 @@ top:;
 	/* Check the global runnable queue once in a while to ensure
 	 * fairness.  Otherwise two goroutines can completely occupy the
 	 * local runqueue by constantly respawning each other. */
-	if (pp->schedtick % 61 == 0 && rt_relaxed_load(&rt_sched.runqsize) > 0 &&
+	if (rt_cfg.globalcheck != 0 && /* policy global-check: Go's 61 */
+	    pp->schedtick % (uint32_t)rt_cfg.globalcheck == 0 &&
+	    rt_relaxed_load(&rt_sched.runqsize) > 0 &&
 	    !(rt_cfg.bugs & RT_BUG_GLOBAL_FAIRNESS)) { /* bug knob global-fairness */
 		plat_lock(&rt_sched.lock);
 		gp = rt_globrunqget(pp, 1);
@@ -1061,8 +1095,7 @@ top:;
 	 * Limit the number of spinning Ms to half the number of busy Ps.
 	 * This is necessary to prevent excessive CPU consumption when
 	 * GOMAXPROCS>>1 but the program parallelism is low. */
-	if (mp->spinning || 2 * (int32_t)plat_load32(&rt_sched.nmspinning) <
-	                            rt_gomaxprocs - (int32_t)plat_load32(&rt_sched.npidle)) {
+	if (mp->spinning || mayStartSpinning()) {
 		if (!mp->spinning)
 			becomeSpinning(mp);
 		bool newWork;
@@ -1928,6 +1961,10 @@ static struct p *procresize(int32_t nprocs)
 		if (pp == NULL) {
 			pp = rt_calloc(sizeof *pp);
 			pp->id = i;
+			/* The local ring is sized once, here (policy runq-size). */
+			pp->runqcap = (uint32_t)rt_cfg.runqsize;
+			pp->runq = rt_calloc(pp->runqcap * sizeof *pp->runq);
+			pp->runqbatch = rt_calloc((pp->runqcap + 1) * sizeof *pp->runqbatch);
 			pp->status = _Pgcstop;
 			plat_storep((void **)&rt_allp[i], pp);
 			if (i + 1 > allpcap)
@@ -1993,7 +2030,7 @@ static void destroyp(struct p *pp)
 	while (pp->runqhead != pp->runqtail) {
 		/* Pop from tail of local queue */
 		pp->runqtail--;
-		struct g *gp = pp->runq[pp->runqtail % RT_RUNQ_SIZE];
+		struct g *gp = pp->runq[pp->runqtail % pp->runqcap];
 		/* Push onto head of global queue */
 		rt_globrunqputhead(gp);
 	}
@@ -2375,9 +2412,15 @@ static uint32_t retake(int64_t now)
 			if (pd->schedtick != t) {
 				pd->schedtick = t;
 				pd->schedwhen = now;
-			} else if (pd->schedwhen + forcePreemptNS <= now) {
+			} else if (pd->schedwhen + rt_cfg.timeslice <= now) {
+				/* Policy sysmon-preempt=no-idle-p (golang/go#60693):
+				 * an idle P means no runnable work waits, as the
+				 * scheduler conserves work, so nothing gains. */
+				bool idle = rt_cfg.sysmonpreempt == RT_SYSMON_PREEMPT_NO_IDLE_P &&
+				            plat_load32(&rt_sched.npidle) > 0;
 				if (!(rt_cfg.bugs &
-				      RT_BUG_NO_PREEMPTION)) /* bug knob no-preemption */
+				      RT_BUG_NO_PREEMPTION) && /* bug knob no-preemption */
+				    !idle)
 					preemptone(pp);
 				/* In case of syscall, preemptone() doesn't work,
 				 * because there is no M wired to P. */

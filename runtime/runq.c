@@ -2,7 +2,9 @@
  * runq.c - run queues: each P's local ring plus runnext, and the global
  * queue (the run-queue half of Go's proc.go).
  *
- * The local queue is a 256-slot ring.  Only the owner P's M writes
+ * The local queue is a ring of p.runqcap slots (256, as Go's, unless
+ * policy runq-size says otherwise; a power of two, so that the uint32
+ * indices wrap around consistently), allocated with the P.  Only the owner P's M writes
  * runqtail (store-release after filling the slot); consumers - the owner
  * in runqget and thieves in runqgrab - load-acquire runqhead and
  * runqtail, copy the slots they want, then claim them with a CAS-release
@@ -22,6 +24,16 @@
  * fails.
  *
  * The global queue (sched.runq) is protected by sched.lock.
+ *
+ * Policy runq-order=lifo (not Go's): the owner takes the newest g, from
+ * the tail, as the owner of a Chase-Lev deque does; thieves still take
+ * from the head.  The owner first publishes tail-1 (sequentially
+ * consistent store), then reads the head: if slots remain between them,
+ * no thief can reach slot tail-1 (a thief's batch from a head it read
+ * ends before it, because a batch is at most half, rounded up, of what
+ * the thief saw, and steal-amount=all keeps one back under lifo); if it
+ * is the last one, the owner races the thieves for it with the CAS on
+ * the head, as runqget does; then it puts the tail back.
  *
  * Alternatives not taken: an unbounded local queue (Go bounds it so that
  * a flood of new gs spills to the global queue, where every P sees them,
@@ -45,6 +57,8 @@ void rt_runqput(struct p *pp, struct g *gp, bool next)
 {
 	if (rt_cfg.randomize && next && rt_fastrandn(2) == 0)
 		next = false;
+	if (!rt_cfg.runnext) /* policy runnext=off: every g to the queue's tail */
+		next = false;
 
 	if (next) {
 		struct g *oldnext;
@@ -61,8 +75,8 @@ void rt_runqput(struct p *pp, struct g *gp, bool next)
 	for (;;) {
 		uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with consumers */
 		uint32_t t = pp->runqtail;
-		if (t - h < RT_RUNQ_SIZE) {
-			rt_relaxed_store(&pp->runq[t % RT_RUNQ_SIZE], gp);
+		if (t - h < pp->runqcap) {
+			rt_relaxed_store(&pp->runq[t % pp->runqcap], gp);
 			plat_storerel32(&pp->runqtail, t + 1); /* makes the item available */
 			rt_trace(RT_EV_RUNQPUT, gp->goid, pp->id, 0, NULL);
 			return;
@@ -77,15 +91,27 @@ void rt_runqput(struct p *pp, struct g *gp, bool next)
  * queue.  Executed only by the owner P. */
 static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t)
 {
-	struct g *batch[RT_RUNQ_SIZE / 2 + 1];
+	struct g **batch = pp->runqbatch; /* runqcap + 1 slots */
 
-	/* First, grab a batch from the local queue. */
+	/* First, grab a batch from the local queue: half of it (policy
+	 * putslow-batch: a quarter, one g, or all). */
 	uint32_t n = t - h;
-	n = n / 2;
-	if (n != RT_RUNQ_SIZE / 2)
+	if (n != pp->runqcap)
 		rt_throw("runqputslow: queue is not full");
+	switch (rt_cfg.putslowbatch) {
+	case RT_BATCH_QUARTER:
+		n = n / 4;
+		break;
+	case RT_BATCH_ONE:
+		n = 1;
+		break;
+	case RT_BATCH_ALL:
+		break;
+	default:
+		n = n / 2;
+	}
 	for (uint32_t i = 0; i < n; i++)
-		batch[i] = rt_relaxed_load(&pp->runq[(h + i) % RT_RUNQ_SIZE]);
+		batch[i] = rt_relaxed_load(&pp->runq[(h + i) % pp->runqcap]);
 	if (!plat_casrel32(&pp->runqhead, h, h + n)) /* commits consume */
 		return false;
 	batch[n] = gp;
@@ -113,6 +139,33 @@ static bool runqputslow(struct p *pp, struct g *gp, uint32_t h, uint32_t t)
 	return true;
 }
 
+/* runqget's ring part under policy runq-order=lifo: the newest g, from
+ * the tail (see the top of the file).  Executed only by the owner P. */
+static struct g *runqget_lifo(struct p *pp)
+{
+	for (;;) {
+		uint32_t t = pp->runqtail;
+		if (t == plat_loadacq32(&pp->runqhead))
+			return NULL;
+		t--;
+		plat_store32(&pp->runqtail, t); /* before reading the head (#StoreLoad) */
+		uint32_t h = plat_load32(&pp->runqhead);
+		struct g *gp = rt_relaxed_load(&pp->runq[t % pp->runqcap]);
+		if ((int32_t)(t - h) > 0) {
+			/* Others remain between the head and slot t: ours. */
+			rt_trace(RT_EV_RUNQGET, gp->goid, pp->id, 0, "lifo");
+			return gp;
+		}
+		bool won = t == h && plat_casrel32(&pp->runqhead, h, h + 1);
+		plat_storerel32(&pp->runqtail, t + 1); /* the ring is empty either way */
+		if (won) {
+			rt_trace(RT_EV_RUNQGET, gp->goid, pp->id, 0, "lifo");
+			return gp;
+		}
+		/* A thief took it first; the ring may still have some. */
+	}
+}
+
 /* Get g from local runnable queue.
  * If inheritTime is true, gp should inherit the remaining time in the
  * current time slice.  Otherwise, it should start a new time slice.
@@ -127,10 +180,17 @@ struct g *rt_runqget(struct p *pp, bool *inheritTime)
 	 * need to retry this CAS if it fails. */
 	if (next != NULL && plat_casp((void **)&pp->runnext, next, NULL)) {
 		rt_trace(RT_EV_RUNQGET, next->goid, pp->id, 1, NULL);
-		if (inheritTime) /* bug knob runnext-noinherit (before CL 9289): a new slice */
-			*inheritTime = !(rt_cfg.bugs & RT_BUG_RUNNEXT_NOINHERIT);
+		/* Bug knob runnext-noinherit (before CL 9289) and policy
+		 * runnext-inherit=off: a new slice. */
+		if (inheritTime)
+			*inheritTime =
+			        rt_cfg.runnextinherit && !(rt_cfg.bugs & RT_BUG_RUNNEXT_NOINHERIT);
 		return next;
 	}
+	if (inheritTime)
+		*inheritTime = false;
+	if (rt_cfg.runqorder == RT_RUNQ_LIFO)
+		return runqget_lifo(pp);
 
 	for (;;) {
 		uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with other consumers */
@@ -140,7 +200,7 @@ struct g *rt_runqget(struct p *pp, bool *inheritTime)
 				*inheritTime = false;
 			return NULL;
 		}
-		struct g *gp = rt_relaxed_load(&pp->runq[h % RT_RUNQ_SIZE]);
+		struct g *gp = rt_relaxed_load(&pp->runq[h % pp->runqcap]);
 		if (plat_casrel32(&pp->runqhead, h, h + 1)) { /* commits consume */
 			rt_trace(RT_EV_RUNQGET, gp->goid, pp->id, 0, NULL);
 			if (inheritTime)
@@ -190,9 +250,20 @@ static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, boo
 	for (;;) {
 		uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with other consumers */
 		uint32_t t = plat_loadacq32(&pp->runqtail); /* synchronize with the producer */
-		uint32_t n = t - h;
-		n = rt_cfg.bugs & RT_BUG_RUNQGRAB_FLOOR ? n / 2
-		                                        : n - n / 2; /* bug knob runqgrab-floor */
+		uint32_t n = t - h, nmax = pp->runqcap / 2;
+		if (rt_cfg.stealamount == RT_STEAL_ONE) { /* policy steal-amount */
+			n = n > 0;
+			nmax = 1;
+		} else if (rt_cfg.stealamount == RT_STEAL_ALL) {
+			/* Under lifo the owner may be taking the newest. */
+			if (rt_cfg.runqorder == RT_RUNQ_LIFO && n >= 2)
+				n--;
+			nmax = pp->runqcap;
+		} else {
+			n = rt_cfg.bugs & RT_BUG_RUNQGRAB_FLOOR
+			            ? n / 2
+			            : n - n / 2; /* bug knob runqgrab-floor */
+		}
 		if (n == 0) {
 			if (stealRunNextG) {
 				/* Try to steal from pp.runnext. */
@@ -211,18 +282,18 @@ static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, boo
 					}
 					if (!plat_casp((void **)&pp->runnext, next, NULL))
 						continue;
-					rt_relaxed_store(&batch[batchHead % RT_RUNQ_SIZE], next);
+					rt_relaxed_store(&batch[batchHead % pp->runqcap], next);
 					*fromRunnext = true;
 					return 1;
 				}
 			}
 			return 0;
 		}
-		if (n > RT_RUNQ_SIZE / 2) /* read inconsistent h and t */
+		if (n > nmax) /* read inconsistent h and t */
 			continue;
 		for (uint32_t i = 0; i < n; i++)
-			rt_relaxed_store(&batch[(batchHead + i) % RT_RUNQ_SIZE],
-			                 rt_relaxed_load(&pp->runq[(h + i) % RT_RUNQ_SIZE]));
+			rt_relaxed_store(&batch[(batchHead + i) % pp->runqcap],
+			                 rt_relaxed_load(&pp->runq[(h + i) % pp->runqcap]));
 		if (plat_casrel32(&pp->runqhead, h, h + n)) /* commits consume */
 			return n;
 	}
@@ -241,11 +312,11 @@ struct g *rt_runqsteal(struct p *pp, struct p *p2, bool stealRunNextG)
 	plat_work(PLAT_WORK_RUNQSTEAL);
 	rt_trace(RT_EV_STEAL, p2->id, n, fromRunnext, NULL);
 	n--;
-	struct g *gp = rt_relaxed_load(&pp->runq[(t + n) % RT_RUNQ_SIZE]);
+	struct g *gp = rt_relaxed_load(&pp->runq[(t + n) % pp->runqcap]);
 	if (n == 0)
 		return gp;
 	uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with consumers */
-	if (t - h + n >= RT_RUNQ_SIZE)
+	if (t - h + n >= pp->runqcap)
 		rt_throw("runqsteal: runq overflow");
 	plat_storerel32(&pp->runqtail, t + n); /* makes the item available for consumption */
 	return gp;
@@ -260,9 +331,9 @@ void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize)
 	uint32_t h = plat_loadacq32(&pp->runqhead);
 	uint32_t t = pp->runqtail;
 	uint32_t n = 0;
-	while (!gQueue_empty(q) && t - h < RT_RUNQ_SIZE) {
+	while (!gQueue_empty(q) && t - h < pp->runqcap) {
 		struct g *gp = gQueue_pop(q);
-		rt_relaxed_store(&pp->runq[t % RT_RUNQ_SIZE], gp);
+		rt_relaxed_store(&pp->runq[t % pp->runqcap], gp);
 		rt_trace(RT_EV_RUNQPUT, gp->goid, pp->id, 0, "batch");
 		t++;
 		n++;
@@ -272,8 +343,8 @@ void rt_runqputbatch(struct p *pp, struct gQueue *q, int32_t qsize)
 	if (rt_cfg.randomize) {
 		for (uint32_t i = 1; i < n; i++) {
 			uint32_t j = rt_fastrandn(i + 1);
-			uint32_t oi = (pp->runqtail + i) % RT_RUNQ_SIZE;
-			uint32_t oj = (pp->runqtail + j) % RT_RUNQ_SIZE;
+			uint32_t oi = (pp->runqtail + i) % pp->runqcap;
+			uint32_t oj = (pp->runqtail + j) % pp->runqcap;
 			struct g *tmp = rt_relaxed_load(&pp->runq[oi]);
 			rt_relaxed_store(&pp->runq[oi], rt_relaxed_load(&pp->runq[oj]));
 			rt_relaxed_store(&pp->runq[oj], tmp);
@@ -331,8 +402,8 @@ struct g *rt_globrunqget(struct p *pp, int32_t max)
 		n = rt_sched.runqsize;
 	if (max > 0 && n > max)
 		n = max;
-	if (n > RT_RUNQ_SIZE / 2)
-		n = RT_RUNQ_SIZE / 2;
+	if (n > (int32_t)pp->runqcap / 2)
+		n = (int32_t)pp->runqcap / 2;
 
 	rt_relaxed_store(&rt_sched.runqsize, rt_sched.runqsize - n);
 

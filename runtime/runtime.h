@@ -140,6 +140,9 @@ struct g *gList_pop(struct gList *l);
 void rt_randomOrder_reset(struct randomOrder *ord, uint32_t count);
 void rt_randomOrder_free(struct randomOrder *ord);
 struct randomEnum rt_randomOrder_start(const struct randomOrder *ord, uint32_t i);
+/* stealWork's order for pp: rt_stealOrder from a random start, or (policy
+ * steal-order=sequential) every P from pp's next in id order. */
+struct randomEnum rt_stealOrder_start(struct p *pp);
 static inline bool randomEnum_done(const struct randomEnum *e)
 {
 	return e->i == e->count;

@@ -44,7 +44,7 @@ enum waitReason {
 /* The trace's name for a wait reason (gstatus detail), as Go prints it. */
 const char *rt_waitReason_string(enum waitReason r);
 
-#define RT_RUNQ_SIZE        256
+#define RT_RUNQ_SIZE        256          /* Go's len(p.runq); policy runq-size sets a P's runqcap */
 #define RT_GOID_CACHE_BATCH 16           /* _GoidCacheBatch */
 #define RT_STACK_SIZE       (256 * 1024) /* reserved; only touched pages cost memory */
 #define RT_STACK_GUARD                                                                             \
@@ -181,10 +181,15 @@ struct p {
 	/* Cache of goroutine ids, amortizes accesses to sched.goidgen. */
 	uint64_t goidcache, goidcacheend;
 
-	/* Queue of runnable goroutines.  Accessed without lock. */
+	/* Queue of runnable goroutines.  Accessed without lock.  gsched:
+	 * the ring has runqcap slots (a power of two, policy runq-size),
+	 * allocated with the P; runqbatch is runqputslow's scratch batch
+	 * (runqcap + 1 slots). */
 	uint32_t runqhead;
 	uint32_t runqtail;
-	struct g *runq[RT_RUNQ_SIZE];
+	struct g **runq;
+	uint32_t runqcap;
+	struct g **runqbatch;
 	/* runnext, if non-NULL, is a runnable G that was ready'd by the
 	 * current G and should be run next instead of what's in runq if
 	 * there's time remaining in the running G's time slice. */

@@ -28,6 +28,7 @@ static const struct {
         {"explore", make_explore_suite},
         {"reliability", make_reliability_suite},
         {"bugs", make_bugs_suite},
+        {"policy", make_policy_suite},
 };
 
 int main(int argc, char **argv)

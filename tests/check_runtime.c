@@ -20,6 +20,7 @@
 #include "check_suites.h"
 #include "runtime.h"
 #include "sim.h"
+#include "testutil.h"
 
 static char failure[256];
 
@@ -53,7 +54,7 @@ static void reset_gs(void)
 /* Go's RunSchedLocalQueueTest. */
 static void sched_local_queue(void *unused)
 {
-	struct p *pp = calloc(1, sizeof *pp);
+	struct p *pp = test_newp();
 	for (int i = 0; i < RT_RUNQ_SIZE; i++) {
 		if (rt_runqget(pp, NULL) != NULL)
 			FAIL("runq is not empty initially");
@@ -65,7 +66,7 @@ static void sched_local_queue(void *unused)
 		if (rt_runqget(pp, NULL) != NULL)
 			FAIL("runq is not empty afterwards");
 	}
-	free(pp);
+	test_freep(pp);
 }
 
 START_TEST(test_sched_local_queue)
@@ -81,8 +82,8 @@ END_TEST
  * every g is found exactly once. */
 static void sched_local_queue_steal(void *unused)
 {
-	struct p *p1 = calloc(1, sizeof *p1);
-	struct p *p2 = calloc(1, sizeof *p2);
+	struct p *p1 = test_newp();
+	struct p *p2 = test_newp();
 	for (int i = 0; i < RT_RUNQ_SIZE; i++) {
 		for (int j = 0; j < i; j++) {
 			gs[j].sig = 0;
@@ -106,8 +107,8 @@ static void sched_local_queue_steal(void *unused)
 		if (s != i / 2 && s != i / 2 + 1)
 			FAIL("bad steal %d, want %d or %d, iter %d", s, i / 2, i / 2 + 1, i);
 	}
-	free(p1);
-	free(p2);
+	test_freep(p1);
+	test_freep(p2);
 }
 
 START_TEST(test_sched_local_queue_steal)
@@ -167,6 +168,7 @@ static int explore_empty(bool (*empty)(struct p *), int seeds)
 	int falses = 0;
 	for (int i = 0; i < 4 * seeds; i++) {
 		struct emptytest *t = calloc(1, sizeof *t);
+		test_p_init(&t->p);
 		t->next0 = (i & 1) == 0;
 		t->next1 = (i & 2) == 0;
 		t->empty = empty;
@@ -179,6 +181,7 @@ static int explore_empty(bool (*empty)(struct p *), int seeds)
 		ck_assert_int_eq(res.status, TR_COMPLETE);
 		if (failure[0])
 			falses++;
+		test_p_fini(&t->p);
 		free(t);
 	}
 	return falses;
@@ -230,7 +233,7 @@ END_TEST
  * global queue, and globrunqget hands back one g plus a batch. */
 static void putslow_body(void *unused)
 {
-	struct p *pp = calloc(1, sizeof *pp);
+	struct p *pp = test_newp();
 	static struct g many[RT_RUNQ_SIZE + 1];
 	for (int i = 0; i <= RT_RUNQ_SIZE; i++) {
 		many[i].goid = 1000 + i;
@@ -267,7 +270,7 @@ static void putslow_body(void *unused)
 		FAIL("globrunqget(max=1) took more than one");
 	rt_gomaxprocs = 0;
 	memset(&rt_sched, 0, sizeof rt_sched);
-	free(pp);
+	test_freep(pp);
 }
 
 START_TEST(test_runqputslow_and_globrunqget)
@@ -283,7 +286,7 @@ END_TEST
 static int64_t backoff_ns;
 static void runnext_steal_body(void *unused)
 {
-	struct p *victim = calloc(1, sizeof *victim), *thief = calloc(1, sizeof *thief);
+	struct p *victim = test_newp(), *thief = test_newp();
 	victim->status = _Prunning;
 	rt_runqput(victim, &gs[7], true);
 	if (rt_runqsteal(thief, victim, false) != NULL)
@@ -294,8 +297,8 @@ static void runnext_steal_body(void *unused)
 	backoff_ns = sim_now() - t0;
 	if (!rt_runqempty(victim))
 		FAIL("victim not empty after the steal");
-	free(victim);
-	free(thief);
+	test_freep(victim);
+	test_freep(thief);
 }
 
 START_TEST(test_runnext_steal_backoff)

@@ -19,6 +19,7 @@ Suite *make_port_suite(void);
 Suite *make_explore_suite(void);
 Suite *make_reliability_suite(void);
 Suite *make_bugs_suite(void);
+Suite *make_policy_suite(void);
 
 /* Paths the tests need, set by CMake. */
 #ifndef GSCHED_BINARY

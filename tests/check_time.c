@@ -28,6 +28,7 @@
 #include "gs.h"
 #include "runtime.h"
 #include "sim.h"
+#include "testutil.h"
 #include "timers.h"
 
 static char failure[256];
@@ -40,7 +41,7 @@ static char failure[256];
 
 /* ---- an event sink that keeps the timer and netpoll events ---- */
 
-struct memsink {
+struct timesink {
 	struct tr_sink base;
 	struct rt_event ev[4096];
 	size_t n;
@@ -48,14 +49,14 @@ struct memsink {
 
 static void mem_event(struct tr_sink *s, const struct rt_event *ev)
 {
-	struct memsink *m = (struct memsink *)s;
+	struct timesink *m = (struct timesink *)s;
 	if ((ev->kind == RT_EV_TIMER_ADD || ev->kind == RT_EV_TIMER_FIRE ||
 	     ev->kind == RT_EV_NETPOLL) &&
 	    m->n < sizeof m->ev / sizeof m->ev[0])
 		m->ev[m->n++] = *ev;
 }
 
-static struct memsink sink;
+static struct timesink sink;
 
 /* ---- a fake M with a P, for plain threads ---- */
 
@@ -71,6 +72,7 @@ static void env_init(void)
 	memset(&fakeg0, 0, sizeof fakeg0);
 	memset(fakeps, 0, sizeof fakeps);
 	for (int i = 0; i < NPS; i++) {
+		test_p_init(&fakeps[i]);
 		fakeps[i].id = i;
 		fakeps[i].status = _Prunning;
 		allp_fake[i] = &fakeps[i];
@@ -92,8 +94,10 @@ static void env_init(void)
 
 static void env_free(void)
 {
-	for (int i = 0; i < NPS; i++)
+	for (int i = 0; i < NPS; i++) {
 		rt_timers_free(&fakeps[i]);
+		test_p_fini(&fakeps[i]);
+	}
 	rt_timers_free(NULL);
 	rt_netpoll_teardown();
 	free(rt_timerpMask);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "check_suites.h"
+#include "runtime.h"
 #include "testutil.h"
 
 static void mem_event(struct tr_sink *s, const struct rt_event *ev)
@@ -43,4 +44,35 @@ int run_gsched(char *out, size_t outlen, const char *args)
 	out[n] = 0;
 	int st = pclose(f);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void test_p_init(struct p *pp)
+{
+	rt_config_default(&rt_cfg);
+	pp->runqcap = RT_RUNQ_SIZE;
+	pp->runq = calloc(RT_RUNQ_SIZE, sizeof *pp->runq);
+	pp->runqbatch = calloc(RT_RUNQ_SIZE + 1, sizeof *pp->runqbatch);
+	ck_assert_ptr_nonnull(pp->runq);
+	ck_assert_ptr_nonnull(pp->runqbatch);
+}
+
+void test_p_fini(struct p *pp)
+{
+	free(pp->runq);
+	free(pp->runqbatch);
+	pp->runq = pp->runqbatch = NULL;
+}
+
+struct p *test_newp(void)
+{
+	struct p *pp = calloc(1, sizeof *pp);
+	ck_assert_ptr_nonnull(pp);
+	test_p_init(pp);
+	return pp;
+}
+
+void test_freep(struct p *pp)
+{
+	test_p_fini(pp);
+	free(pp);
 }

@@ -18,6 +18,16 @@ struct memsink {
 void memsink_init(struct memsink *m);
 void memsink_free(struct memsink *m);
 
+struct p;
+/* A P for tests that drive run queues directly: p_init gives a zeroed
+ * P its ring of RT_RUNQ_SIZE slots (as procresize does) and puts the
+ * runtime's policies at Go's defaults; p_fini frees the ring.  newp and
+ * freep: the same for a P of their own. */
+void test_p_init(struct p *pp);
+void test_p_fini(struct p *pp);
+struct p *test_newp(void);
+void test_freep(struct p *pp);
+
 /* Run `gsched ARGS` (stdout and stderr together, at most outlen-1 bytes
  * kept in out); returns its exit status, -1 if it did not exit. */
 int run_gsched(char *out, size_t outlen, const char *args);

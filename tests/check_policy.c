@@ -1,0 +1,442 @@
+/*
+ * check_policy.c - the scheduling policies (runtime/config.c's table,
+ * docs/policies.md).
+ *
+ * Every policy at Go's default is Go's scheduler: a run with each one
+ * given its default explicitly has the trace hash of a run with none, on
+ * every bundled scenario.  Then one test per policy shows that it
+ * changes what it says it changes: a small workload, run through
+ * cli_run as `gsched run` runs it, and a count of the events the policy
+ * acts on, at Go's value and at others.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "runner.h"
+#include "runtime.h"
+#include "testutil.h"
+
+/* Set o->rt from "KEY=VAL" strings, as --policy does. */
+static void set_policies(struct rt_config *rt, const char *const *pol)
+{
+	for (; pol && *pol; pol++) {
+		const char *eq = strchr(*pol, '=');
+		ck_assert_ptr_nonnull(eq);
+		const struct rt_policy *p = rt_policy_find(*pol, (size_t)(eq - *pol));
+		ck_assert_msg(p != NULL, "no policy %s", *pol);
+		int64_t v;
+		ck_assert_msg(rt_policy_parse(p, eq + 1, &v), "bad value in %s", *pol);
+		rt_policy_set(rt, p, v);
+	}
+}
+
+/* Run a bundled scenario (name) or a scenario's text with the given
+ * policies, keeping the events in m (if not NULL); returns the hash. */
+static uint64_t run(const char *name, const char *text, const char *const *pol, uint64_t seed,
+                    int64_t window, struct memsink *m, struct sim_result *res)
+{
+	struct cli_opts o;
+	struct sim_result r;
+	char err[512];
+
+	cli_opts_init(&o);
+	o.scenario = name ? name : "inline";
+	o.scenario_text = text;
+	o.seed = seed;
+	o.window_ns = window;
+	o.sink = m ? &m->base : NULL;
+	set_policies(&o.rt, pol);
+	if (!res)
+		res = &r;
+	int rc = cli_run(&o, res, NULL, err, sizeof err);
+	ck_assert_msg(rc == 0 || rc == 1, "%s: %s", o.scenario, err);
+	free(res->schedule);
+	res->schedule = NULL;
+	return res->stats.hash;
+}
+
+/* Events of kind in m (b_is: only those whose field b is b; -1: any). */
+static size_t count(const struct memsink *m, int kind, int64_t b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->ev[i].kind == kind && (b < 0 || m->ev[i].b == b))
+			n++;
+	return n;
+}
+
+/* Run and count events of kind (field b as in count()). */
+static size_t run_count(const char *name, const char *text, const char *const *pol, int kind,
+                        int64_t b)
+{
+	struct memsink m;
+	memsink_init(&m);
+	run(name, text, pol, 1, 0, &m, NULL);
+	size_t n = count(&m, kind, b);
+	memsink_free(&m);
+	return n;
+}
+
+#define POL(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* ---- defaults ---- */
+
+/* Each default parses back to itself, and a config built from every
+ * policy's default text is rt_config_default's, byte for byte. */
+START_TEST(test_defaults_parse_to_default)
+{
+	struct rt_config def, built;
+	rt_config_default(&def);
+	memset(&built, 0, sizeof built);
+	for (size_t k = 0; k < rt_npolicies; k++) {
+		const struct rt_policy *p = &rt_policies[k];
+		char text[48];
+		int64_t v;
+		rt_policy_format(p, p->go_default, text, sizeof text);
+		ck_assert_msg(rt_policy_parse(p, text, &v), "%s=%s does not parse", p->name, text);
+		ck_assert_int_eq(v, p->go_default);
+		rt_policy_set(&built, p, v);
+	}
+	ck_assert_int_eq(memcmp(&def, &built, sizeof def), 0);
+	ck_assert_uint_ge(rt_npolicies, 16);
+}
+END_TEST
+
+/* Every bundled scenario: --policy K=DEFAULT for every K gives the hash
+ * of no --policy at all, at window 0 and inf. */
+START_TEST(test_defaults_same_hash)
+{
+	const char *pol[64];
+	char texts[64][64];
+	size_t n = 0;
+	for (size_t k = 0; k < rt_npolicies && n < 63; k++, n++) {
+		char def[48];
+		rt_policy_format(&rt_policies[k], rt_policies[k].go_default, def, sizeof def);
+		snprintf(texts[n], sizeof texts[n], "%s=%s", rt_policies[k].name, def);
+		pol[n] = texts[n];
+	}
+	pol[n] = NULL;
+	int scenarios = 0;
+	for (int i = 0; sc_bundled_name(i); i++) {
+		const char *name = sc_bundled_name(i);
+		if (strcmp(name, "many-alive") == 0) /* 100,000 goroutines: the golden covers it */
+			continue;
+		int64_t window = i % 2 ? SIM_WINDOW_INF : 0;
+		uint64_t a = run(name, NULL, NULL, 1, window, NULL, NULL);
+		uint64_t b = run(name, NULL, pol, 1, window, NULL, NULL);
+		ck_assert_msg(a == b, "%s: %016llx with every default given, %016llx without", name,
+		              (unsigned long long)b, (unsigned long long)a);
+		scenarios++;
+	}
+	ck_assert_int_ge(scenarios, 15);
+}
+END_TEST
+
+/* ---- one test per policy ---- */
+
+/* global-check: findRunnable's fairness check takes one g (max 1) from
+ * the global queue; gosched-storm keeps that queue busy. */
+START_TEST(test_global_check)
+{
+	size_t go = run_count("gosched-storm", NULL, NULL, RT_EV_GLOBRUNQGET, 1);
+	size_t never =
+	        run_count("gosched-storm", NULL, POL("global-check=0"), RT_EV_GLOBRUNQGET, 1);
+	size_t often =
+	        run_count("gosched-storm", NULL, POL("global-check=7"), RT_EV_GLOBRUNQGET, 1);
+	ck_assert_uint_gt(go, 0);
+	ck_assert_uint_eq(never, 0);
+	ck_assert_uint_gt(often, 3 * go);
+}
+END_TEST
+
+/* runnext: newproc and ready put the g in runnext; off, nothing does. */
+START_TEST(test_runnext)
+{
+	struct memsink a, b;
+	memsink_init(&a);
+	memsink_init(&b);
+	run("producer-consumer", NULL, NULL, 1, 0, &a, NULL);
+	run("producer-consumer", NULL, POL("runnext=off"), 1, 0, &b, NULL);
+	ck_assert_uint_gt(count(&a, RT_EV_RUNQPUT, 1), 0);
+	ck_assert_uint_eq(count(&b, RT_EV_RUNQPUT, 1), 0);
+	ck_assert_uint_eq(count(&b, RT_EV_RUNQGET, 1), 0);
+	/* The same goroutines are created either way. */
+	ck_assert_uint_eq(count(&a, RT_EV_NEWPROC, -1), count(&b, RT_EV_NEWPROC, -1));
+	memsink_free(&a);
+	memsink_free(&b);
+}
+END_TEST
+
+/* Status changes to running that inherit the time slice. */
+static size_t inherits(const struct memsink *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->ev[i].kind == RT_EV_GSTATUS && m->ev[i].b == _Grunning && m->ev[i].detail &&
+		    strcmp(m->ev[i].detail, "inherit") == 0)
+			n++;
+	return n;
+}
+
+/* runnext-inherit: off, a g from runnext starts a new slice; runnext
+ * itself is still used. */
+START_TEST(test_runnext_inherit)
+{
+	struct memsink a, b;
+	memsink_init(&a);
+	memsink_init(&b);
+	run("producer-consumer", NULL, NULL, 1, 0, &a, NULL);
+	run("producer-consumer", NULL, POL("runnext-inherit=off"), 1, 0, &b, NULL);
+	ck_assert_uint_gt(inherits(&a), 0);
+	ck_assert_uint_eq(inherits(&b), 0);
+	ck_assert_uint_gt(count(&b, RT_EV_RUNQGET, 1), 0);
+	memsink_free(&a);
+	memsink_free(&b);
+}
+END_TEST
+
+/* Two goroutines that each compute 100 ms on one P. */
+static const char hogs1[] =
+        "{\"name\": \"hogs\", \"gomaxprocs\": 1, \"main\": \"main\","
+        " \"bodies\": {\"main\": [{\"op\": \"spawn\", \"body\": \"hog\", \"count\": 2}],"
+        " \"hog\": [{\"op\": \"spend\", \"ns\": 100000000}]}}";
+
+/* timeslice: sysmon asks a g to stop once it ran that long - as seen
+ * by sysmon, which looks every 10 ms once nothing is retaken, so a
+ * shorter slice preempts at most that often. */
+START_TEST(test_timeslice)
+{
+	size_t go = run_count(NULL, hogs1, NULL, RT_EV_PREEMPT_REQ, -1);
+	size_t short_ = run_count(NULL, hogs1, POL("timeslice=1ms"), RT_EV_PREEMPT_REQ, -1);
+	size_t longer = run_count(NULL, hogs1, POL("timeslice=30ms"), RT_EV_PREEMPT_REQ, -1);
+	size_t never = run_count(NULL, hogs1, POL("timeslice=1s"), RT_EV_PREEMPT_REQ, -1);
+	ck_assert_uint_gt(go, 4);
+	ck_assert_uint_ge(short_, go);
+	ck_assert_uint_lt(2 * longer, go);
+	ck_assert_uint_gt(longer, 0);
+	ck_assert_uint_eq(never, 0);
+}
+END_TEST
+
+/* One goroutine computing 30 ms on two Ps (one idle), or three. */
+static const char hog2[] =
+        "{\"name\": \"hog\", \"gomaxprocs\": 2, \"main\": \"main\","
+        " \"bodies\": {\"main\": [{\"op\": \"spawn\", \"body\": \"hog\", \"count\": 1}],"
+        " \"hog\": [{\"op\": \"spend\", \"ns\": 30000000}]}}";
+static const char hogs3[] =
+        "{\"name\": \"hogs\", \"gomaxprocs\": 2, \"main\": \"main\","
+        " \"bodies\": {\"main\": [{\"op\": \"spawn\", \"body\": \"hog\", \"count\": 3}],"
+        " \"hog\": [{\"op\": \"spend\", \"ns\": 30000000}]}}";
+
+/* sysmon-preempt=no-idle-p: no preemption while a P is idle; as Go's
+ * when none is. */
+START_TEST(test_sysmon_preempt)
+{
+	ck_assert_uint_gt(run_count(NULL, hog2, NULL, RT_EV_PREEMPT_REQ, -1), 0);
+	ck_assert_uint_eq(
+	        run_count(NULL, hog2, POL("sysmon-preempt=no-idle-p"), RT_EV_PREEMPT_REQ, -1), 0);
+	ck_assert_uint_gt(
+	        run_count(NULL, hogs3, POL("sysmon-preempt=no-idle-p"), RT_EV_PREEMPT_REQ, -1), 0);
+}
+END_TEST
+
+/* The largest and smallest batch stolen in m. */
+static void steal_sizes(const struct memsink *m, int64_t *min, int64_t *max, size_t *n)
+{
+	*min = INT64_MAX;
+	*max = 0;
+	*n = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->ev[i].kind != RT_EV_STEAL)
+			continue;
+		(*n)++;
+		if (m->ev[i].a < *min)
+			*min = m->ev[i].a;
+		if (m->ev[i].a > *max)
+			*max = m->ev[i].a;
+	}
+}
+
+/* steal-amount: one takes one g per steal, all more than half. */
+START_TEST(test_steal_amount)
+{
+	const char *const *pols[] = {NULL, POL("steal-amount=one"), POL("steal-amount=all")};
+	int64_t min[3], max[3];
+	for (int k = 0; k < 3; k++) {
+		struct memsink m;
+		size_t n;
+		memsink_init(&m);
+		run("fan-out", NULL, pols[k], 1, 0, &m, NULL);
+		steal_sizes(&m, &min[k], &max[k], &n);
+		ck_assert_uint_gt(n, 0);
+		memsink_free(&m);
+	}
+	ck_assert_int_gt(max[0], 1);
+	ck_assert_int_eq(max[1], 1);
+	ck_assert_int_gt(max[2], max[0]);
+}
+END_TEST
+
+/* steal-order: sequential visits every P once, from the thief's next;
+ * random visits every P once too. */
+START_TEST(test_steal_order)
+{
+	struct p ps[5];
+	memset(ps, 0, sizeof ps);
+	rt_config_default(&rt_cfg);
+	rt_randomOrder_reset(&rt_stealOrder, 5);
+	rt_cfg.stealorder = RT_STEAL_SEQUENTIAL;
+	for (int32_t id = 0; id < 5; id++) {
+		ps[id].id = id;
+		struct randomEnum e = rt_stealOrder_start(&ps[id]);
+		for (uint32_t k = 1; k <= 5; k++, randomEnum_next(&e))
+			ck_assert_uint_eq(randomEnum_position(&e), ((uint32_t)id + k) % 5);
+		ck_assert(randomEnum_done(&e));
+	}
+	rt_config_default(&rt_cfg);
+	rt_randomOrder_free(&rt_stealOrder);
+	/* And a whole run differs from Go's order. */
+	ck_assert_uint_ne(run("fan-out", NULL, NULL, 1, 0, NULL, NULL),
+	                  run("fan-out", NULL, POL("steal-order=sequential"), 1, 0, NULL, NULL));
+}
+END_TEST
+
+/* Main wakes 40 times from a short sleep on 4 Ps, each time starting a
+ * worker: every wake-up sends a spinning M over the other Ps. */
+static const char wakers[] =
+        "{\"name\": \"wakers\", \"gomaxprocs\": 4, \"main\": \"main\","
+        " \"bodies\": {\"main\": [{\"op\": \"repeat\", \"count\": 40, \"body\": ["
+        "   {\"op\": \"sleep\", \"ns\": 30000}, {\"op\": \"spawn\", \"body\": \"w\", \"count\": "
+        "2}]}],"
+        " \"w\": [{\"op\": \"spend\", \"ns\": 5000}]}}";
+
+/* steal-passes: more passes, more scheduler steps spent spinning. */
+START_TEST(test_steal_passes)
+{
+	struct sim_result r1, r4, r16;
+	run(NULL, wakers, POL("steal-passes=1"), 1, 0, NULL, &r1);
+	run(NULL, wakers, NULL, 1, 0, NULL, &r4);
+	run(NULL, wakers, POL("steal-passes=16"), 1, 0, NULL, &r16);
+	ck_assert_int_lt(r1.steps, r4.steps);
+	ck_assert_int_lt(r4.steps, r16.steps);
+}
+END_TEST
+
+/* spinning-cap: one lets fewer Ms start spinning than Go's cap, busy
+ * and unlimited more (netpoll-server's Ms look for work often). */
+START_TEST(test_spinning_cap)
+{
+	const char *sc = "netpoll-server";
+	size_t one = run_count(sc, NULL, POL("spinning-cap=one"), RT_EV_SPINNING, -1);
+	size_t go = run_count(sc, NULL, NULL, RT_EV_SPINNING, -1);
+	size_t busy = run_count(sc, NULL, POL("spinning-cap=busy"), RT_EV_SPINNING, -1);
+	size_t unl = run_count(sc, NULL, POL("spinning-cap=unlimited"), RT_EV_SPINNING, -1);
+	ck_assert_uint_lt(one, go);
+	ck_assert_uint_lt(go, busy);
+	ck_assert_uint_le(busy, unl);
+}
+END_TEST
+
+/* Main spawns 100 short workers on one P. */
+static const char spawn100[] =
+        "{\"name\": \"spawn\", \"gomaxprocs\": 1, \"main\": \"main\","
+        " \"bodies\": {\"main\": [{\"op\": \"spawn\", \"body\": \"w\", \"count\": 100}],"
+        " \"w\": [{\"op\": \"spend\", \"ns\": 1000}]}}";
+
+/* The sizes of runqputslow's batches, all equal to want. */
+static size_t putslow_batches(const char *const *pol, int64_t want)
+{
+	struct memsink m;
+	memsink_init(&m);
+	run(NULL, spawn100, pol, 1, 0, &m, NULL);
+	size_t n = 0;
+	for (size_t i = 0; i < m.n; i++) {
+		if (m.ev[i].kind != RT_EV_RUNQPUTSLOW)
+			continue;
+		ck_assert_int_eq(m.ev[i].a, want);
+		n++;
+	}
+	memsink_free(&m);
+	return n;
+}
+
+/* runq-size: a 16-slot ring overflows where Go's 256 do not, moving
+ * half (8) plus the new g. */
+START_TEST(test_runq_size)
+{
+	ck_assert_uint_eq(putslow_batches(NULL, 0), 0);
+	ck_assert_uint_gt(putslow_batches(POL("runq-size=16"), 16 / 2 + 1), 0);
+	ck_assert_uint_gt(putslow_batches(POL("runq-size=2"), 2 / 2 + 1), 0);
+}
+END_TEST
+
+/* putslow-batch: a quarter, one or all of the full ring, plus the new g. */
+START_TEST(test_putslow_batch)
+{
+	ck_assert_uint_gt(putslow_batches(POL("runq-size=16", "putslow-batch=quarter"), 5), 0);
+	ck_assert_uint_gt(putslow_batches(POL("runq-size=16", "putslow-batch=one"), 2), 0);
+	ck_assert_uint_gt(putslow_batches(POL("runq-size=16", "putslow-batch=all"), 17), 0);
+}
+END_TEST
+
+/* The goids in the order they first run, main excluded. */
+static size_t first_runs(const char *const *pol, int64_t *order, size_t cap)
+{
+	struct memsink m;
+	memsink_init(&m);
+	run(NULL, spawn100, pol, 1, 0, &m, NULL);
+	size_t n = 0;
+	for (size_t i = 0; i < m.n && n < cap; i++) {
+		const struct rt_event *e = &m.ev[i];
+		if (e->kind != RT_EV_GSTATUS || e->a != _Grunnable || e->b != _Grunning)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < n; j++)
+			seen |= order[j] == e->obj;
+		if (!seen && e->obj != 1)
+			order[n++] = e->obj;
+	}
+	memsink_free(&m);
+	return n;
+}
+
+/* runq-order=lifo: after runnext's g, the owner runs the newest first. */
+START_TEST(test_runq_order)
+{
+	int64_t fifo[100], lifo[100];
+	ck_assert_uint_eq(first_runs(NULL, fifo, 100), 100);
+	ck_assert_uint_eq(first_runs(POL("runq-order=lifo"), lifo, 100), 100);
+	/* The first to run is the last created (runnext) either way. */
+	ck_assert_int_eq(fifo[0], lifo[0]);
+	for (int i = 2; i < 100; i++) {
+		ck_assert_int_gt(fifo[i], fifo[i - 1]);
+		ck_assert_int_lt(lifo[i], lifo[i - 1]);
+	}
+}
+END_TEST
+
+Suite *make_policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc = tcase_create("policy");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_defaults_parse_to_default);
+	tcase_add_test(tc, test_defaults_same_hash);
+	tcase_add_test(tc, test_global_check);
+	tcase_add_test(tc, test_runnext);
+	tcase_add_test(tc, test_runnext_inherit);
+	tcase_add_test(tc, test_timeslice);
+	tcase_add_test(tc, test_sysmon_preempt);
+	tcase_add_test(tc, test_steal_amount);
+	tcase_add_test(tc, test_steal_order);
+	tcase_add_test(tc, test_steal_passes);
+	tcase_add_test(tc, test_spinning_cap);
+	tcase_add_test(tc, test_runq_size);
+	tcase_add_test(tc, test_putslow_batch);
+	tcase_add_test(tc, test_runq_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
