@@ -108,6 +108,9 @@ static int cmd_run(struct cli_opts *o)
 
 	o->scenario = o->args[0];
 	o->assertions = true;
+	o->print = stderr; /* the program's own output, as Go's print: schedtrace */
+	if (o->scheddetail)
+		o->rt.scheddetail = 1;
 	int rc = cli_run(o, &res, &info, err, sizeof err);
 	if (rc == 2) {
 		fprintf(stderr, "gsched run: %s\n", err);
@@ -134,7 +137,8 @@ static const struct cli_command cmd_run_row = {
         .min_args = 1,
         .max_args = 1,
         .missing = "missing SCENARIO (a bundled name or a file)",
-        .flags = CLI_RUN_FLAGS | CLI_F(CLI_DB) | CLI_F(CLI_QUIET) | CLI_F(CLI_DEPTH),
+        .flags = CLI_RUN_FLAGS | CLI_F(CLI_DB) | CLI_F(CLI_QUIET) | CLI_F(CLI_DEPTH) |
+                 CLI_F(CLI_SCHEDTRACE) | CLI_F(CLI_SCHEDDETAIL),
         .summary = "run a scenario in the deterministic simulator, print a summary and "
                    "optionally log every scheduler transition to SQLite",
         .about = "Runs SCENARIO in the simulator: every M is a virtual thread with its own\n"

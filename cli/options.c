@@ -137,6 +137,22 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                      .help = "put back a historical Go scheduler bug that Go 1.21 has fixed "
                              "(repeatable; `gsched list bugs`, docs/bug-hunting.md); none by "
                              "default"},
+        [CLI_SCHEDTRACE] = {.name = "schedtrace",
+                            .arg = CLI_ARG_DURATION,
+                            .offset = AT(rt.schedtrace),
+                            .metavar = "DUR",
+                            .def = "off",
+                            .help = "Go's GODEBUG=schedtrace: every DUR of the run's time, "
+                                    "sysmon prints a line in the exact format of Go 1.21's "
+                                    "(SCHED 10ms: gomaxprocs=4 idleprocs=2 ... [0 1 0 0]) to "
+                                    "stderr, as Go does; the same as --policy schedtrace=DUR "
+                                    "(like Go, sysmon then never sleeps deeply, so the run "
+                                    "differs)"},
+        [CLI_SCHEDDETAIL] = {.name = "scheddetail",
+                             .arg = CLI_ARG_SWITCH,
+                             .offset = AT(scheddetail),
+                             .help = "with --schedtrace, Go's GODEBUG=scheddetail=1: each "
+                                     "trace also prints every P, M and G, one line each"},
         [CLI_DB] = {.name = "db",
                     .arg = CLI_ARG_STRING,
                     .offset = AT(db),

@@ -75,6 +75,7 @@ struct cli_opts {
 	/* What `gsched run` does with it. */
 	const char *db; /* write the run, its schedule and limits here */
 	bool quiet;
+	bool scheddetail; /* --scheddetail: sets rt.scheddetail (with --schedtrace) */
 
 	/* Other commands' flags. */
 	const char *name, *dir;    /* record: the golden's name and folder (NULL: defaults) */
@@ -98,9 +99,10 @@ struct cli_opts {
 	uint64_t given;
 
 	/* Set by callers of cli_run, never by a flag. */
-	struct tr_sink *sink;              /* sees every event; the caller finishes and closes it */
-	bool record;                       /* keep the decisions in res->schedule (implied by db) */
-	bool assertions;                   /* check the scenario's assertions, as `gsched run` */
+	struct tr_sink *sink; /* sees every event; the caller finishes and closes it */
+	FILE *print;          /* the program's output (schedtrace; Go's stderr), or NULL: dropped */
+	bool record;          /* keep the decisions in res->schedule (implied by db) */
+	bool assertions;      /* check the scenario's assertions, as `gsched run` */
 	const struct sim_decision *replay; /* replay this decision list instead of the seed's */
 	size_t nreplay;
 	int64_t pct_steps; /* PCT's k, the decisions a run takes; 0: cli_run measures it */
@@ -119,6 +121,8 @@ enum cli_flag_id {
 	CLI_MAX_TIME,
 	CLI_POLICY,
 	CLI_BUG,
+	CLI_SCHEDTRACE,
+	CLI_SCHEDDETAIL,
 	CLI_DB,
 	CLI_QUIET,
 	CLI_NAME,

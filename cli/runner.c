@@ -212,6 +212,7 @@ int cli_run_native(const struct sim_config *cfg, int32_t gomaxprocs, struct sc_r
 	        .max_time_ns = cfg->max_time_ns,
 	        .sink = cfg->sink,
 	        .rt = cfg->rt,
+	        .out = cfg->out,
 	};
 	struct native_result nr;
 	int rc = native_run_scenario(&nc, gomaxprocs, run, &nr);
@@ -342,6 +343,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	cfg.max_steps = o->max_steps;
 	cfg.max_time_ns = o->max_time_ns;
 	cfg.rt = &o->rt;
+	cfg.out = o->print;
 	cfg.record = o->record || db; /* the database keeps the run's schedule */
 	cfg.replay = o->replay;
 	cfg.nreplay = o->nreplay;

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "tr.h"
@@ -27,6 +28,7 @@ struct native_config {
 	 * in time order, never from an M. */
 	struct tr_sink *sink;
 	const struct rt_config *rt; /* the runtime's policies; NULL: Go's */
+	FILE *out; /* the program's output (plat_print: schedtrace); NULL: dropped */
 };
 
 struct native_result {

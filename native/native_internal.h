@@ -55,6 +55,7 @@ struct native_state {
 	int32_t ncpu;
 	bool tracing;
 	struct tr_sink *sink;
+	FILE *out; /* plat_print's destination, or NULL */
 
 	/* The end: 0 running, 1 ending, 2 status written (futex word). */
 	uint32_t exiting;

@@ -420,6 +420,13 @@ void plat_work(enum plat_work kind)
 	(void)kind;
 }
 
+/* Only sysmon prints (schedtrace); stdio's own lock orders the writes. */
+void plat_print(const char *s, size_t n)
+{
+	if (N.out)
+		fwrite(s, 1, n, N.out);
+}
+
 /* ---- threads ---- */
 
 static void m_entry(void)

@@ -134,6 +134,7 @@ int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void
 	N.seed = cfg->seed;
 	N.ncpu = ncpu();
 	N.sink = cfg->sink;
+	N.out = cfg->out;
 	N.tracing = cfg->sink != NULL;
 	tr_stats_init(&N.stats);
 	N.status = TR_RUNNING;

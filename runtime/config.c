@@ -70,6 +70,12 @@ const struct rt_policy rt_policies[] = {
         {"runq-order", RT_POLICY_ENUM, FIELD(runqorder), RT_RUNQ_FIFO, 0, 0, runq_orders,
          "which end of its local queue the owner runs first: fifo (the oldest, Go) or "
          "lifo (the newest; thieves still take the oldest)"},
+        {"schedtrace", RT_POLICY_NS, FIELD(schedtrace), 0, 0, 100000000000, NULL,
+         "GODEBUG=schedtrace: sysmon prints Go's SCHED line to the program's output "
+         "this often, and never sleeps deeply (as in Go); 0: off (`run --schedtrace`)"},
+        {"scheddetail", RT_POLICY_BOOL, FIELD(scheddetail), 0, 0, 1, NULL,
+         "GODEBUG=scheddetail=1: schedtrace prints every P, M and G as well "
+         "(`run --scheddetail`)"},
 };
 const size_t rt_npolicies = sizeof rt_policies / sizeof rt_policies[0];
 

@@ -39,7 +39,9 @@ struct rt_config {
 	int64_t runqsize;       /* a P's local ring, fixed when the P is created (256) */
 	int64_t putslowbatch;   /* RT_BATCH_: what runqputslow moves to the global queue */
 	int64_t runqorder;      /* RT_RUNQ_FIFO, _LIFO: which end of the ring the owner takes */
-	uint64_t bugs;          /* RT_BUG_ bits: historical bugs put back (rt_bugs[]) */
+	int64_t schedtrace;  /* GODEBUG=schedtrace: sysmon prints a SCHED line this often; 0 off */
+	int64_t scheddetail; /* GODEBUG=scheddetail=1: schedtrace prints every P, M and G */
+	uint64_t bugs;       /* RT_BUG_ bits: historical bugs put back (rt_bugs[]) */
 };
 
 /* The values of the enum policies, in the order of their rows' names. */

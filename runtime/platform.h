@@ -178,6 +178,11 @@ enum plat_work {
 };
 PLAT_FN void plat_work(enum plat_work kind);
 
+/* Go's print: n bytes of text to the program's output (Go's stderr;
+ * schedtrace writes there).  Not a yield point; a backend without an
+ * output drops the text. */
+PLAT_FN void plat_print(const char *s, size_t n);
+
 /* Trace: the platform stamps ev->t_ns and hands the event to its sink. */
 PLAT_FN void plat_trace(struct rt_event *ev);
 

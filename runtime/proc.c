@@ -47,7 +47,9 @@
  * Every throw() Go has on these paths is an always-on check with Go's
  * message; in the simulator a throw ends the run as a violation.
  */
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -2475,6 +2477,114 @@ static void incidlelocked(int32_t v)
 	plat_unlock(&rt_sched.lock);
 }
 
+/* ---- schedtrace (GODEBUG=schedtrace=X,scheddetail=1) ---- */
+
+/* Go's print: one formatted piece of a line to the program's output. */
+static void gprint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void gprint(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		plat_print(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static const char *tf(bool b)
+{
+	return b ? "true" : "false";
+}
+
+static int64_t starttime;
+
+/* Go 1.21's schedtrace, field for field and byte for byte: the SCHED
+ * line, and with detailed every P, M and G.  Fields of what the port
+ * leaves out print as Go prints them when unused: mallocing=0
+ * throwing=0 preemptoff= dying=0 blocked=false lockedg=nil lockedm=nil. */
+static void schedtrace(bool detailed)
+{
+	int64_t now = plat_nanotime();
+	if (starttime == 0)
+		starttime = now;
+
+	plat_lock(&rt_sched.lock);
+	gprint("SCHED %lldms: gomaxprocs=%d idleprocs=%u threads=%d spinningthreads=%u "
+	       "needspinning=%u idlethreads=%d runqueue=%d",
+	       (long long)((now - starttime) / 1000000), rt_gomaxprocs,
+	       plat_load32(&rt_sched.npidle), mcount(), plat_load32(&rt_sched.nmspinning),
+	       plat_load32(&rt_sched.needspinning), rt_sched.nmidle, rt_sched.runqsize);
+	if (detailed)
+		gprint(" gcwaiting=%s nmidlelocked=%d stopwait=%d sysmonwait=%s\n",
+		       tf(plat_load32(&rt_sched.gcwaiting)), rt_sched.nmidlelocked,
+		       rt_sched.stopwait, tf(plat_load32(&rt_sched.sysmonwait)));
+	/* We must be careful while reading data from P's, M's and G's.
+	 * Even if we hold schedlock, most data can be changed concurrently.
+	 * E.g. (p->m ? p->m->id : -1) can crash if p->m changes from
+	 * non-nil to nil. */
+	for (int32_t i = 0; i < rt_gomaxprocs; i++) {
+		struct p *pp = rt_allp[i];
+		struct m *mp = rt_relaxed_load(&pp->m);
+		uint32_t h = plat_load32(&pp->runqhead);
+		uint32_t t = plat_load32(&pp->runqtail);
+		if (detailed) {
+			gprint("  P%d: status=%u schedtick=%u syscalltick=%u m=", i,
+			       plat_load32(&pp->status), rt_relaxed_load(&pp->schedtick),
+			       rt_relaxed_load(&pp->syscalltick));
+			if (mp != NULL)
+				gprint("%lld", (long long)mp->id);
+			else
+				gprint("nil");
+			gprint(" runqsize=%u gfreecnt=%d timerslen=%u\n", t - h,
+			       rt_relaxed_load(&pp->gFree.n), plat_load32(&pp->numTimers));
+		} else {
+			/* In non-detailed mode format lengths of per-P run
+			 * queues as: [len1 len2 len3 len4] */
+			gprint(" %s%u%s", i == 0 ? "[" : "", t - h,
+			       i == rt_gomaxprocs - 1 ? "]\n" : "");
+		}
+	}
+
+	if (!detailed) {
+		plat_unlock(&rt_sched.lock);
+		return;
+	}
+
+	for (struct m *mp = rt_allm; mp != NULL; mp = mp->alllink) {
+		struct p *pp = rt_relaxed_load(&mp->p);
+		struct g *curg = __atomic_load_n(&mp->curg, __ATOMIC_ACQUIRE);
+		gprint("  M%lld: p=", (long long)mp->id);
+		if (pp != NULL)
+			gprint("%d", pp->id);
+		else
+			gprint("nil");
+		gprint(" curg=");
+		if (curg != NULL)
+			gprint("%lld", (long long)curg->goid);
+		else
+			gprint("nil");
+		gprint(" mallocing=0 throwing=0 preemptoff= locks=%d dying=0 spinning=%s "
+		       "blocked=false lockedg=nil\n",
+		       rt_relaxed_load(&mp->locks), tf(rt_relaxed_load(&mp->spinning)));
+	}
+
+	plat_lock(&allglock);
+	for (size_t i = 0; i < allglen; i++) {
+		struct g *gp = allgs[i];
+		struct m *mp = rt_relaxed_load(&gp->m);
+		gprint("  G%lld: status=%u(%s) m=", (long long)gp->goid, rt_readgstatus(gp),
+		       rt_waitReason_string(gp->waitreason));
+		if (mp != NULL)
+			gprint("%lld", (long long)mp->id);
+		else
+			gprint("nil");
+		gprint(" lockedm=nil\n");
+	}
+	plat_unlock(&allglock);
+	plat_unlock(&rt_sched.lock);
+}
+
 /* Always runs without a P, so write barriers are not allowed. */
 static void sysmon(void)
 {
@@ -2485,6 +2595,7 @@ static void sysmon(void)
 
 	int idle = 0; /* how many cycles in succession we had not wokeup somebody */
 	uint32_t delay = 0;
+	int64_t lasttrace = 0;
 	for (;;) {
 		if (idle == 0) /* start with 20us sleep... */
 			delay = 20;
@@ -2495,8 +2606,9 @@ static void sysmon(void)
 		plat_usleep(delay);
 
 		int64_t now = plat_nanotime();
-		if (plat_load32(&rt_sched.gcwaiting) ||
-		    (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs) {
+		if (rt_cfg.schedtrace <= 0 &&
+		    (plat_load32(&rt_sched.gcwaiting) ||
+		     (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs)) {
 			plat_lock(&rt_sched.lock);
 			if (plat_load32(&rt_sched.gcwaiting) ||
 			    (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs) {
@@ -2538,6 +2650,10 @@ static void sysmon(void)
 			idle = 0;
 		else
 			idle++;
+		if (rt_cfg.schedtrace > 0 && lasttrace + rt_cfg.schedtrace <= now) {
+			lasttrace = now;
+			schedtrace(rt_cfg.scheddetail);
+		}
 		plat_unlock(&rt_sched.sysmonlock);
 	}
 }
@@ -2672,6 +2788,7 @@ void rt_teardown(void)
 	main_fn = NULL;
 	main_arg = NULL;
 	rt_config_default(&rt_cfg);
+	starttime = 0;
 	nofastrand = 0x9e3779b97f4a7c15u;
 }
 

@@ -1043,6 +1043,12 @@ void plat_work(enum plat_work kind)
 		charge(jitter(cost_work[kind]));
 }
 
+void plat_print(const char *s, size_t n)
+{
+	if (S.cfg->out)
+		fwrite(s, 1, n, S.cfg->out);
+}
+
 void plat_trace(struct rt_event *ev)
 {
 	ev->t_ns = S.cur ? S.cur->clock : 0;

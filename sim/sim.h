@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "tr.h"
@@ -96,6 +97,7 @@ struct sim_config {
 	int32_t ncpu;   /* CPUs of the simulated machine (plat_ncpu); 0: the program's
 	                   GOMAXPROCS, at least 2 */
 	bool noise_off; /* the noise model (noise.h) off: every cost exactly cost.h's */
+	FILE *out;      /* the program's output (plat_print: schedtrace), or NULL: dropped */
 
 	/* Schedules: record every decision into the result, and/or replay a
 	 * recorded list instead of drawing from the strategy's stream.  A

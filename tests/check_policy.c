@@ -8,8 +8,14 @@
  * changes what it says it changes: a small workload, run through
  * cli_run as `gsched run` runs it, and a count of the events the policy
  * acts on, at Go's value and at others.
+ *
+ * schedtrace and scheddetail (GODEBUG's): every line printed matches
+ * the format of Go 1.21's schedtrace() print calls, field for field, and
+ * two runs' whole output is compared byte for byte with
+ * tests/data/schedtrace/ (docs/policies.md says how to re-bless).
  */
 #include <check.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +424,160 @@ START_TEST(test_runq_order)
 }
 END_TEST
 
+/* ---- schedtrace ---- */
+
+/* The text a run prints (its program's output), NUL-terminated (free()). */
+static char *run_print(const char *name, const char *const *pol, uint64_t seed)
+{
+	struct cli_opts o;
+	struct sim_result res;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+
+	cli_opts_init(&o);
+	o.scenario = name;
+	o.seed = seed;
+	o.print = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(o.print);
+	set_policies(&o.rt, pol);
+	int rc = cli_run(&o, &res, NULL, err, sizeof err);
+	ck_assert_msg(rc == 0 || rc == 1, "%s: %s", name, err);
+	free(res.schedule);
+	fclose(o.print);
+	return buf;
+}
+
+/* The lines of Go 1.21's schedtrace(detailed), as its print calls write
+ * them: print("SCHED ", (now-starttime)/1e6, "ms: gomaxprocs=", ...,
+ * " idleprocs=", " threads=", " spinningthreads=", " needspinning=",
+ * " idlethreads=", " runqueue=") then either " [" len ... "]\n" or
+ * " gcwaiting=" bool " nmidlelocked=" " stopwait=" " sysmonwait=" bool
+ * "\n"; per P "  P" i ": status=" " schedtick=" " syscalltick=" " m="
+ * (id|nil) " runqsize=" " gfreecnt=" " timerslen=" "\n"; per M "  M" id
+ * ": p=" (id|nil) " curg=" (goid|nil) " mallocing=" " throwing="
+ * " preemptoff=" string " locks=" " dying=" " spinning=" bool
+ * " blocked=" bool " lockedg=" (goid|nil) "\n"; per G "  G" goid
+ * ": status=" n "(" waitreason ") m=" (id|nil) " lockedm=" (id|nil)
+ * "\n".  Numbers as Go prints integers, booleans as true/false. */
+#define N_ "(0|[1-9][0-9]*)"
+#define NN "(0|-?[1-9][0-9]*)"
+#define B_ "(true|false)"
+#define ID "(" N_ "|nil)"
+static const char *const go_lines[] = {
+        "^SCHED " N_ "ms: gomaxprocs=" N_ " idleprocs=" N_ " threads=" N_ " spinningthreads=" N_
+        " needspinning=" N_ " idlethreads=" N_ " runqueue=" N_ " \\[" N_ "( " N_ ")*\\]$",
+        "^SCHED " N_ "ms: gomaxprocs=" N_ " idleprocs=" N_ " threads=" N_ " spinningthreads=" N_
+        " needspinning=" N_ " idlethreads=" N_ " runqueue=" N_ " gcwaiting=" B_ " nmidlelocked=" NN
+        " stopwait=" NN " sysmonwait=" B_ "$",
+        "^  P" N_ ": status=" N_ " schedtick=" N_ " syscalltick=" N_ " m=" ID " runqsize=" N_
+        " gfreecnt=" NN " timerslen=" N_ "$",
+        "^  M" N_ ": p=" ID " curg=" ID " mallocing=" NN " throwing=" NN " preemptoff=[^ ]*"
+        " locks=" NN " dying=" NN " spinning=" B_ " blocked=" B_ " lockedg=" ID "$",
+        "^  G" N_ ": status=" N_ "\\([a-zA-Z .()]*\\) m=" ID " lockedm=" ID "$",
+};
+enum { L_SCHED, L_SCHED_DETAIL, L_P, L_M, L_G, L_N };
+
+/* Check every line of text against go_lines; count[k]: lines of kind k. */
+static void check_format(const char *text, size_t count[L_N])
+{
+	regex_t re[L_N];
+	for (int k = 0; k < L_N; k++)
+		ck_assert_int_eq(regcomp(&re[k], go_lines[k], REG_EXTENDED | REG_NOSUB), 0);
+	memset(count, 0, L_N * sizeof *count);
+	char *copy = strdup(text), *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int k = 0;
+		while (k < L_N && regexec(&re[k], line, 0, NULL, 0) != 0)
+			k++;
+		ck_assert_msg(k < L_N, "not a line of Go's schedtrace: '%s'", line);
+		count[k]++;
+	}
+	free(copy);
+	for (int k = 0; k < L_N; k++)
+		regfree(&re[k]);
+}
+
+/* Every line is one of Go's; the non-detailed trace is one line per
+ * tick, the detailed one a line per P, M and G besides. */
+START_TEST(test_schedtrace_format)
+{
+	size_t c[L_N];
+	char *t = run_print("mutex-starvation", POL("schedtrace=1ms"), 1);
+	check_format(t, c);
+	ck_assert_uint_ge(c[L_SCHED], 4);
+	ck_assert_uint_eq(c[L_SCHED_DETAIL] + c[L_P] + c[L_M] + c[L_G], 0);
+	free(t);
+	t = run_print("preemption-after-syscall", POL("schedtrace=5ms", "scheddetail=on"), 1);
+	check_format(t, c);
+	ck_assert_uint_eq(c[L_SCHED], 0);
+	ck_assert_uint_gt(c[L_SCHED_DETAIL], 5);
+	ck_assert_uint_eq(c[L_P], 2 * c[L_SCHED_DETAIL]);
+	ck_assert_uint_ge(c[L_M], 2 * c[L_SCHED_DETAIL]);
+	ck_assert_uint_ge(c[L_G], c[L_SCHED_DETAIL]);
+	free(t);
+	/* Off (Go's default): nothing. */
+	t = run_print("fan-out", NULL, 1);
+	ck_assert_str_eq(t, "");
+	free(t);
+}
+END_TEST
+
+/* The lines come every DUR of the run's time, as sysmon's check
+ * lasttrace+schedtrace <= now makes them, from the first tick (0ms). */
+START_TEST(test_schedtrace_interval)
+{
+	char *t = run_print("ping-pong-hog", POL("schedtrace=10ms"), 1);
+	long prev = -1;
+	int n = 0;
+	for (const char *l = t; (l = strstr(l, "SCHED ")) != NULL; l++, n++) {
+		long ms = strtol(l + 6, NULL, 10);
+		if (prev < 0)
+			ck_assert_int_eq(ms, 0);
+		else
+			ck_assert_msg(ms - prev >= 9 && ms - prev <= 11, "SCHED %ldms after %ldms",
+			              ms, prev);
+		prev = ms;
+	}
+	ck_assert_int_ge(n, 8); /* the run lasts 100 ms */
+	free(t);
+}
+END_TEST
+
+/* Whole outputs, byte for byte: a plain and a detailed trace. */
+START_TEST(test_schedtrace_golden)
+{
+	static const struct {
+		const char *scenario, *file;
+		const char *pol[3];
+	} cases[] = {
+	        {"preemption-after-syscall",
+	         "preemption-after-syscall-1ms.txt",
+	         {"schedtrace=1ms", NULL}},
+	        {"ping-pong-hog",
+	         "ping-pong-hog-25ms-detail.txt",
+	         {"schedtrace=25ms", "scheddetail=on", NULL}},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char path[512], *want = NULL;
+		size_t len = 0;
+		snprintf(path, sizeof path, "%s/tests/data/schedtrace/%s", GSCHED_SOURCE_DIR,
+		         cases[i].file);
+		FILE *f = fopen(path, "r");
+		ck_assert_msg(f != NULL, "cannot open %s", path);
+		want = calloc(1, 1 << 20);
+		len = fread(want, 1, (1 << 20) - 1, f);
+		fclose(f);
+		want[len] = 0;
+		char *got = run_print(cases[i].scenario, cases[i].pol, 1);
+		ck_assert_msg(strcmp(got, want) == 0,
+		              "%s: the output differs from %s (re-bless: docs/policies.md)",
+		              cases[i].scenario, path);
+		free(got);
+		free(want);
+	}
+}
+END_TEST
+
 Suite *make_policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -437,6 +597,9 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_runq_size);
 	tcase_add_test(tc, test_putslow_batch);
 	tcase_add_test(tc, test_runq_order);
+	tcase_add_test(tc, test_schedtrace_format);
+	tcase_add_test(tc, test_schedtrace_interval);
+	tcase_add_test(tc, test_schedtrace_golden);
 	suite_add_tcase(s, tc);
 	return s;
 }
