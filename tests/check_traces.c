@@ -727,7 +727,7 @@ START_TEST(test_null_sink_and_names)
 	ck_assert_str_eq(tr_status_name(TR_TIME_LIMIT), "time_limit");
 	ck_assert_ptr_nonnull(strstr(tr_build_string(), "gsched"));
 	ck_assert_ptr_nonnull(strstr(tr_schema_sql, "CREATE TABLE events"));
-	ck_assert_ptr_nonnull(strstr(tr_views_sql, "CREATE VIEW sched_slice"));
+	ck_assert_ptr_nonnull(strstr(tr_views_sql, "CREATE VIEW IF NOT EXISTS sched_slice"));
 }
 END_TEST
 

@@ -714,6 +714,10 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	if ((fresh == 2 || fresh == 3) &&
 	    exec(w, upgrade_v2_sql, "upgrading it from schema version 2", err, errlen) < 0)
 		goto fail;
+	/* Views a later build added (every view is CREATE VIEW IF NOT EXISTS):
+	 * a file written by an older gsched gains them with its next run. */
+	if (fresh != 1 && exec(w, tr_views_sql, "adding the views", err, errlen) < 0)
+		goto fail;
 	if (insert_run(w, run, err, errlen) < 0)
 		goto fail;
 	if (exec(w, "COMMIT", "committing the runs row", err, errlen) < 0)
