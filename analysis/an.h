@@ -79,4 +79,99 @@ int an_exit_status(const struct sc_scenario *sc, enum tr_status status, const st
  * both and frees the tee. */
 struct tr_sink *an_tee(struct tr_sink *a, struct tr_sink *b);
 
+/* ====================================================================
+ * Metrics of one run (metrics.c): what `gsched report` prints and
+ * `gsched compare` compares, from the event stream alone, in one pass.
+ * ==================================================================== */
+
+/* The scalar metrics, one row each of an_metric_defs[]. */
+enum an_metric {
+	AN_MAKESPAN,     /* ns: the run's end_ns */
+	AN_LAT_N,        /* runnable -> running waits */
+	AN_LAT_P50,      /* ns, nearest rank */
+	AN_LAT_P90,      /* ns */
+	AN_LAT_P99,      /* ns */
+	AN_LAT_MAX,      /* ns */
+	AN_JAIN_G,       /* Jain's index of CPU time across goroutines that ran */
+	AN_JAIN_LABEL,   /* ... across labels (each label's CPU per goroutine) */
+	AN_P_UTIL,       /* goroutine running time / (gomaxprocs x time) */
+	AN_WC_LOSS,      /* ns during which an idle P and a runnable goroutine coexisted */
+	AN_WC_LOSS_P,    /* P-ns: the integral of min(idle Ps, runnable goroutines) */
+	AN_WC_LOSS_FRAC, /* AN_WC_LOSS_P / (gomaxprocs x time) */
+	AN_STEALS,       /* steal events */
+	AN_STEAL_MEAN,   /* goroutines per steal */
+	AN_SPIN,         /* ns Ms spent spinning, summed over Ms */
+	AN_PREEMPTS,     /* preempt events */
+	AN_HANDOFFS,     /* retake events: sysmon took a P from a syscall */
+	AN_SWITCHES,     /* runnable -> running */
+	AN_NMETRICS
+};
+
+struct an_metric_def {
+	const char *key;  /* JSON/CSV name: "lat_p99" */
+	const char *unit; /* "ns", "" (a count), "ratio" */
+	const char *help; /* one line for people */
+};
+extern const struct an_metric_def an_metric_defs[AN_NMETRICS];
+
+/* One label's figures; label "-" gathers the goroutines without one. */
+struct an_label_stats {
+	char *name;
+	int64_t gs, ran; /* goroutines, and those that ran at all */
+	int64_t cpu_ns;
+	int64_t lat_n, lat_p50, lat_p90, lat_p99, lat_max;
+};
+
+/* A goroutine that waited long. */
+struct an_waiter {
+	int64_t g;
+	char label[48]; /* "-" if none */
+	int64_t max_wait, total_wait, waits;
+};
+
+#define AN_TOP_WAITERS 5
+
+struct an_metrics {
+	double v[AN_NMETRICS]; /* NaN where a metric has no value (no waits, one label) */
+	struct an_label_stats *labels;
+	size_t nlabels;
+	struct an_waiter top[AN_TOP_WAITERS]; /* longest single wait first */
+	size_t ntop;
+};
+
+/* A metrics accumulator for a run of gomaxprocs Ps whose goroutine 1
+ * (main, which gets no label event) has main_label (NULL: none).  Its
+ * sink feeds it (->finish and ->close do nothing); NULL if out of
+ * memory. */
+struct an_acc *an_acc_new(int gomaxprocs, const char *main_label);
+void an_acc_event(struct an_acc *a, const struct rt_event *ev);
+struct tr_sink *an_acc_sink(struct an_acc *a);
+/* The metrics of the run that ended at end_ns (0: the largest event
+ * time).  0, or -1 out of memory.  an_metrics_free frees m's arrays. */
+int an_acc_finish(struct an_acc *a, int64_t end_ns, struct an_metrics *m);
+void an_acc_free(struct an_acc *a);
+void an_metrics_free(struct an_metrics *m);
+
+/* Jain's fairness index (sum x)^2 / (n sum x^2) of n values: 1 when all
+ * are equal, 1/n when one has everything; NaN for n = 0 or all zero. */
+double an_jain(const double *x, size_t n);
+
+/* Statistics over seeds (stats.c). */
+struct an_sample {
+	double mean, var, ci; /* ci: the 95% confidence interval's half-width (Student's t) */
+	int n;                /* values that are not NaN */
+};
+struct an_sample an_sample_of(const double *x, int n);
+/* Welch's t-test of b's mean against a's: diff = b - a with its 95%
+ * interval, t, df (Welch-Satterthwaite) and the two-sided p (NaN when a
+ * side has fewer than 2 values; 1 or 0 when neither varies). */
+struct an_welch {
+	double diff, ci, t, df, p;
+};
+struct an_welch an_welch_of(struct an_sample a, struct an_sample b);
+/* Student's t with df degrees of freedom: P(|T| >= t), and the t with
+ * P(T <= t) = p for p in (0.5, 1). */
+double an_t_two_sided(double t, double df);
+double an_t_quantile(double p, double df);
+
 #endif

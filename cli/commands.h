@@ -21,4 +21,16 @@ extern const struct cli_command cli_cmd_explore;
 extern const struct cli_command cli_cmd_merge;
 extern const struct cli_command cli_cmd_shrink; /* cli/shrink.c */
 
+/* Measuring and seeing runs (cli/report.c, cli/export.c,
+ * docs/analysis.md). */
+extern const struct cli_command cli_cmd_report;
+extern const struct cli_command cli_cmd_compare;
+extern const struct cli_command cli_cmd_export;
+
+/* Run `run` (0: the last) of a database, or the run of a golden file, into
+ * *h and *t: 0, or 2 after a one-line "gsched CMD: FILE: ..." on stderr
+ * (cli/golden.c). */
+int cli_load_run(const char *cmd, const char *path, int64_t run, struct tr_header *h,
+                 struct tr_trace *t);
+
 #endif

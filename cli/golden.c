@@ -926,3 +926,9 @@ const struct cli_command cli_cmd_replay = {
                  "a deadlock or violation), 1 the run differs or departed, 2 bad usage or bad\n"
                  "input (missing, corrupt or incomplete run).\n",
 };
+
+int cli_load_run(const char *cmd, const char *path, int64_t run, struct tr_header *h,
+                 struct tr_trace *t)
+{
+	return load_run(cmd, path, run, h, t);
+}

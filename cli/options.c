@@ -63,6 +63,13 @@ const struct cli_choice cli_noises[] = {
         {NULL, NULL, NULL, false, 0},
 };
 
+const struct cli_choice cli_export_formats[] = {
+        {"perfetto",
+         "Chrome trace-event JSON, for ui.perfetto.dev and chrome://tracing (docs/analysis.md)",
+         NULL, false, CLI_EXPORT_PERFETTO},
+        {NULL, NULL, NULL, false, 0},
+};
+
 const struct cli_choice cli_backends[] = {
         {"sim", "the deterministic simulator (virtual threads, virtual clocks)", cli_run_sim, false,
          0},
@@ -281,6 +288,46 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                                         "scheduler steps (yield points outside the program's "
                                         "spends and syscalls) without any goroutine changing "
                                         "state; 0 turns it off"},
+        [CLI_JSON] = {.name = "json",
+                      .arg = CLI_ARG_SWITCH,
+                      .offset = AT(json),
+                      .help = "print JSON instead of text"},
+        [CLI_CSV] = {.name = "csv",
+                     .arg = CLI_ARG_SWITCH,
+                     .offset = AT(csv),
+                     .help = "print CSV (a header line, then one line per figure) instead of "
+                             "text"},
+        [CLI_FORMAT] = {.name = "format",
+                        .arg = CLI_ARG_CHOICE,
+                        .offset = AT(format),
+                        .metavar = "NAME",
+                        .choices = cli_export_formats,
+                        .help = "the output's format:"},
+        [CLI_SIDE_A] = {.name = "a",
+                        .arg = CLI_ARG_STRING,
+                        .offset = AT(side_a),
+                        .metavar = "POLICIES",
+                        .def = "none: Go's behaviour",
+                        .help = "side A's policies, KEY=VAL[,KEY=VAL...] as --policy takes them "
+                                "(`gsched list policies`), or 'go' for none"},
+        [CLI_SIDE_B] = {.name = "b",
+                        .arg = CLI_ARG_STRING,
+                        .offset = AT(side_b),
+                        .metavar = "POLICIES",
+                        .def = "none: Go's behaviour",
+                        .help = "side B's policies, as --a"},
+        [CLI_A_BACKEND] = {.name = "a-backend",
+                           .arg = CLI_ARG_CHOICE,
+                           .offset = AT(backend_a),
+                           .metavar = "NAME",
+                           .choices = cli_backends,
+                           .help = "what side A runs on (default: --backend's):"},
+        [CLI_B_BACKEND] = {.name = "b-backend",
+                           .arg = CLI_ARG_CHOICE,
+                           .offset = AT(backend_b),
+                           .metavar = "NAME",
+                           .choices = cli_backends,
+                           .help = "what side B runs on (default: --backend's):"},
         [CLI_HELP] = {.name = "help",
                       .short_name = 'h',
                       .arg = CLI_ARG_SWITCH,
@@ -298,6 +345,7 @@ void cli_opts_init(struct cli_opts *o)
 	o->preemptions = 2;
 	o->max_schedules = 1000;
 	o->noise = &cli_noises[0];
+	o->format = &cli_export_formats[0];
 	rt_config_default(&o->rt);
 	o->bounds = (struct sim_bounds){SIM_IDLE_BOUND_DEFAULT, SIM_STARVE_BOUND_DEFAULT,
 	                                SIM_PROGRESS_BOUND_DEFAULT};
@@ -379,7 +427,7 @@ static bool parse_duration(const char *s, int64_t *out)
 }
 
 /* --policy KEY=VAL */
-static int set_policy(struct rt_config *rt, const char *arg, char *err, size_t errlen)
+int cli_policy_set(struct rt_config *rt, const char *arg, char *err, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
 	const struct rt_policy *p = eq ? rt_policy_find(arg, (size_t)(eq - arg)) : NULL;
@@ -467,7 +515,7 @@ static int set_value(struct cli_opts *o, const struct cli_flag *f, const char *v
 		return 0;
 	}
 	case CLI_ARG_POLICY:
-		return set_policy(field, v, err, errlen);
+		return cli_policy_set(field, v, err, errlen);
 	case CLI_ARG_BUG: {
 		const struct rt_bugdef *b = rt_bug_find(v);
 		if (!b) {

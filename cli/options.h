@@ -45,7 +45,9 @@ struct cli_choice {
 };
 extern const struct cli_choice cli_strategies[];
 extern const struct cli_choice cli_backends[];
-extern const struct cli_choice cli_noises[]; /* --noise: "on" (the default) or "off" */
+extern const struct cli_choice cli_noises[];         /* --noise: "on" (the default) or "off" */
+extern const struct cli_choice cli_export_formats[]; /* export --format; value: enum below */
+enum { CLI_EXPORT_PERFETTO };
 
 /* The row of t named name, or NULL with "unknown WHAT 'NAME' (this
  * gsched has: a, b)" in err. */
@@ -85,10 +87,14 @@ struct cli_opts {
 	int64_t jobs;              /* explore -j: worker processes (0: one per core) */
 	const char *out;           /* explore, merge: the output folder */
 	bool stop_at_first, keep_going;
-	const char *shard;     /* explore --shard I/N */
-	int64_t depth;         /* --depth: PCT's d */
-	int64_t preemptions;   /* --preemptions: the bounded search's bound */
-	int64_t max_schedules; /* --max-schedules: the bounded search's budget per seed */
+	const char *shard;               /* explore --shard I/N */
+	int64_t depth;                   /* --depth: PCT's d */
+	int64_t preemptions;             /* --preemptions: the bounded search's bound */
+	int64_t max_schedules;           /* --max-schedules: the bounded search's budget per seed */
+	bool json, csv;                  /* report, compare: the output's form (text by default) */
+	const struct cli_choice *format; /* export --format: a row of cli_export_formats[] */
+	const char *side_a, *side_b;     /* compare --a, --b: POLICIES */
+	const struct cli_choice *backend_a, *backend_b; /* compare --a-backend, --b-backend */
 	bool help;
 
 	/* Set by the parser: the command, its positional arguments in
@@ -143,6 +149,13 @@ enum cli_flag_id {
 	CLI_IDLE_BOUND,
 	CLI_STARVE_BOUND,
 	CLI_PROGRESS_BOUND,
+	CLI_JSON,
+	CLI_CSV,
+	CLI_FORMAT,
+	CLI_SIDE_A,
+	CLI_SIDE_B,
+	CLI_A_BACKEND,
+	CLI_B_BACKEND,
 	CLI_HELP, /* every command takes it */
 	CLI_NFLAGS
 };
@@ -223,6 +236,10 @@ void cli_wrap(FILE *f, int col, int indent, const char *text);
 /* One policy as `gsched list policies` and --help describe it:
  * "on|off (Go: off): what it changes". */
 void cli_policy_describe(const struct rt_policy *p, char *buf, size_t len);
+
+/* One --policy KEY=VAL on top of rt: 0, or -1 with a message naming
+ * --policy. */
+int cli_policy_set(struct rt_config *rt, const char *arg, char *err, size_t errlen);
 
 /* A window as --window writes it: "inf" (any negative) or ns. */
 void cli_format_window(char *buf, size_t len, int64_t window_ns);

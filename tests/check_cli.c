@@ -217,8 +217,9 @@ END_TEST
 
 /* ---- the conventions every command shares ---- */
 
-static const char *const commands[] = {"run",  "list",   "record",  "check", "bless",  "show",
-                                       "diff", "replay", "explore", "merge", "shrink", "help"};
+static const char *const commands[] = {"run",    "list",   "record",  "check",   "bless",
+                                       "show",   "diff",   "replay",  "explore", "merge",
+                                       "shrink", "report", "compare", "export",  "help"};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 /* The long flags a command's --help lists ("  --seed N   ..."), with
@@ -491,6 +492,9 @@ START_TEST(test_docs_name_every_flag)
 	        {"explore", "docs/exploration.md"},
 	        {"merge", "docs/exploration.md"},
 	        {"shrink", "docs/exploration.md"},
+	        {"report", "docs/analysis.md"},
+	        {"compare", "docs/analysis.md"},
+	        {"export", "docs/analysis.md"},
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		char path[512];

@@ -29,6 +29,7 @@ static const struct {
         {"reliability", make_reliability_suite},
         {"bugs", make_bugs_suite},
         {"policy", make_policy_suite},
+        {"analysis", make_analysis_suite},
 };
 
 int main(int argc, char **argv)

@@ -20,6 +20,7 @@ Suite *make_explore_suite(void);
 Suite *make_reliability_suite(void);
 Suite *make_bugs_suite(void);
 Suite *make_policy_suite(void);
+Suite *make_analysis_suite(void);
 
 /* Paths the tests need, set by CMake. */
 #ifndef GSCHED_BINARY
