@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# tests/plot.sh GSCHED - scripts/plot draws every figure, PNG and SVG, from
+# a database and from gsched compare --json, and refuses bad input with
+# exit status 2.  Skipped (77) where matplotlib is not installed.
+set -euo pipefail
+gsched=$1
+plot=$(dirname "$0")/../scripts/plot
+/usr/bin/python3 -c 'import matplotlib' 2>/dev/null || { echo "no matplotlib: skipped"; exit 77; }
+dir=$(mktemp -d /tmp/plot-test.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+"$gsched" run producer-consumer --db "$dir/t.db" --quiet >/dev/null
+"$gsched" compare producer-consumer --seeds 1..3 -j 1 --b randomize=on --json >"$dir/c.json"
+"$plot" run "$dir/t.db" --out "$dir/r" >/dev/null
+"$plot" compare "$dir/c.json" --out "$dir/c" >/dev/null
+"$plot" study "$dir/c.json" "$dir/c.json" --metric lat_p99 --out "$dir/s" >/dev/null
+for f in r-latency r-timeline r-runq c-compare s; do
+	[ "$(head -c 4 "$dir/$f.png" | tail -c 3)" = PNG ] || { echo "$f.png is not a PNG"; exit 1; }
+	grep -q '<svg' "$dir/$f.svg" || { echo "$f.svg is not an SVG"; exit 1; }
+done
+"$plot" table "$dir/c.json" --metrics lat_p50,wc_loss | grep -q '^| producer-consumer | lat_p50 |'
+# The same figure twice is the same file.
+"$plot" run "$dir/t.db" --out "$dir/again" >/dev/null
+cmp -s "$dir/r-latency.svg" "$dir/again-latency.svg" || { echo "SVG output is not reproducible"; exit 1; }
+set +e
+"$plot" run "$dir/none.db" --out "$dir/x" 2>"$dir/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q 'none.db' "$dir/err" || { echo "missing database: rc $rc"; exit 1; }
+echo '{"x": 1}' >"$dir/bad.json"
+set +e
+"$plot" compare "$dir/bad.json" --out "$dir/x" 2>"$dir/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q 'bad.json: not the output of gsched compare' "$dir/err" || { echo "bad JSON: rc $rc"; exit 1; }
+echo "plot: ok"
