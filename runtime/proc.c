@@ -266,6 +266,44 @@ void rt_casgstatus(struct g *gp, uint32_t oldval, uint32_t newval)
 	casgstatus_why(gp, oldval, newval, NULL);
 }
 
+bool rt_private_ops_yield;
+
+/* The status of a g whose status no other thread can write at the
+ * moment: the g the calling M is running (only its M moves a running g
+ * out of _Grunning), or a g the M holds where no other thread can reach
+ * it (a dead g taken off a free list or about to go on one, a fresh g
+ * not yet on allgs).  Go reads it with an atomic load like any other;
+ * here it is a relaxed load and not a platform operation: no other
+ * thread can tell whether it happened before or after any operation of
+ * its own, so it is not a yield point of the simulator
+ * (docs/simulator.md, "Operations no other thread can observe"). */
+static uint32_t readgstatus_private(struct g *gp)
+{
+	uint32_t v = rt_relaxed_load(&gp->atomicstatus);
+	/* The tests' check of the premise: as a yield point, at which other
+	 * threads run, the status must be what it was. */
+	if (__builtin_expect(rt_private_ops_yield, 0) && plat_load32(&gp->atomicstatus) != v)
+		rt_throw("readgstatus_private: another thread wrote the status");
+	return v;
+}
+
+/* casgstatus on a g that no other thread can reach at all (malg's, not
+ * yet on allgs): the checks and the event of casgstatus, with a relaxed
+ * store for the compare-and-swap, for the same reason. */
+static void casgstatus_private(struct g *gp, uint32_t oldval, uint32_t newval)
+{
+	if (__builtin_expect(rt_private_ops_yield, 0)) {
+		casgstatus_why(gp, oldval, newval, NULL); /* throws if another thread wrote it */
+		return;
+	}
+	if (oldval == newval || !rt_legal_gstatus_transition(oldval, newval))
+		rt_throw("casgstatus: illegal transition");
+	if (rt_relaxed_load(&gp->atomicstatus) != oldval)
+		rt_throw("casgstatus: bad oldval");
+	rt_relaxed_store(&gp->atomicstatus, newval);
+	rt_trace(RT_EV_GSTATUS, gp->goid, oldval, newval, NULL);
+}
+
 /* ---- allocation of gs and ms ---- */
 
 /* Every g, m and p the runtime allocates lives until rt_teardown, which
@@ -295,7 +333,7 @@ static void *rt_calloc(size_t size)
 
 static void allgadd(struct g *gp)
 {
-	if (rt_readgstatus(gp) == _Gidle)
+	if (readgstatus_private(gp) == _Gidle)
 		rt_throw("allgadd: bad status Gidle");
 	plat_lock(&allglock);
 	if (allglen == allgcap) {
@@ -1393,7 +1431,7 @@ retry:
  * the global list. */
 static void gfput(struct p *pp, struct g *gp)
 {
-	if (rt_readgstatus(gp) != _Gdead)
+	if (readgstatus_private(gp) != _Gdead)
 		rt_throw("gfput: bad status (not Gdead)");
 
 	gList_push(&pp->gFree.list, gp);
@@ -1433,13 +1471,13 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, con
 	bool reused = newg != NULL;
 	if (newg == NULL) {
 		newg = malg(RT_STACK_SIZE);
-		rt_casgstatus(newg, _Gidle, _Gdead);
+		casgstatus_private(newg, _Gidle, _Gdead);
 		allgadd(newg); /* publishes with a g->status of Gdead so GC scanner doesn't look at
 		                  uninitialized stack. */
 	}
 	if (newg->stack == NULL)
 		rt_throw("newproc1: newg missing stack");
-	if (rt_readgstatus(newg) != _Gdead)
+	if (readgstatus_private(newg) != _Gdead)
 		rt_throw("newproc1: new g is not Gdead");
 
 	/* gostartcallfn: a fresh context that starts in goentry. */
@@ -1529,7 +1567,7 @@ void rt_goexit1(void)
 
 static void goschedImpl(struct g *gp, bool preempted)
 {
-	uint32_t status = rt_readgstatus(gp);
+	uint32_t status = readgstatus_private(gp);
 	if (status != _Grunning)
 		rt_throw("bad g status");
 	casgstatus_why(gp, _Grunning, _Grunnable, preempted ? "preempted" : "gosched");
@@ -1620,7 +1658,7 @@ void rt_gopark(bool (*unlockf)(struct g *, void *), void *lock, enum waitReason 
 {
 	struct m *mp = plat_getg()->m;
 	struct g *gp = mp->curg;
-	uint32_t status = rt_readgstatus(gp);
+	uint32_t status = readgstatus_private(gp);
 	if (status != _Grunning)
 		rt_throw("gopark: bad g status");
 	mp->waitlock = lock;

@@ -45,6 +45,11 @@ void rt_trace(int kind, int64_t obj, int64_t a, int64_t b, const char *detail);
 /* proc.c */
 struct g *rt_getg(void);
 uint32_t rt_readgstatus(struct g *gp);
+/* Tests only: make the status operations that no other thread can
+ * observe (proc.c, readgstatus_private) platform operations again, as
+ * Go's atomics, so that a test can compare the runs reachable with and
+ * without their yield points.  Set only between runs. */
+extern bool rt_private_ops_yield;
 void rt_casgstatus(struct g *gp, uint32_t oldval, uint32_t newval);
 bool rt_legal_gstatus_transition(uint32_t from, uint32_t to);
 const char *rt_gstatus_name(uint32_t s);
