@@ -29,9 +29,10 @@
  * Stacks come from large anonymous mappings carved into fixed slots
  * (stack.c), so 100,000 goroutine stacks cost a handful of mappings, not
  * 100,000 (which would hit vm.max_map_count); only touched pages use
- * memory.  There are no guard pages (they would split the mappings);
- * mcall checks that a goroutine's frame is well inside its stack
- * (RT_STACK_GUARD).  The pool is not thread-safe: a backend with
+ * memory.  Each slot has a guard page below its stack, installed with
+ * MADV_GUARD_INSTALL, which does not split the mapping (where the kernel
+ * has it); mcall also checks that a goroutine's frame is well inside its
+ * stack (RT_STACK_GUARD).  The pool is not thread-safe: a backend with
  * several OS threads serialises calls into it.
  */
 #ifndef GSCHED_RUNTIME_ARCH_CTX_H
@@ -87,6 +88,8 @@ void arch_stack_free(void *stack, size_t size);
 /* Forget every stack handed out (between runs): the arenas are kept and
  * rewound, so the next run reuses their pages. */
 void arch_stack_release_all(void);
+/* Whether the stacks handed out have guard pages (stack.c). */
+bool arch_stack_guarded(void);
 /* Bytes of stack address space reserved (for reports). */
 size_t arch_stack_reserved(void);
 

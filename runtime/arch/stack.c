@@ -7,6 +7,30 @@
  * per-size free list (the link lives in the stack's highest word) and are
  * reused LIFO.
  *
+ * A slot is two pages more than its stack:
+ *
+ *	slot_lo            +PAGE                 stack      stack+size  slot_hi
+ *	| guard page        | colour room (unused) | the stack ...      | rest |
+ *
+ * The guard page is installed with madvise(MADV_GUARD_INSTALL) (Linux
+ * 6.13): a PROT_NONE page that does not split the mapping, so a million
+ * guarded stacks are still one mapping per arena (an mprotect'ed guard
+ * would cost two mappings per stack, and vm.max_map_count is 65,530).
+ * A running goroutine that overflows its stack faults on its guard
+ * instead of writing into its neighbour.  Where the kernel refuses it
+ * (older kernels, EINVAL) the pool goes on without guards, as before;
+ * arch_stack_guarded says which.
+ *
+ * Colour: slot i's stack starts (and so its top, where a goroutine's
+ * frames live, sits) 2048 + 64 * (i % 32) bytes into its colour room.
+ * Without it every stack top would be a multiple of the slot size, a
+ * power of two, apart: all in one set of each cache level, so that a few
+ * dozen goroutines run in turn would evict each other's frames (and
+ * their saved contexts) from L1 and L2 at every switch.  The slot
+ * size (not a power of two pages) spreads the tops over pages as well.
+ * The offset stays in the top half of the page so that a shallow
+ * goroutine's frames still fit in one page.
+ *
  * Between runs the arenas are kept and rewound, not unmapped: a process
  * that runs many simulations (tests, exploration, benchmarks) would
  * otherwise pay a page fault for every stack page of every run.  The
@@ -30,7 +54,13 @@
 #endif
 
 #define ARENA_STACKS 64
+#define PAGE         4096
+#define SLOT_EXTRA   (2 * PAGE) /* the guard page and the colour room */
 #define NCLASSES     4
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102 /* Linux 6.13's uapi value, for older headers */
+#endif
 
 static struct sizeclass {
 	size_t size;   /* 0: unused class */
@@ -43,6 +73,7 @@ static struct sizeclass {
 } classes[NCLASSES];
 
 static size_t reserved;
+static int guards = -1; /* -1 not yet tried, 0 refused by the kernel, 1 installed */
 
 /* A free stack's free-list link lives in its highest word: the page a
  * coroutine touches first, so that freeing every stack at the end of a
@@ -50,6 +81,11 @@ static size_t reserved;
 static void **link_of(void *stack, size_t size)
 {
 	return (void **)((char *)stack + size) - 1;
+}
+
+static size_t slot_of(size_t size)
+{
+	return (size + PAGE - 1) / PAGE * PAGE + SLOT_EXTRA;
 }
 
 static struct sizeclass *class_of(size_t size)
@@ -68,7 +104,7 @@ static struct sizeclass *class_of(size_t size)
 /* Make arenas[c->cur] the one to carve, mapping a new arena if needed. */
 static bool next_arena(struct sizeclass *c)
 {
-	size_t len = c->size * ARENA_STACKS;
+	size_t len = slot_of(c->size) * ARENA_STACKS;
 	if (c->cur == c->narenas) {
 		void *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -92,6 +128,18 @@ static bool next_arena(struct sizeclass *c)
 	return true;
 }
 
+/* Slot number i of an arena at slot_lo: guard it (once per slot for the
+ * process's life: arenas are never unmapped) and return its stack. */
+static void *carve(char *slot_lo, size_t i)
+{
+	if (guards != 0) {
+		int ok = madvise(slot_lo, PAGE, MADV_GUARD_INSTALL) == 0;
+		if (guards < 0)
+			guards = ok;
+	}
+	return slot_lo + PAGE + 2048 + 64 * (i % 32);
+}
+
 void *arch_stack_alloc(size_t size)
 {
 	struct sizeclass *c = class_of(size);
@@ -109,8 +157,10 @@ void *arch_stack_alloc(size_t size)
 		if (!next_arena(c))
 			return NULL;
 	}
-	void *s = c->next;
-	c->next += size;
+	size_t slot = slot_of(size);
+	char *arena = c->arenas[c->cur];
+	void *s = carve(c->next, (size_t)(c->next - arena) / slot);
+	c->next += slot;
 	UNPOISON(s, size);
 	return s;
 }
@@ -132,6 +182,11 @@ void arch_stack_release_all(void)
 		c->cur = 0;
 		c->next = c->end = NULL;
 	}
+}
+
+bool arch_stack_guarded(void)
+{
+	return guards == 1;
 }
 
 size_t arch_stack_reserved(void)
