@@ -170,99 +170,10 @@ static void futexwakeup(uint32_t *addr, int cnt)
 
 /* ---- atomics ---- */
 
-#define SC  __ATOMIC_SEQ_CST
-#define ACQ __ATOMIC_ACQUIRE
-#define REL __ATOMIC_RELEASE
+/* The plat_ atomics are arch/machine.h's inline functions: the runtime
+ * and this backend are compiled with PLAT_MACHINE_INLINE. */
 
-uint32_t plat_load32(const uint32_t *p)
-{
-	return __atomic_load_n(p, SC);
-}
-
-uint32_t plat_loadacq32(const uint32_t *p)
-{
-	return __atomic_load_n(p, ACQ);
-}
-
-void plat_store32(uint32_t *p, uint32_t v)
-{
-	__atomic_store_n(p, v, SC);
-}
-
-void plat_storerel32(uint32_t *p, uint32_t v)
-{
-	__atomic_store_n(p, v, REL);
-}
-
-bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, SC, SC);
-}
-
-bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, REL, __ATOMIC_RELAXED);
-}
-
-uint32_t plat_xadd32(uint32_t *p, int32_t delta)
-{
-	return __atomic_add_fetch(p, (uint32_t)delta, SC);
-}
-
-uint32_t plat_xchg32(uint32_t *p, uint32_t v)
-{
-	return __atomic_exchange_n(p, v, SC);
-}
-
-void plat_or32(uint32_t *p, uint32_t v)
-{
-	__atomic_or_fetch(p, v, SC);
-}
-
-void plat_and32(uint32_t *p, uint32_t v)
-{
-	__atomic_and_fetch(p, v, SC);
-}
-
-uint64_t plat_load64(const uint64_t *p)
-{
-	return __atomic_load_n(p, SC);
-}
-
-void plat_store64(uint64_t *p, uint64_t v)
-{
-	__atomic_store_n(p, v, SC);
-}
-
-bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, SC, SC);
-}
-
-uint64_t plat_xadd64(uint64_t *p, int64_t delta)
-{
-	return __atomic_add_fetch(p, (uint64_t)delta, SC);
-}
-
-uint64_t plat_xchg64(uint64_t *p, uint64_t v)
-{
-	return __atomic_exchange_n(p, v, SC);
-}
-
-void *plat_loadp(void *const *p)
-{
-	return __atomic_load_n(p, SC);
-}
-
-void plat_storep(void **p, void *v)
-{
-	__atomic_store_n(p, v, SC);
-}
-
-bool plat_casp(void **p, void *old, void *new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, SC, SC);
-}
+#define SC __ATOMIC_SEQ_CST
 
 /* ---- the runtime lock (lock_futex.go) ---- */
 
@@ -333,25 +244,60 @@ void plat_assertLockHeld(struct plat_mutex *l)
 		rt_throw("assertLockHeld: lock not held");
 }
 
-/* ---- notes (lock_futex.go) ---- */
+/* ---- notes ---- */
+
+/* lock_futex.go's note, with a third state so that a wake-up makes a
+ * system call only when the sleeper is in (or on its way into) the
+ * kernel: key 0 clear, 1 woken, 2 clear with a sleeper.  notesleep spins
+ * a little first (note_spin PAUSEs, about a microsecond or two, only with
+ * more than one CPU): an M parked by stopm is often woken again by the
+ * next wakep within that time, and then neither side enters the kernel.
+ * Spurious futex returns just loop. */
+enum { note_clear = 0, note_woken = 1, note_sleeper = 2, note_spin = 64 };
 
 void plat_noteclear(struct plat_note *n)
 {
-	__atomic_store_n(&n->key, 0, SC);
+	__atomic_store_n(&n->key, note_clear, SC);
 }
 
 void plat_notewakeup(struct plat_note *n)
 {
-	uint32_t old = __atomic_exchange_n(&n->key, 1, SC);
-	if (old != 0)
+	uint32_t old = __atomic_exchange_n(&n->key, note_woken, SC);
+	if (old == note_woken)
 		rt_throw("notewakeup - double wakeup");
-	futexwakeup(&n->key, 1);
+	if (old == note_sleeper)
+		futexwakeup(&n->key, 1);
+}
+
+/* Spin briefly for a wake-up; true if it came. */
+static bool note_spinwait(struct plat_note *n)
+{
+	if (N.ncpu > 1)
+		for (int i = 0; i < note_spin; i++) {
+			if (__atomic_load_n(&n->key, __ATOMIC_ACQUIRE) == note_woken)
+				return true;
+			cpu_relax();
+		}
+	return __atomic_load_n(&n->key, SC) == note_woken;
+}
+
+/* Announce a sleeper: false if the note was woken meanwhile. */
+static bool note_announce(struct plat_note *n)
+{
+	uint32_t v = note_clear;
+	if (__atomic_compare_exchange_n(&n->key, &v, note_sleeper, false, SC, SC))
+		return true;
+	if (v == note_woken)
+		return false;
+	return true; /* already announced (a second round of notetsleep) */
 }
 
 void plat_notesleep(struct plat_note *n)
 {
-	while (__atomic_load_n(&n->key, SC) == 0)
-		futexsleep(&n->key, 0, -1);
+	if (note_spinwait(n))
+		return;
+	while (note_announce(n))
+		futexsleep(&n->key, note_sleeper, -1);
 }
 
 bool plat_notetsleep(struct plat_note *n, int64_t ns)
@@ -360,12 +306,14 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 		plat_notesleep(n);
 		return true;
 	}
-	if (__atomic_load_n(&n->key, SC) != 0)
+	if (note_spinwait(n))
 		return true;
 	int64_t deadline = native_nanotime() + ns;
 	for (;;) {
-		futexsleep(&n->key, 0, ns);
-		if (__atomic_load_n(&n->key, SC) != 0)
+		if (!note_announce(n))
+			return true;
+		futexsleep(&n->key, note_sleeper, ns);
+		if (__atomic_load_n(&n->key, SC) == note_woken)
 			return true;
 		int64_t now = native_nanotime();
 		if (now >= deadline)
@@ -411,13 +359,6 @@ void plat_procyield(uint32_t cycles)
 {
 	for (uint32_t i = 0; i < cycles; i++)
 		cpu_relax();
-}
-
-/* The scheduler code between operations costs what it costs on real
- * hardware: nothing to charge (the simulator charges sim/cost.h's). */
-void plat_work(enum plat_work kind)
-{
-	(void)kind;
 }
 
 /* Only sysmon prints (schedtrace); stdio's own lock orders the writes. */

@@ -61,6 +61,11 @@ void native_trace_thread_free(struct nthread *t)
 	t->head = t->tail = NULL;
 }
 
+bool plat_tracing(void)
+{
+	return N.tracing;
+}
+
 void plat_trace(struct rt_event *ev)
 {
 	if (!N.tracing)

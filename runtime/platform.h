@@ -58,7 +58,13 @@ struct plat_note {
 	void *waiter;
 };
 
-/* Atomics (Go's runtime/internal/atomic).  xadd returns the new value. */
+/* Atomics (Go's runtime/internal/atomic).  xadd returns the new value.
+ * A backend on real hardware compiles the runtime with
+ * PLAT_MACHINE_INLINE: they are then arch/machine.h's static inline
+ * functions, each the machine's one atomic instruction, not calls. */
+#ifdef PLAT_MACHINE_INLINE
+#include "arch/machine.h"
+#else
 PLAT_FN uint32_t plat_load32(const uint32_t *p);
 PLAT_FN uint32_t plat_loadacq32(const uint32_t *p);
 PLAT_FN void plat_store32(uint32_t *p, uint32_t v);
@@ -77,6 +83,7 @@ PLAT_FN uint64_t plat_xchg64(uint64_t *p, uint64_t v);
 PLAT_FN void *plat_loadp(void *const *p);
 PLAT_FN void plat_storep(void **p, void *v);
 PLAT_FN bool plat_casp(void **p, void *old, void *new_);
+#endif
 
 /* Go's runtime.mutex: lock/unlock.  Not reentrant. */
 PLAT_FN void plat_lock(struct plat_mutex *l);
@@ -176,7 +183,14 @@ enum plat_work {
 #undef PLAT_WORK_ENUM
 	        PLAT_WORK_N
 };
+#ifdef PLAT_MACHINE_INLINE
+static inline void plat_work(enum plat_work kind)
+{
+	(void)kind; /* the code has cost what it cost */
+}
+#else
 PLAT_FN void plat_work(enum plat_work kind);
+#endif
 
 /* Go's print: n bytes of text to the program's output (Go's stderr;
  * schedtrace writes there).  Not a yield point; a backend without an
@@ -185,6 +199,11 @@ PLAT_FN void plat_print(const char *s, size_t n);
 
 /* Trace: the platform stamps ev->t_ns and hands the event to its sink. */
 PLAT_FN void plat_trace(struct rt_event *ev);
+/* Whether anything records the events plat_trace is handed.  The runtime
+ * asks once, at rt_rt0_go; if not, it builds no event at all (a native
+ * run with no sink).  The simulator always records: every event is in
+ * its statistics and its trace hash. */
+PLAT_FN bool plat_tracing(void);
 
 /* Provided by the runtime, called by the platform. */
 void rt_mstart(struct m *mp); /* an M's first code on its new thread; never returns */

@@ -145,8 +145,14 @@ struct g *rt_getg(void)
 	return plat_getg();
 }
 
+/* Whether anything records events (plat_tracing, asked once by
+ * rt_rt0_go): if not, an event costs this one branch. */
+static bool tracing = true;
+
 void rt_trace(int kind, int64_t obj, int64_t a, int64_t b, const char *detail)
 {
+	if (!tracing)
+		return;
 	struct rt_event ev;
 	struct g *gp = plat_getg();
 	struct m *mp = gp ? gp->m : NULL;
@@ -2763,6 +2769,7 @@ _Noreturn void rt_rt0_go(const struct rt_config *cfg, int32_t gomaxprocs, void (
                          void *arg)
 {
 	rt_cfg = *cfg;
+	tracing = plat_tracing();
 	m0 = rt_calloc(sizeof *m0);
 	m0->g0 = malg(0); /* m0's g0 runs on the thread's own stack */
 	m0->g0->m = m0;
