@@ -509,7 +509,7 @@ static inline int64_t jitter(int64_t c)
 	return sim_noise_cost(&S.noise, c);
 }
 
-/* The OS takes t's core away (the noise model; never with it off): t's
+/* The OS takes t's core away (the noise model, or swarm's draw): t's
  * clock moves on by the time it is away. */
 static __attribute__((noinline, cold)) void os_preempt(struct sim_thread *t)
 {
@@ -1084,8 +1084,10 @@ static void begin(const struct sim_config *cfg)
 	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
 	int64_t window = cfg->window_ns;
 	if (cfg->strategy.kind != SIM_STRATEGY_RANDOM)
-		sim_strat_begin(&S.strat, &cfg->strategy, &S.rng, &window);
+		sim_strat_begin(&S.strat, &cfg->strategy, &S.rng, &window, &S.noise);
 	S.window = window < 0 || window >= SIM_WINDOW_MAX ? SIM_WINDOW_INF : window;
+	if (cfg->observer && cfg->observer->window)
+		cfg->observer->window(cfg->observer, S.window);
 	tr_stats_init(&S.stats);
 }
 

@@ -29,6 +29,9 @@ static int64_t sat(unsigned __int128 x)
 void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on)
 {
 	n->on = on;
+	n->os = on;
+	n->os_gap = NOISE_OS_GAP;
+	n->os_away = NOISE_OS_AWAY;
 	n->rng = sim_stream_seed(seed, SIM_STREAM_NOISE, 0) | 1; /* xorshift: never 0 */
 }
 
@@ -75,14 +78,14 @@ int64_t sim_noise_slack(struct sim_noise *n)
 
 int64_t sim_noise_os_gap(struct sim_noise *n)
 {
-	if (!n->on)
+	if (!n->os)
 		return SIM_TIME_MAX;
-	return 1 + sim_noise_exp(n, NOISE_OS_GAP);
+	return 1 + sim_noise_exp(n, n->os_gap);
 }
 
 int64_t sim_noise_os_away(struct sim_noise *n)
 {
-	if (!n->on)
+	if (!n->os)
 		return 0;
-	return sim_noise_exp(n, NOISE_OS_AWAY);
+	return sim_noise_exp(n, n->os_away);
 }

@@ -28,7 +28,9 @@
 
 struct sim_noise {
 	bool on;
-	uint64_t rng; /* xorshift64* state, from the noise stream */
+	bool os;                 /* the OS takes cores away (on, or the swarm strategy's draw) */
+	int64_t os_gap, os_away; /* their means: cost.h's NOISE_OS_*, or the swarm's draw */
+	uint64_t rng;            /* xorshift64* state, from the noise stream */
 };
 
 /* Start the model for a run of this seed (on: draw; off: every function
@@ -73,7 +75,8 @@ int64_t sim_noise_wake(struct sim_noise *n, int64_t base);
 int64_t sim_noise_slack(struct sim_noise *n);
 
 /* The OS taking a running thread's core away: the virtual time until
- * it next happens, and for how long the thread is off its core. */
+ * it next happens, and for how long the thread is off its core (means
+ * os_gap and os_away; never when os is false). */
 int64_t sim_noise_os_gap(struct sim_noise *n);
 int64_t sim_noise_os_away(struct sim_noise *n);
 

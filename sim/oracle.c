@@ -58,7 +58,8 @@ struct gstate {
 
 struct oracles {
 	struct sim_observer obs; /* first */
-	struct sim_bounds b;
+	struct sim_bounds b;     /* in force for this run's window */
+	struct sim_bounds b0;    /* as configured */
 	struct sim_margins m;
 	int64_t now; /* the frontier: latest event time */
 	/* goroutines, indexed by goid */
@@ -254,6 +255,22 @@ static void stuck(struct sim_observer *obs)
 	fire(o, "lost-wakeup", msg);
 }
 
+/* The time bounds under the run's window: off under free interleaving,
+ * with the window as slack otherwise (the engine calls this with the
+ * window the run has, which swarm draws per seed). */
+static void set_window(struct sim_observer *obs, int64_t window_ns)
+{
+	struct oracles *o = (struct oracles *)obs;
+	o->b = o->b0;
+	o->slack = 0;
+	if (window_ns < 0 || window_ns >= SIM_WINDOW_MAX) {
+		o->b.idle_ns = 0;
+		o->b.starve_ns = 0;
+	} else {
+		o->slack = window_ns;
+	}
+}
+
 struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns)
 {
 	struct oracles *o = calloc(1, sizeof *o);
@@ -261,13 +278,9 @@ struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_
 		return NULL;
 	o->obs.event = observe;
 	o->obs.stuck = stuck;
-	o->b = *b;
-	if (window_ns < 0 || window_ns >= SIM_WINDOW_MAX) {
-		o->b.idle_ns = 0;
-		o->b.starve_ns = 0;
-	} else {
-		o->slack = window_ns;
-	}
+	o->obs.window = set_window;
+	o->b0 = *b;
+	set_window(&o->obs, window_ns);
 	o->wc_since = -1;
 	return &o->obs;
 }

@@ -23,11 +23,17 @@
  *
  * Swarm (Groce et al., "Swarm Testing", ISSTA 2012).  Each seed draws a
  * configuration, then walks randomly within it: the window (0, 1 us,
- * 20 us or free interleaving) and, for each kind of yield point (enum
+ * 20 us or free interleaving); for each kind of yield point (enum
  * sim_ykind), whether it may switch threads: at a yield point of a kind
- * turned off, the yielding thread goes on if it is a candidate.  Leaving
- * features out makes some interleavings far likelier than under one
- * fixed configuration.  (The cost model has no jitter to draw.)
+ * turned off, the yielding thread goes on if it is a candidate; and how
+ * often the OS takes a thread's core away, and for how long (the noise
+ * model's OS preemption, noise.h: as configured, or means of 15 ms and
+ * 2 ms, 200 us and 20 us, or 1 ms and 100 us).  Leaving features out
+ * makes some interleavings far likelier than under one fixed
+ * configuration, and a thread off its core between two operations of
+ * the scheduler turns a window of nanoseconds into one of microseconds,
+ * as a descheduled thread does on a real machine.  The engine tells the
+ * run's observer (the oracles) the window drawn.
  *
  * Non-preemptive: the yielding thread goes on while it is a candidate,
  * else the first candidate.  The bounded search (cli/explore.c) replays a
@@ -43,6 +49,8 @@
 #include <string.h>
 
 #include "strategy.h"
+
+#include "cost.h"
 
 const char *const sim_ykind_names[SIM_Y_COUNT] = {
         [SIM_Y_ATOMIC] = "atomic", [SIM_Y_RMW] = "rmw",   [SIM_Y_LOCK] = "lock",
@@ -70,7 +78,7 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint64_t *rng,
-                     int64_t *window)
+                     int64_t *window, struct sim_noise *noise)
 {
 	memset(st, 0, sizeof *st);
 	st->kind = cfg->kind;
@@ -87,6 +95,18 @@ void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint6
 		static const int64_t windows[] = {0, 1000, 20000, SIM_WINDOW_INF};
 		*window = windows[sim_draw(rng, 4)];
 		st->mask = (uint32_t)(next64(rng) >> 40) & ((1u << SIM_Y_COUNT) - 1);
+		/* How often the OS takes a core away, and for how long (means):
+		 * as configured, or one of three profiles.  A thread off its
+		 * core between two operations of the scheduler widens the
+		 * window between them from nanoseconds to microseconds. */
+		static const int64_t os[][2] = {
+		        {0, 0}, {NOISE_OS_GAP, NOISE_OS_AWAY}, {200000, 20000}, {1000000, 100000}};
+		uint32_t k = sim_draw(rng, 4);
+		if (k > 0) {
+			noise->os = true;
+			noise->os_gap = os[k][0];
+			noise->os_away = os[k][1];
+		}
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "noise.h"
 #include "sim.h"
 
 /* The state of one run's strategy (one run at a time per process). */
@@ -30,9 +31,10 @@ struct sim_strat {
 };
 
 /* Set up st for cfg at the start of a run; rng is the strategy stream.
- * May change *window (swarm draws one). */
+ * May change *window and how often the OS takes cores away in *noise
+ * (swarm draws both). */
 void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint64_t *rng,
-                     int64_t *window);
+                     int64_t *window, struct sim_noise *noise);
 /* The pick among n >= 2 candidates: ids[i] is candidate i's thread id,
  * cur the index of the yielding thread among them or -1, ykind the kind
  * of the yield point (enum sim_ykind), decision the decision's index. */
