@@ -32,11 +32,10 @@ static const struct {
         {"runnext-noinherit", 0, 1, NULL}, {"runqgrab-floor", 0, 1, NULL},
         {"procresize-timers", 0, 1, NULL}, {"no-preemption", 0, 1, NULL},
         {"timer-steal", 0, 1, NULL},       {"global-fairness", 0, 1, NULL},
-        {"spinning-order", 0, 2, "swarm"},
 };
 
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
-static const char *const unfound[] = {"runqempty-naive", "startm-noreserve"};
+static const char *const unfound[] = {"spinning-order", "runqempty-naive", "startm-noreserve"};
 
 /* The strategy a run of the table uses. */
 static const char *strategy;
