@@ -137,6 +137,8 @@ struct an_metrics {
 	size_t nlabels;
 	struct an_waiter top[AN_TOP_WAITERS]; /* longest single wait first */
 	size_t ntop;
+	int64_t *p_busy_ns; /* per P id: time goroutines ran on it */
+	size_t np;
 };
 
 /* A metrics accumulator for a run of gomaxprocs Ps whose goroutine 1

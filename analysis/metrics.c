@@ -51,6 +51,7 @@ const struct an_metric_def an_metric_defs[AN_NMETRICS] = {
 
 struct gacc {
 	int32_t label; /* index into labels, -1 none */
+	int32_t p;     /* the P it runs on, while running */
 	int8_t status;
 	int64_t since; /* when it entered status */
 	int64_t cpu, max_wait, total_wait, waits;
@@ -80,6 +81,8 @@ struct an_acc {
 
 	int64_t *spin_since; /* per M; -1 not spinning */
 	size_t nm;
+	int64_t *p_busy; /* per P: goroutine running time */
+	size_t np;
 
 	int64_t now, last; /* largest event time; time of the last WC/capacity update */
 	int64_t runnable, npidle, procs;
@@ -164,6 +167,28 @@ static int64_t *mslot(struct an_acc *a, int64_t m)
 	return &a->spin_since[m];
 }
 
+/* Running time on P p (ignored for p < 0: a goroutine running without a
+ * P is not something the events show). */
+static void p_add(struct an_acc *a, int32_t p, int64_t d)
+{
+	if (p < 0 || p > 1000000)
+		return;
+	if ((size_t)p >= a->np) {
+		size_t n = a->np ? a->np : 8;
+		while (n <= (size_t)p)
+			n *= 2;
+		int64_t *np = realloc(a->p_busy, n * sizeof *np);
+		if (!np) {
+			a->oom = true;
+			return;
+		}
+		memset(np + a->np, 0, (n - a->np) * sizeof *np);
+		a->p_busy = np;
+		a->np = n;
+	}
+	a->p_busy[p] += d;
+}
+
 static int64_t span(int64_t from, int64_t to)
 {
 	return to > from ? to - from : 0;
@@ -196,8 +221,12 @@ void an_acc_event(struct an_acc *a, const struct rt_event *ev)
 		struct gacc *g = gslot(a, ev->obj);
 		if (!g)
 			break;
-		if (ev->a == 2)
+		if (ev->a == 2) {
 			g->cpu += span(g->since, t);
+			p_add(a, g->p, span(g->since, t));
+		}
+		if (ev->b == 2)
+			g->p = ev->p;
 		if (ev->b == 2 && ev->a == 1 && g->status == 1) {
 			int64_t w = span(g->since, t);
 			g->total_wait += w;
@@ -315,6 +344,7 @@ void an_acc_free(struct an_acc *a)
 	free(a->lat.v);
 	free(a->unlabelled.v);
 	free(a->spin_since);
+	free(a->p_busy);
 	free(a->main_label);
 	free(a);
 }
@@ -326,6 +356,9 @@ void an_metrics_free(struct an_metrics *m)
 	free(m->labels);
 	m->labels = NULL;
 	m->nlabels = 0;
+	free(m->p_busy_ns);
+	m->p_busy_ns = NULL;
+	m->np = 0;
 }
 
 double an_jain(const double *x, size_t n)
@@ -376,8 +409,10 @@ int an_acc_finish(struct an_acc *a, int64_t end_ns, struct an_metrics *m)
 	int64_t cpu_total = 0, ran = 0;
 	for (size_t i = 0; i < a->ng; i++) {
 		struct gacc *g = &a->g[i];
-		if (g->status == 2)
+		if (g->status == 2) {
 			g->cpu += span(g->since, end_ns);
+			p_add(a, g->p, span(g->since, end_ns));
+		}
 		cpu_total += g->cpu;
 		ran += g->cpu > 0;
 	}
@@ -465,6 +500,18 @@ int an_acc_finish(struct an_acc *a, int64_t end_ns, struct an_metrics *m)
 		m->labels[out++] = l;
 	}
 	m->nlabels = out;
+
+	/* Per P, up to the highest P that ran anything. */
+	size_t np = a->np;
+	while (np > 0 && a->p_busy[np - 1] == 0)
+		np--;
+	if (np && !(m->p_busy_ns = malloc(np * sizeof *m->p_busy_ns))) {
+		an_metrics_free(m);
+		return -1;
+	}
+	if (np)
+		memcpy(m->p_busy_ns, a->p_busy, np * sizeof *m->p_busy_ns);
+	m->np = np;
 
 	/* The goroutines that waited longest (one wait), longest first. */
 	for (size_t i = 0; i < a->ng; i++) {

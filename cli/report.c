@@ -140,8 +140,12 @@ static void report_text(const struct tr_header *h, const struct an_metrics *m)
 	printf("%-18sJain %s across the %zu goroutines that ran; %s across %zu labels (CPU per "
 	       "goroutine)\n",
 	       "fairness", b1, ran, b2, labelled);
-	printf("%-18s%.1f%% (goroutines running / gomaxprocs x time)\n", "P utilisation",
+	printf("%-18s%.1f%% (goroutines running / gomaxprocs x time)", "P utilisation",
 	       100 * v[AN_P_UTIL]);
+	for (size_t p = 0; p < m->np && v[AN_MAKESPAN] > 0; p++)
+		printf("%s P%zu %.1f%%", p ? "," : ";", p,
+		       100 * (double)m->p_busy_ns[p] / v[AN_MAKESPAN]);
+	putchar('\n');
 	fmt_value(b1, sizeof b1, &an_metric_defs[AN_WC_LOSS], v[AN_WC_LOSS]);
 	fmt_value(b2, sizeof b2, &an_metric_defs[AN_WC_LOSS_P], v[AN_WC_LOSS_P]);
 	printf("%-18s%s with an idle P and a runnable goroutine; %s lost (%.2f%% of P-time)\n",
@@ -208,6 +212,9 @@ static cJSON *report_json(const struct tr_header *h, const struct an_metrics *m)
 	cJSON *mj = cJSON_AddObjectToObject(j, "metrics");
 	for (int i = 0; i < AN_NMETRICS; i++)
 		json_number(mj, an_metric_defs[i].key, m->v[i]);
+	cJSON *pj = cJSON_AddArrayToObject(j, "p_busy_ns");
+	for (size_t p = 0; p < m->np; p++)
+		cJSON_AddItemToArray(pj, cJSON_CreateNumber((double)m->p_busy_ns[p]));
 	cJSON *lj = cJSON_AddArrayToObject(j, "labels");
 	for (size_t i = 0; i < m->nlabels; i++) {
 		const struct an_label_stats *l = &m->labels[i];
@@ -279,6 +286,11 @@ static void report_csv(const struct an_metrics *m)
 		csv_row(scope, "lat_p90", l->lat_n ? (double)l->lat_p90 : NAN);
 		csv_row(scope, "lat_p99", l->lat_n ? (double)l->lat_p99 : NAN);
 		csv_row(scope, "lat_max", l->lat_n ? (double)l->lat_max : NAN);
+	}
+	for (size_t p = 0; p < m->np; p++) {
+		char scope[32];
+		snprintf(scope, sizeof scope, "p:%zu", p);
+		csv_row(scope, "busy_ns", (double)m->p_busy_ns[p]);
 	}
 	for (size_t i = 0; i < m->ntop; i++) {
 		char scope[40];

@@ -219,6 +219,9 @@ START_TEST(test_metrics_small)
 	ck_assert_str_eq(m.labels[1].name, "-");
 	ck_assert_int_eq(m.labels[1].cpu_ns, 23);
 	ck_assert_int_eq(m.labels[1].lat_p50, 17);
+	ck_assert_uint_eq(m.np, 2);
+	ck_assert_int_eq(m.p_busy_ns[0], 19);
+	ck_assert_int_eq(m.p_busy_ns[1], 23);
 	ck_assert_uint_eq(m.ntop, 2);
 	ck_assert_int_eq(m.top[0].g, 6);
 	ck_assert_str_eq(m.top[0].label, "light");
@@ -311,6 +314,12 @@ START_TEST(test_metrics_match_views)
 		          " LIMIT 1 OFFSET (SELECT (count(*) + 1) / 2 - 1 FROM"
 		          " sched_latency WHERE run = %d)",
 		          run, run));
+		cJSON *pb = cJSON_GetObjectItem(j, "p_busy_ns");
+		for (int p = 0; p < cJSON_GetArraySize(pb); p++)
+			ck_assert_double_eq(
+			        cJSON_GetNumberValue(cJSON_GetArrayItem(pb, p)),
+			        Q("SELECT total(dur) FROM sched_slice WHERE run = %d AND p = %d",
+			          run, p));
 		ck_assert_double_eq_tol(
 		        M("p_util"),
 		        Q("SELECT total(dur) / (SELECT gomaxprocs * end_ns FROM runs WHERE id = %d)"
@@ -412,6 +421,50 @@ START_TEST(test_compare_cli)
 	ck_assert_int_eq(run_gsched(out, sizeof out, "compare no-such-scenario --seeds 1..2"), 2);
 	ck_assert_ptr_nonnull(strstr(out, "no-such-scenario"));
 	ck_assert_int_eq(run_gsched(out, sizeof out, "compare fan-out --a-backend nope"), 2);
+}
+END_TEST
+
+/* The simulator against the machine: one side on each backend. */
+START_TEST(test_compare_backends)
+{
+	static char out[1 << 17];
+	ck_assert_int_eq(run_gsched(out, sizeof out,
+	                            "compare producer-consumer --seeds 1..2 -j 1 --b-backend native"
+	                            " --json"),
+	                 0);
+	cJSON *j = cJSON_Parse(out);
+	ck_assert_msg(j != NULL, "%s", out);
+	cJSON *a = cJSON_GetObjectItem(j, "a"), *b = cJSON_GetObjectItem(j, "b");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(a, "backend")), "sim");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(b, "backend")), "native");
+	cJSON *sw = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "metrics"), AN_LAT_N);
+	cJSON *v;
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(sw, "b_values"))
+	        ck_assert_double_gt(cJSON_GetNumberValue(v), 0); /* native runs were measured */
+	cJSON_Delete(j);
+}
+END_TEST
+
+/* docs/analysis.md describes every metric. */
+START_TEST(test_docs_list_metrics)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/docs/analysis.md", GSCHED_SOURCE_DIR);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	static char text[1 << 16];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = 0;
+	fclose(f);
+	for (int i = 0; i < AN_NMETRICS; i++) {
+		char row[64];
+		snprintf(row, sizeof row, "| %s", an_metric_defs[i].key);
+		bool found = strstr(text, row) != NULL;
+		snprintf(row, sizeof row, ", %s", an_metric_defs[i].key);
+		found = found || strstr(text, row) != NULL;
+		ck_assert_msg(found, "docs/analysis.md has no row for the metric %s",
+		              an_metric_defs[i].key);
+	}
 }
 END_TEST
 
@@ -558,6 +611,8 @@ Suite *make_analysis_suite(void)
 	tcase_add_test(tc, test_report_cli);
 	tcase_add_test(tc, test_compare_cli);
 	tcase_add_test(tc, test_export_perfetto);
+	tcase_add_test(tc, test_compare_backends);
+	tcase_add_test(tc, test_docs_list_metrics);
 	suite_add_tcase(s, tc);
 	return s;
 }
