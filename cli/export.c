@@ -17,7 +17,9 @@
  *
  * Invariants the test checks: on every track the slices never overlap
  * (each track is a state machine that closes its current slice before
- * it opens the next one), and both ends of every flow lie inside a slice
+ * it opens the next one, and a slice starts no earlier than the last one
+ * ended: under a window wider than 0, or natively, two Ms' clocks may
+ * disagree by a little), and both ends of every flow lie inside a slice
  * of their track (a flow whose start would not - a wake-up from the
  * scheduler's own code, a steal by an M that was not spinning - is left
  * out, and so is one whose goroutine never ran again).
@@ -50,6 +52,8 @@ struct xg {
 
 struct xp {
 	int64_t g, since; /* the goroutine running on it (0 none) since */
+	int64_t hi;       /* the latest flow point inside the open slice */
+	int64_t last_end; /* where the last slice ended */
 	int64_t steal_id; /* a steal flow to end at its next slice, 0 none */
 	int64_t steal_ts; /* ... its start, on M steal_m's track */
 	int32_t steal_m;
@@ -60,6 +64,7 @@ struct xp {
 struct xm {
 	enum mstate st;
 	int64_t since, g;
+	int64_t hi, last_end; /* as struct xp's */
 	bool seen;
 	int32_t last_kind; /* the M's previous event, for the runq counters */
 	int64_t last_a, last_b;
@@ -186,9 +191,11 @@ static void close_p(struct ex *x, int32_t p, int64_t t, const char *end)
 	slice_name(x, pp->g, name, sizeof name);
 	begin(x);
 	fprintf(x->f, "{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":", p);
+	int64_t until = t > pp->hi ? t : pp->hi;
 	put_us(x->f, pp->since);
 	fputs(",\"dur\":", x->f);
-	put_us(x->f, t > pp->since ? t - pp->since : 0);
+	put_us(x->f, until - pp->since);
+	pp->last_end = until;
 	fputs(",\"cat\":\"goroutine\",\"name\":", x->f);
 	put_str(x->f, name);
 	fprintf(x->f, ",\"args\":{\"g\":%" PRId64 ",\"label\":", pp->g);
@@ -212,16 +219,18 @@ static void set_m(struct ex *x, int32_t m, enum mstate st, int64_t t, int64_t g)
 	if (mm->st != M_NONE) {
 		begin(x);
 		fprintf(x->f, "{\"ph\":\"X\",\"pid\":2,\"tid\":%d,\"ts\":", m);
+		int64_t end = t > mm->hi ? t : mm->hi;
 		put_us(x->f, mm->since);
 		fputs(",\"dur\":", x->f);
-		put_us(x->f, t > mm->since ? t - mm->since : 0);
+		put_us(x->f, end - mm->since);
+		mm->last_end = end;
 		fprintf(x->f, ",\"cat\":\"m\",\"name\":\"%s\"", mstate_name[mm->st]);
 		if (mm->st == M_SYSCALL)
 			fprintf(x->f, ",\"args\":{\"g\":%" PRId64 "}", mm->g);
 		fputc('}', x->f);
 	}
 	mm->st = st;
-	mm->since = t;
+	mm->since = mm->hi = t > mm->last_end ? t : mm->last_end;
 	mm->g = g;
 }
 
@@ -333,7 +342,9 @@ static void event(struct ex *x, const struct rt_event *ev)
 			struct xp *pp = pof(x, ev->p);
 			if (pp && pp->g == ev->g) { /* a running goroutine woke it */
 				g->wake_id = ++x->flow_id;
-				g->wake_ts = t;
+				g->wake_ts = t > pp->since ? t : pp->since;
+				if (g->wake_ts > pp->hi)
+					pp->hi = g->wake_ts;
 				g->wake_p = ev->p;
 			}
 		}
@@ -344,14 +355,14 @@ static void event(struct ex *x, const struct rt_event *ev)
 			if (pp->g)
 				close_p(x, ev->p, t, "?");
 			pp->g = ev->obj;
-			pp->since = t;
+			pp->since = pp->hi = t > pp->last_end ? t : pp->last_end;
 			g->p = ev->p;
 			if (g->wake_id)
 				flow(x, "wake-up", g->wake_id, 1, g->wake_p, g->wake_ts, 1, ev->p,
-				     t);
+				     pp->since);
 			if (pp->steal_id)
 				flow(x, "steal", pp->steal_id, 2, pp->steal_m, pp->steal_ts, 1,
-				     ev->p, t);
+				     ev->p, pp->since);
 			g->wake_id = 0;
 			pp->steal_id = 0;
 		}
@@ -406,7 +417,9 @@ static void event(struct ex *x, const struct rt_event *ev)
 		struct xp *pp = pof(x, ev->p);
 		if (pp && em->st == M_SPINNING) {
 			pp->steal_id = ++x->flow_id;
-			pp->steal_ts = t;
+			pp->steal_ts = t > em->since ? t : em->since;
+			if (pp->steal_ts > em->hi)
+				em->hi = pp->steal_ts;
 			pp->steal_m = ev->m;
 		}
 		break;
