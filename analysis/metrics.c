@@ -15,8 +15,11 @@
  * except label events (a linear search of the labels: runs have few).
  *
  * Times are the events' t_ns, each the clock of the M that made the
- * transition: under a window wider than 0 an interval may span two Ms'
- * clocks and read negative, and is then counted as 0.
+ * transition, and may step back a little in event order (an M runs on
+ * between yield points; more so under a window wider than 0).  A wait
+ * that spans two Ms' clocks and reads negative counts as 0; lost work
+ * conservation and capacity are integrated with signed steps, exactly as
+ * the view's sum(dur) telescopes (advance()).
  */
 #include <math.h>
 #include <stdio.h>
@@ -194,11 +197,14 @@ static int64_t span(int64_t from, int64_t to)
 	return to > from ? to - from : 0;
 }
 
-/* Integrate the step functions (lost P-time, capacity) up to t. */
+/* Integrate the step functions (lost P-time, capacity) up to t.  Each
+ * state holds from its event's time to the next one's, as in the
+ * idle_while_runnable view: event times may step back a little in event
+ * order (each is the clock of the M that made the transition, and an M
+ * runs on between yield points), and a signed step keeps the integral
+ * the telescoping sum the view's sum(dur) is. */
 static void advance(struct an_acc *a, int64_t t)
 {
-	if (t <= a->last)
-		return;
 	int64_t d = t - a->last;
 	int64_t lost = a->npidle < a->runnable ? a->npidle : a->runnable;
 	if (lost > 0) {
