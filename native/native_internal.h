@@ -57,6 +57,11 @@ struct native_state {
 	struct tr_sink *sink;
 	FILE *out; /* plat_print's destination, or NULL */
 
+	/* The network poller (platform.c): an epoll instance watching an
+	 * eventfd, netpollBreak's wake-up.  -1 when they could not be made:
+	 * the poller then sleeps on its note's futex. */
+	int epfd, evfd;
+
 	/* The end: 0 running, 1 ending, 2 status written (futex word). */
 	uint32_t exiting;
 	enum tr_status status;
@@ -83,6 +88,8 @@ _Noreturn void native_end(enum tr_status status, const char *msg);
 struct nthread *native_thread_new(struct m *mp, void *stack, size_t size, void (*entry)(void));
 void native_signals_init(void);
 void native_signals_install(void);
+int native_netpoll_open(void);
+void native_netpoll_close(void);
 
 /* trace.c */
 int native_trace_thread_init(struct nthread *t);

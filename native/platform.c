@@ -61,6 +61,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -319,6 +321,106 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 		if (now >= deadline)
 			return false;
 		ns = deadline - now;
+	}
+}
+
+/* ---- the network poller (netpoll_epoll.go) ---- */
+
+/* One epoll instance per run, watching one eventfd: netpollBreak's
+ * wake-up is a write to the eventfd, as in Go, and the polling M blocks
+ * in epoll_pwait2 (a timeout in ns: the runtime has already rounded it
+ * to epoll's whole milliseconds where Go does, and a modelled descriptor
+ * becomes ready at its own ns).  The scenario language has no file
+ * descriptors, so the eventfd is the only one; the runtime's model
+ * (runtime/netpoll.c) still says which "descriptor" is ready when.  The
+ * note's key says woken, as for a note: the wake-up exchanges 1 in
+ * before writing, so a poller that sees the eventfd readable sees the key
+ * too; an eventfd count left by a wake-up that raced with the poller's
+ * return is drained by the next wait as a spurious return, which loops. */
+int native_netpoll_open(void)
+{
+	N.epfd = N.evfd = -1;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0)
+		return -1;
+	int ev = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (ev < 0) {
+		close(ep);
+		return -1;
+	}
+	struct epoll_event e = {.events = EPOLLIN, .data.fd = ev};
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e) != 0) {
+		close(ev);
+		close(ep);
+		return -1;
+	}
+	N.epfd = ep;
+	N.evfd = ev;
+	return 0;
+}
+
+void native_netpoll_close(void)
+{
+	if (N.evfd >= 0)
+		close(N.evfd);
+	if (N.epfd >= 0)
+		close(N.epfd);
+	N.epfd = N.evfd = -1;
+}
+
+static void eventfd_drain(void)
+{
+	uint64_t v;
+	while (read(N.evfd, &v, sizeof v) < 0 && errno == EINTR)
+		;
+}
+
+void plat_netpollwakeup(struct plat_note *n)
+{
+	if (N.evfd < 0) {
+		plat_notewakeup(n);
+		return;
+	}
+	if (__atomic_exchange_n(&n->key, note_woken, SC) == note_woken)
+		rt_throw("notewakeup - double wakeup");
+	uint64_t one = 1;
+	while (write(N.evfd, &one, sizeof one) < 0 && errno == EINTR)
+		;
+}
+
+bool plat_netpollwait(struct plat_note *n, int64_t ns)
+{
+	if (N.evfd < 0) {
+		if (ns < 0) {
+			plat_notesleep(n);
+			return true;
+		}
+		return plat_notetsleep(n, ns);
+	}
+	int64_t now = native_nanotime();
+	int64_t deadline = ns < 0 || ns > INT64_MAX - now ? INT64_MAX : now + ns;
+	for (;;) {
+		if (__atomic_load_n(&n->key, SC) == note_woken) {
+			eventfd_drain();
+			return true;
+		}
+		struct timespec ts, *tsp = NULL;
+		if (deadline != INT64_MAX) {
+			int64_t left = deadline - native_nanotime();
+			if (left <= 0)
+				return false;
+			ts.tv_sec = left / 1000000000;
+			ts.tv_nsec = left % 1000000000;
+			tsp = &ts;
+		}
+		struct epoll_event e;
+		check_exit();
+		/* No SA_RESTART matters here: epoll never restarts; the end of
+		 * the run's SIGURG returns EINTR. */
+		int r = epoll_pwait2(N.epfd, &e, 1, tsp, NULL);
+		check_exit();
+		if (r > 0 && __atomic_load_n(&n->key, SC) != note_woken)
+			eventfd_drain(); /* a stale count: a spurious return */
 	}
 }
 

@@ -142,6 +142,7 @@ int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void
 	N.base = 0;
 	N.base = native_nanotime() - 1000;
 	native_signals_init();
+	native_netpoll_open(); /* on failure the poller sleeps on its note */
 
 	prog.rt = cfg->rt;
 	prog.gomaxprocs = gomaxprocs;
@@ -154,6 +155,7 @@ int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void
 		res->status = TR_VIOLATION;
 		snprintf(res->message, sizeof res->message,
 		         "native: cannot start the first thread");
+		native_netpoll_close();
 		return 1;
 	}
 	int64_t deadline = cfg->max_time_ns > 0 ? native_nanotime() + cfg->max_time_ns : INT64_MAX;
@@ -169,6 +171,7 @@ int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void
 	res->threads = N.nthreads;
 
 	rt_teardown();
+	native_netpoll_close();
 	for (int32_t i = 0; i < N.nthreads; i++) {
 		native_trace_thread_free(N.threads[i]);
 		free(N.threads[i]);

@@ -20,13 +20,15 @@
  *     returns a g that is still running;
  *   - netpollWaiters counts the gs that ever parked here (Go 1.21's
  *     count, which only netpollgoready decrements);
- *   - note is the model of Go's eventfd: netpollWakeSig is 1 from the
- *     notewakeup that sets the note until the blocked poller clears the
- *     note, so at most one notewakeup is ever pending (a second one would
- *     be the "double wakeup" throw).  netpollBreak and the "kernel" (a
- *     descriptor registered earlier than a blocked poll's wake time) both
- *     go through that gate; breakPending tells the woken poller whether
- *     to return (a break) or to recompute its sleep (a new descriptor).
+ *   - note is what the poller blocks on (plat_netpollwait: the native
+ *     backend's epoll_wait on an eventfd, the simulator's note sleep):
+ *     netpollWakeSig is 1 from the plat_netpollwakeup that sets the note
+ *     until the blocked poller clears the note, so at most one wake-up is
+ *     ever pending (a second one would be the "double wakeup" throw).
+ *     netpollBreak and the "kernel" (a descriptor registered earlier
+ *     than a blocked poll's wake time) both go through that gate;
+ *     breakPending tells the woken poller whether to return (a break)
+ *     or to recompute its sleep (a new descriptor).
  *
  * Alternatives rejected: readying the gs inside netpoll (Go returns a
  * list and lets injectglist decide where they go: the caller may hold no
@@ -128,7 +130,8 @@ bool rt_netpollinited(void)
 	return plat_load32(&np.inited) != 0;
 }
 
-/* netpollinit: Go creates the epoll instance and the eventfd here.  Our
+/* netpollinit: Go creates the epoll instance and the eventfd here; the
+ * native backend has them for the whole run (plat_netpollwait).  Our
  * state starts zeroed (and rt_netpoll_teardown zeroes it again); it must
  * not be cleared here, or a netpollBreak racing with the first IOWait
  * would lose its gate and the next one would wake the note twice. */
@@ -159,7 +162,7 @@ static void netpollWake(void)
 {
 	if (!plat_cas32(&np.wakeSig, 0, 1))
 		return;
-	plat_notewakeup(&np.note);
+	plat_netpollwakeup(&np.note);
 }
 
 /* netpollBreak interrupts a blocking netpoll (Go: a write to the
@@ -282,13 +285,7 @@ struct gList rt_netpoll(int64_t delay)
 		plat_unlock(&np.lock);
 
 		blocked = true;
-		bool woke;
-		if (until == INT64_MAX) {
-			plat_notesleep(&np.note);
-			woke = true;
-		} else {
-			woke = plat_notetsleep(&np.note, until - now);
-		}
+		bool woke = plat_netpollwait(&np.note, until == INT64_MAX ? -1 : until - now);
 		plat_lock(&np.lock);
 		np.sleeping = false;
 		plat_unlock(&np.lock);

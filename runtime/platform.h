@@ -102,6 +102,15 @@ PLAT_FN void plat_notesleep(struct plat_note *n);
 PLAT_FN bool plat_notetsleep(struct plat_note *n, int64_t ns);
 PLAT_FN void plat_notewakeup(struct plat_note *n);
 
+/* The network poller's blocking (netpoll_epoll.go), on a note of the
+ * runtime's netpoll: plat_netpollwait blocks the polling M until
+ * plat_netpollwakeup (netpollBreak's eventfd write) or for at most ns (< 0:
+ * no limit) and returns true if woken; the note's key says woken, as for
+ * notetsleep, and is cleared with plat_noteclear.  A native backend waits
+ * in epoll_wait on an eventfd; the simulator's are its note operations. */
+PLAT_FN bool plat_netpollwait(struct plat_note *n, int64_t ns);
+PLAT_FN void plat_netpollwakeup(struct plat_note *n);
+
 /* The number of CPUs the program may use (Go's ncpu, from the affinity
  * mask): canSpin and the runtime lock's spin phase depend on it. */
 PLAT_FN int32_t plat_ncpu(void);

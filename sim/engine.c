@@ -850,6 +850,22 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 	return n->key != 0;
 }
 
+/* The poller's blocking is a note here: the same yield points as
+ * notesleep/notetsleep and notewakeup, no descriptor. */
+bool plat_netpollwait(struct plat_note *n, int64_t ns)
+{
+	if (ns < 0) {
+		plat_notesleep(n);
+		return true;
+	}
+	return plat_notetsleep(n, ns);
+}
+
+void plat_netpollwakeup(struct plat_note *n)
+{
+	plat_notewakeup(n);
+}
+
 void plat_notewakeup(struct plat_note *n)
 {
 	yieldk(jitter(COST_NOTEWAKEUP), SIM_Y_NOTE);
