@@ -25,15 +25,13 @@
  *
  * The global queue (sched.runq) is protected by sched.lock.
  *
- * Policy runq-order=lifo (not Go's): the owner takes the newest g, from
- * the tail, as the owner of a Chase-Lev deque does; thieves still take
- * from the head.  The owner first publishes tail-1 (sequentially
- * consistent store), then reads the head: if slots remain between them,
- * no thief can reach slot tail-1 (a thief's batch from a head it read
- * ends before it, because a batch is at most half, rounded up, of what
- * the thief saw, and steal-amount=all keeps one back under lifo); if it
- * is the last one, the owner races the thieves for it with the CAS on
- * the head, as runqget does; then it puts the tail back.
+ * Policy runq-order=lifo (not Go's): the ring is a Chase-Lev deque.  The
+ * owner takes the newest g, from the tail: it first publishes tail-1
+ * (sequentially consistent store), then reads the head; if slots remain
+ * between them, slot tail-1 is its own; if it is the last one, the owner
+ * races the thieves for it with the CAS on the head, then puts the tail
+ * back.  That holds only against thieves that claim one g per CAS, so
+ * under lifo a thief takes its batch one g at a time (runqgrab_lifo).
  *
  * Alternatives not taken: an unbounded local queue (Go bounds it so that
  * a flood of new gs spills to the global queue, where every P sees them,
@@ -243,54 +241,105 @@ uint32_t rt_runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, bool st
 
 /* runqgrab, also telling whether the one g grabbed came from runnext
  * (for the steal event). */
+/* How many of the n gs a thief sees it takes (policy steal-amount). */
+static uint32_t stealAmount(uint32_t n)
+{
+	switch (rt_cfg.stealamount) {
+	case RT_STEAL_ONE:
+		return n > 0;
+	case RT_STEAL_ALL:
+		return n;
+	default:
+		return rt_cfg.bugs & RT_BUG_RUNQGRAB_FLOOR
+		               ? n / 2
+		               : n - n / 2; /* bug knob runqgrab-floor */
+	}
+}
+
+/* Try to steal pp.runnext into batch[batchHead]: 1 if stolen, 0 if
+ * there is none, -1 if it changed underfoot (the caller starts over). */
+static int grabRunnext(struct p *pp, struct g **batch, uint32_t batchHead)
+{
+	struct g *next = plat_loadp((void *const *)&pp->runnext);
+	if (next == NULL)
+		return 0;
+	if (plat_load32(&pp->status) == _Prunning) {
+		/* Sleep to ensure that pp isn't about to run the g we are
+		 * about to steal.  The important use case here is when the g
+		 * running on pp ready()s another g and then almost immediately
+		 * blocks.  Instead of stealing runnext in this window, back off
+		 * to give pp a chance to schedule runnext and pull off the
+		 * queue. */
+		plat_usleep(3);
+	}
+	if (!plat_casp((void **)&pp->runnext, next, NULL))
+		return -1;
+	rt_relaxed_store(&batch[batchHead % pp->runqcap], next);
+	return 1;
+}
+
+/* runqgrab under policy runq-order=lifo: the owner pops its tail without
+ * a CAS, which is safe against thieves that each claim one g with a CAS
+ * on the head (a Chase-Lev deque), not against a batch claimed by one
+ * CAS, which a stale read could extend past the owner's tail.  So the
+ * thief takes its batch one g at a time, re-reading the indices each
+ * time; the amount is decided on its first look. */
+static uint32_t runqgrab_lifo(struct p *pp, struct g **batch, uint32_t batchHead,
+                              bool stealRunNextG, bool *fromRunnext)
+{
+	uint32_t got = 0, want = 0;
+	for (;;) {
+		uint32_t h = plat_loadacq32(&pp->runqhead);
+		uint32_t t = plat_loadacq32(&pp->runqtail);
+		uint32_t n = t - h;
+		if (n > pp->runqcap) /* inconsistent, or the owner's tail-1 below a taken head */
+			continue;
+		if (n == 0 || (want == 0 && stealAmount(n) == 0)) {
+			if (got > 0 || !stealRunNextG)
+				return got;
+			int r = grabRunnext(pp, batch, batchHead);
+			if (r < 0)
+				continue;
+			*fromRunnext = r > 0;
+			return (uint32_t)r;
+		}
+		if (want == 0)
+			want = stealAmount(n);
+		rt_relaxed_store(&batch[(batchHead + got) % pp->runqcap],
+		                 rt_relaxed_load(&pp->runq[h % pp->runqcap]));
+		if (plat_casrel32(&pp->runqhead, h, h + 1) && ++got == want)
+			return got;
+	}
+}
+
 static uint32_t runqgrab(struct p *pp, struct g **batch, uint32_t batchHead, bool stealRunNextG,
                          bool *fromRunnext)
 {
 	*fromRunnext = false;
+	if (rt_cfg.runqorder == RT_RUNQ_LIFO)
+		return runqgrab_lifo(pp, batch, batchHead, stealRunNextG, fromRunnext);
 	for (;;) {
 		uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with other consumers */
 		uint32_t t = plat_loadacq32(&pp->runqtail); /* synchronize with the producer */
-		uint32_t n = t - h, nmax = pp->runqcap / 2;
-		if (rt_cfg.stealamount == RT_STEAL_ONE) { /* policy steal-amount */
-			n = n > 0;
-			nmax = 1;
-		} else if (rt_cfg.stealamount == RT_STEAL_ALL) {
-			/* Under lifo the owner may be taking the newest. */
-			if (rt_cfg.runqorder == RT_RUNQ_LIFO && n >= 2)
-				n--;
-			nmax = pp->runqcap;
-		} else {
-			n = rt_cfg.bugs & RT_BUG_RUNQGRAB_FLOOR
-			            ? n / 2
-			            : n - n / 2; /* bug knob runqgrab-floor */
-		}
+		uint32_t n = t - h;
+		/* Read inconsistent h and t: Go's test, n > len(runq)/2 after
+		 * halving, is that for half; every amount is bounded by this. */
+		if (rt_cfg.stealamount != RT_STEAL_HALF && n > pp->runqcap)
+			continue;
+		n = stealAmount(n);
 		if (n == 0) {
 			if (stealRunNextG) {
 				/* Try to steal from pp.runnext. */
-				struct g *next = plat_loadp((void *const *)&pp->runnext);
-				if (next != NULL) {
-					if (plat_load32(&pp->status) == _Prunning) {
-						/* Sleep to ensure that pp isn't about to run
-						 * the g we are about to steal.  The important
-						 * use case here is when the g running on pp
-						 * ready()s another g and then almost
-						 * immediately blocks.  Instead of stealing
-						 * runnext in this window, back off to give pp
-						 * a chance to schedule runnext and pull off
-						 * the queue. */
-						plat_usleep(3);
-					}
-					if (!plat_casp((void **)&pp->runnext, next, NULL))
-						continue;
-					rt_relaxed_store(&batch[batchHead % pp->runqcap], next);
-					*fromRunnext = true;
-					return 1;
-				}
+				int r = grabRunnext(pp, batch, batchHead);
+				if (r < 0)
+					continue;
+				*fromRunnext = r > 0;
+				return (uint32_t)r;
 			}
 			return 0;
 		}
-		if (n > nmax) /* read inconsistent h and t */
-			continue;
+		if (rt_cfg.stealamount == RT_STEAL_HALF && n > pp->runqcap / 2)
+			continue; /* read inconsistent h and t */
 		for (uint32_t i = 0; i < n; i++)
 			rt_relaxed_store(&batch[(batchHead + i) % pp->runqcap],
 			                 rt_relaxed_load(&pp->runq[(h + i) % pp->runqcap]));

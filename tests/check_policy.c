@@ -23,6 +23,7 @@
 #include "check_suites.h"
 #include "runner.h"
 #include "runtime.h"
+#include "sim.h"
 #include "testutil.h"
 
 /* Set o->rt from "KEY=VAL" strings, as --policy does. */
@@ -39,6 +40,9 @@ static void set_policies(struct rt_config *rt, const char *const *pol)
 	}
 }
 
+/* The backend runs use: NULL, the simulator (cli_backends[0]). */
+static const struct cli_choice *backend;
+
 /* Run a bundled scenario (name) or a scenario's text with the given
  * policies, keeping the events in m (if not NULL); returns the hash. */
 static uint64_t run(const char *name, const char *text, const char *const *pol, uint64_t seed,
@@ -54,6 +58,8 @@ static uint64_t run(const char *name, const char *text, const char *const *pol, 
 	o.seed = seed;
 	o.window_ns = window;
 	o.sink = m ? &m->base : NULL;
+	if (backend)
+		o.backend = backend;
 	set_policies(&o.rt, pol);
 	if (!res)
 		res = &r;
@@ -409,6 +415,80 @@ static size_t first_runs(const char *const *pol, int64_t *order, size_t cap)
 	return n;
 }
 
+/* runq-order=lifo under a concurrent thief, in the simulator's free
+ * interleaving: the owner puts and takes from its tail while a thief
+ * steals from the head; every g must come out exactly once. */
+#define LIFO_G 64
+static struct g lifo_gs[LIFO_G];
+static struct p *lifo_owner, *lifo_thief;
+static uint32_t lifo_done;
+
+static void lifo_owner_fn(void *unused)
+{
+	(void)unused;
+	struct g *gp;
+	int next = 0;
+	for (int round = 0; round < 4; round++) {
+		for (int k = 0; k < LIFO_G / 4; k++)
+			rt_runqput(lifo_owner, &lifo_gs[next++], false);
+		for (int k = 0; k < 6 && (gp = rt_runqget(lifo_owner, NULL)) != NULL; k++)
+			gp->sig++;
+	}
+	while ((gp = rt_runqget(lifo_owner, NULL)) != NULL)
+		gp->sig++;
+	plat_store32(&lifo_done, 1);
+}
+
+static void lifo_thief_fn(void *unused)
+{
+	(void)unused;
+	while (!plat_load32(&lifo_done)) {
+		struct g *gp = rt_runqsteal(lifo_thief, lifo_owner, false);
+		if (gp == NULL)
+			continue;
+		gp->sig++;
+		while ((gp = rt_runqget(lifo_thief, NULL)) != NULL)
+			gp->sig++;
+	}
+}
+
+START_TEST(test_runq_lifo_concurrent)
+{
+	static const int amounts[] = {RT_STEAL_HALF, RT_STEAL_ONE, RT_STEAL_ALL};
+	int stolen = 0;
+	for (int a = 0; a < 3; a++) {
+		for (uint64_t seed = 0; seed < 150; seed++) {
+			lifo_owner = test_newp();
+			lifo_thief = test_newp();
+			rt_cfg.runqorder = RT_RUNQ_LIFO;
+			rt_cfg.stealamount = amounts[a];
+			memset(lifo_gs, 0, sizeof lifo_gs);
+			for (int i = 0; i < LIFO_G; i++)
+				lifo_gs[i].goid = i + 1;
+			lifo_done = 0;
+			struct sim_config cfg = {
+			        .seed = seed, .window_ns = SIM_WINDOW_INF, .max_steps = 2000000};
+			void (*fns[2])(void *) = {lifo_owner_fn, lifo_thief_fn};
+			void *args[2] = {NULL, NULL};
+			struct sim_result res;
+			sim_run_threads(&cfg, 2, fns, args, &res);
+			ck_assert_msg(res.status == TR_COMPLETE, "seed %llu amount %d: %s: %s",
+			              (unsigned long long)seed, a, tr_status_name(res.status),
+			              res.message);
+			for (int i = 0; i < LIFO_G; i++)
+				ck_assert_msg(lifo_gs[i].sig == 1,
+				              "g %d taken %u times (seed %llu, amount %d)", i + 1,
+				              lifo_gs[i].sig, (unsigned long long)seed, a);
+			stolen += lifo_thief->runqtail != 0;
+			test_freep(lifo_owner);
+			test_freep(lifo_thief);
+		}
+	}
+	rt_config_default(&rt_cfg);
+	ck_assert_int_gt(stolen, 0); /* the thief did take batches */
+}
+END_TEST
+
 /* runq-order=lifo: after runnext's g, the owner runs the newest first. */
 START_TEST(test_runq_order)
 {
@@ -421,6 +501,67 @@ START_TEST(test_runq_order)
 		ck_assert_int_gt(fifo[i], fifo[i - 1]);
 		ck_assert_int_lt(lifo[i], lifo[i - 1]);
 	}
+}
+END_TEST
+
+/* The native backend runs the same runtime, so it honours the same
+ * policies: runq-size and putslow-batch show in its runqputslow events,
+ * runq-order in the order its workers first run. */
+START_TEST(test_native_honours_policies)
+{
+	char err[256];
+	backend = cli_choose(cli_backends, "backend", "native", err, sizeof err);
+	ck_assert_msg(backend != NULL, "%s", err);
+	ck_assert_uint_eq(putslow_batches(NULL, 0), 0);
+	ck_assert_uint_gt(putslow_batches(POL("runq-size=16"), 9), 0);
+	ck_assert_uint_gt(putslow_batches(POL("runq-size=16", "putslow-batch=one"), 2), 0);
+	int64_t lifo[100];
+	ck_assert_uint_eq(first_runs(POL("runq-order=lifo"), lifo, 100), 100);
+	for (int i = 2; i < 100; i++)
+		ck_assert_int_lt(lifo[i], lifo[i - 1]);
+	backend = NULL;
+}
+END_TEST
+
+/* Runs and goldens record the policies that differ from Go's as JSON
+ * (runs.policy_json, the golden's policies: line); every policy at a
+ * value other than Go's goes there and comes back. */
+START_TEST(test_policy_json_round_trip)
+{
+	struct rt_config rt, back;
+	rt_config_default(&rt);
+	for (size_t k = 0; k < rt_npolicies; k++) {
+		const struct rt_policy *p = &rt_policies[k];
+		int64_t v = p->go_default;
+		switch (p->type) {
+		case RT_POLICY_BOOL:
+			v = !v;
+			break;
+		case RT_POLICY_ENUM:
+			v = p->names[v + 1] ? v + 1 : 0;
+			break;
+		case RT_POLICY_POW2:
+			v = v * 2 <= p->max ? v * 2 : v / 2;
+			break;
+		default:
+			v = v + 1 <= p->max ? v + 1 : v - 1;
+		}
+		ck_assert_msg(rt_policy_valid(p, v) && v != p->go_default, "%s", p->name);
+		rt_policy_set(&rt, p, v);
+	}
+	char json[2048], err[256];
+	cli_policy_json(&rt, json, sizeof json);
+	for (size_t k = 0; k < rt_npolicies; k++)
+		ck_assert_msg(strstr(json, rt_policies[k].name), "%s not in %s",
+		              rt_policies[k].name, json);
+	rt_config_default(&back);
+	ck_assert_msg(cli_policy_from_json(json, &back, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(memcmp(&rt, &back, sizeof rt), 0);
+	/* A size that is not a power of two is refused. */
+	ck_assert_int_eq(cli_policy_from_json("{\"runq-size\":100}", &back, err, sizeof err), -1);
+	int64_t v;
+	ck_assert(!rt_policy_parse(rt_policy_find("runq-size", 9), "100", &v));
+	ck_assert(rt_policy_parse(rt_policy_find("runq-size", 9), "128", &v) && v == 128);
 }
 END_TEST
 
@@ -597,6 +738,9 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_runq_size);
 	tcase_add_test(tc, test_putslow_batch);
 	tcase_add_test(tc, test_runq_order);
+	tcase_add_test(tc, test_runq_lifo_concurrent);
+	tcase_add_test(tc, test_native_honours_policies);
+	tcase_add_test(tc, test_policy_json_round_trip);
 	tcase_add_test(tc, test_schedtrace_format);
 	tcase_add_test(tc, test_schedtrace_interval);
 	tcase_add_test(tc, test_schedtrace_golden);
