@@ -75,6 +75,7 @@ struct sim_thread {
 	int64_t sleep_start; /* when a timed sleep began */
 	int64_t os_next;     /* noise: the clock at which the OS next takes this thread's core;
 	                        pushed back by the time the thread spends off its core */
+	int64_t away_from, away_to; /* noise: the last time the OS kept it off its core */
 	struct plat_ctx ctx;
 	struct g *g;        /* plat_getg() while this thread is switched out */
 	struct m *m;        /* the M this thread embodies (program mode) */
@@ -513,7 +514,9 @@ static inline int64_t jitter(int64_t c)
  * clock moves on by the time it is away. */
 static __attribute__((noinline, cold)) void os_preempt(struct sim_thread *t)
 {
+	t->away_from = t->clock;
 	t->clock = tadd(t->clock, sim_noise_os_away(&S.noise));
+	t->away_to = t->clock;
 	t->os_next = tadd(t->clock, sim_noise_os_gap(&S.noise));
 }
 
@@ -949,6 +952,19 @@ _Noreturn void sim_violation(const char *oracle, const char *msg)
 int64_t sim_sched_steps(void)
 {
 	return S.steps - S.work_steps;
+}
+
+int64_t sim_os_away_within(int64_t from, int64_t to)
+{
+	int64_t most = 0;
+	for (int i = 0; i < S.nthreads; i++) {
+		const struct sim_thread *t = S.threads[i];
+		int64_t a = t->away_from > from ? t->away_from : from;
+		int64_t b = t->away_to < to ? t->away_to : to;
+		if (b - a > most)
+			most = b - a;
+	}
+	return most;
 }
 
 _Noreturn void plat_fatal(const char *msg)

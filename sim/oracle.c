@@ -26,6 +26,12 @@
  * every event and again when it ends, so a violation is caught even if
  * nothing is emitted while it lasts.
  *
+ * A work-conservation stretch does not count the longest time within it
+ * that the noise model's OS kept one thread off its core
+ * (sim_os_away_within): on a loaded machine the M handed the idle P, or
+ * the one about to put a goroutine on a run queue, may be descheduled for
+ * milliseconds without the scheduler breaking a contract.
+ *
  * Time is only comparable between threads under a finite window: there
  * the two time bounds get the window as slack, and under free
  * interleaving they are not checked at all (one thread's clock can run
@@ -139,6 +145,11 @@ static void check_wait(struct oracles *o, int64_t goid, int64_t d, bool ran)
 /* Work conservation: the stretch that began at wc_since lasts d. */
 static void check_idle(struct oracles *o, int64_t d)
 {
+	/* Time the OS kept a thread off its core meanwhile (the noise model)
+	 * is not the scheduler's: an M handed the idle P, or one about to
+	 * put a goroutine on a run queue, descheduled for milliseconds. */
+	if (d > o->b.idle_ns / 2)
+		d -= sim_os_away_within(o->wc_since, o->now);
 	if (d > o->m.idle_ns)
 		o->m.idle_ns = d;
 	if (o->b.idle_ns > 0 && d > o->b.idle_ns + o->slack) {

@@ -164,6 +164,9 @@ _Noreturn void sim_violation(const char *oracle, const char *msg);
 /* Yield points executed so far outside the program's own work (its
  * spends and syscalls): the scheduler's steps. */
 int64_t sim_sched_steps(void);
+/* The longest time within [from, to] that the noise model's OS kept one
+ * thread off its core (its last such stretch; 0 with the model off). */
+int64_t sim_os_away_within(int64_t from, int64_t to);
 
 /*
  * The oracles (oracle.c): an observer that ends a run as a violation when
