@@ -772,12 +772,6 @@ const struct cli_command cli_cmd_diff = {
 
 /* ---- replay ---- */
 
-static bool failed_status(enum tr_status s)
-{
-	return s == TR_DEADLOCK || s == TR_VIOLATION || s == TR_PANIC || s == TR_DEPARTED ||
-	       s == TR_RUNNING;
-}
-
 static int cmd_replay(struct cli_opts *o)
 {
 	const char *path = o->args[0];
@@ -875,7 +869,7 @@ static int cmd_replay(struct cli_opts *o)
 		       tr_status_name(rh.status), rh.message ? ": " : "",
 		       rh.message ? rh.message : "", rh.n_events, rh.hash, tr_status_name(h.status),
 		       h.hash);
-		rc = failed_status(rh.status) ? 1 : 0;
+		rc = tr_status_failed(rh.status) ? 1 : 0;
 		goto out;
 	}
 	if (rh.hash == h.hash && rh.status == h.status && rh.n_events == h.n_events) {

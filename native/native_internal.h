@@ -71,7 +71,9 @@ struct native_state {
 	struct nthread **threads;     /* NATIVE_MAX_THREADS slots */
 	int32_t nthreads;             /* atomic (release when a slot is filled) */
 
-	pthread_mutex_t stack_lock; /* arch/stack.c is not thread-safe */
+	pthread_mutex_t stack_lock;   /* arch/stack.c is not thread-safe */
+	int64_t nstacks, stack_bytes; /* stacks alive (plat_stackalloc); under stack_lock */
+	int64_t mem_bytes;            /* atomic: the runtime's objects alive (plat_alloc) */
 
 	/* The writer thread (trace.c). */
 	pthread_t writer;

@@ -608,19 +608,66 @@ void plat_signalM(struct m *mp)
 
 /* ---- stacks and contexts ---- */
 
+/* The machine's limit, not the scheduler's fault: status oom, with what
+ * the program held. */
+static _Noreturn void out_of_memory(const char *what, size_t size)
+{
+	pthread_mutex_lock(&N.stack_lock);
+	long long nstacks = (long long)N.nstacks;
+	int64_t bytes = N.stack_bytes + __atomic_load_n(&N.mem_bytes, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&N.stack_lock);
+	char msg[sizeof N.message];
+	snprintf(msg, sizeof msg,
+	         "out of memory: no %zu bytes for %s, with %lld stacks alive (goroutines and Ms) "
+	         "and %.1f MiB taken (stacks and the runtime's objects)",
+	         size, what, nstacks, (double)bytes / (1024.0 * 1024.0));
+	native_end(TR_OOM, msg);
+}
+
+void *plat_alloc(const char *what, size_t size)
+{
+	void *p = calloc(1, size);
+	if (!p)
+		out_of_memory(what, size);
+	__atomic_add_fetch(&N.mem_bytes, (int64_t)size, __ATOMIC_RELAXED);
+	return p;
+}
+
+void *plat_realloc(const char *what, void *p, size_t old, size_t size)
+{
+	void *n = realloc(p, size);
+	if (!n)
+		out_of_memory(what, size);
+	__atomic_add_fetch(&N.mem_bytes, (int64_t)size - (int64_t)old, __ATOMIC_RELAXED);
+	return n;
+}
+
+void plat_free(void *p, size_t size)
+{
+	if (p)
+		__atomic_sub_fetch(&N.mem_bytes, (int64_t)size, __ATOMIC_RELAXED);
+	free(p);
+}
+
 void *plat_stackalloc(size_t size)
 {
 	pthread_mutex_lock(&N.stack_lock);
 	void *s = arch_stack_alloc(size);
+	if (s) {
+		N.nstacks++;
+		N.stack_bytes += (int64_t)size;
+	}
 	pthread_mutex_unlock(&N.stack_lock);
 	if (!s)
-		rt_throw("stackalloc: out of memory");
+		out_of_memory("a goroutine's or an M's stack", size);
 	return s;
 }
 
 void plat_stackfree(void *stack, size_t size)
 {
 	pthread_mutex_lock(&N.stack_lock);
+	N.nstacks--;
+	N.stack_bytes -= (int64_t)size;
 	arch_stack_free(stack, size);
 	pthread_mutex_unlock(&N.stack_lock);
 }

@@ -183,5 +183,5 @@ int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void
 	arch_stack_release_all();
 	enum tr_status st = res->status;
 	memset(&N, 0, sizeof N);
-	return st == TR_DEADLOCK || st == TR_VIOLATION || st == TR_PANIC ? 1 : 0;
+	return tr_status_failed(st) ? 1 : 0;
 }

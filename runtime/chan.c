@@ -65,14 +65,9 @@ struct hchan *rt_makechan(int64_t size)
 	rt_preemptcheck();
 	if (size < 0 || (uint64_t)size > SIZE_MAX / sizeof(int64_t) / 2)
 		rt_panic("makechan: size out of range");
-	struct hchan *c = calloc(1, sizeof(struct gs_chan));
-	if (c == NULL)
-		rt_throw("makechan: out of memory");
-	if (size > 0) {
-		c->buf = calloc((size_t)size, sizeof(int64_t));
-		if (c->buf == NULL)
-			rt_throw("makechan: out of memory");
-	}
+	struct hchan *c = plat_alloc("a channel", sizeof(struct gs_chan));
+	if (size > 0)
+		c->buf = plat_alloc("a channel's buffer", (size_t)size * sizeof(int64_t));
 	c->dataqsiz = (uint64_t)size;
 	c->id = plat_xadd64(&chanidgen, 1);
 	return c;
@@ -871,8 +866,9 @@ void gs_chan_free(struct gs_chan *c)
 {
 	if (c == NULL)
 		return;
-	free(c->c.buf);
-	free(c);
+	if (c->c.buf)
+		plat_free(c->c.buf, (size_t)c->c.dataqsiz * sizeof(int64_t));
+	plat_free(c, sizeof *c);
 }
 
 void gs_chan_send(struct gs_chan *c, int64_t v)

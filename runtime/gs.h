@@ -26,6 +26,7 @@
 #define GSCHED_GS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* ---- goroutines ---- */
@@ -66,6 +67,16 @@ void gs_iowait(int64_t ns);
 /* runtime.GOMAXPROCS(n): set the number of Ps (stopping the world) and
  * return the previous value; n <= 0 only queries. */
 int32_t gs_gomaxprocs(int32_t n);
+
+/* ---- memory ---- */
+
+/* new: size zeroed bytes for the program; what names them for the
+ * message.  Never NULL: when the machine has no memory left, the
+ * program ends with status oom (Go's "fatal error: out of memory").
+ * Free with gs_free and the same size, from a goroutine or after
+ * gs_main has returned. */
+void *gs_alloc(const char *what, size_t size);
+void gs_free(void *p, size_t size);
 
 /* ---- channels (int64 elements) ---- */
 

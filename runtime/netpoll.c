@@ -87,10 +87,9 @@ static void pdpush(struct pollDesc pd)
 {
 	if (np.npds == np.cappds) {
 		int32_t cap = np.cappds ? 2 * np.cappds : 64;
-		struct pollDesc *n = realloc(np.pds, (size_t)cap * sizeof *n);
-		if (!n)
-			rt_throw("netpoll: out of memory");
-		np.pds = n;
+		np.pds = plat_realloc("the network poller's waiters", np.pds,
+		                      (size_t)np.cappds * sizeof *np.pds,
+		                      (size_t)cap * sizeof *np.pds);
 		np.cappds = cap;
 	}
 	int32_t i = np.npds++;
@@ -331,9 +330,10 @@ void rt_wakeNetPoller(int64_t when)
 	}
 }
 
-/* Teardown, after every thread has stopped: no platform operation. */
+/* Teardown, after every thread has stopped: no platform operation but
+ * plat_free. */
 void rt_netpoll_teardown(void)
 {
-	free(np.pds);
+	plat_free(np.pds, (size_t)np.cappds * sizeof *np.pds);
 	memset(&np, 0, sizeof np);
 }

@@ -137,6 +137,22 @@ PLAT_FN _Noreturn void plat_panic(const char *msg); /* an unrecovered panic of t
  * wherever mp is. */
 PLAT_FN void plat_signalM(struct m *mp);
 
+/* Memory for the runtime's own objects: a G, an M, a P, a channel and
+ * its buffer, a timer, a sudog, and the arrays that list them.
+ * plat_alloc returns size zeroed bytes; plat_realloc resizes p from old
+ * to size bytes (what is past old is not zeroed); plat_free gives back p,
+ * which holds size bytes.  `what` names the object for the message.
+ * Neither returns NULL: when the machine (or a limit the backend keeps)
+ * has no memory left, the program ends with status oom, the message
+ * naming what it was for, the stacks alive and the memory the program
+ * held - the machine's limit, not a broken invariant (plat_throw).
+ * plat_stackalloc ends the program the same way.  Not yield points; the
+ * simulator charges no time for them.  plat_free also works outside a
+ * run (teardown, a program freeing its channels after gs_main). */
+PLAT_FN void *plat_alloc(const char *what, size_t size);
+PLAT_FN void *plat_realloc(const char *what, void *p, size_t old, size_t size);
+PLAT_FN void plat_free(void *p, size_t size);
+
 /* Goroutine contexts: stacks, a fresh context that starts at entry(),
  * and the switch (gogo and mcall are both a save-and-jump). */
 PLAT_FN void *plat_stackalloc(size_t size);

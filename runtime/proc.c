@@ -318,20 +318,23 @@ static void casgstatus_private(struct g *gp, uint32_t oldval, uint32_t newval)
  * the object was published on allgs, allm or allp.  Ms on several threads
  * allocate at once, so the push is a compare-and-swap; it is part of the
  * allocator, like malloc's own locks, and so not a platform operation
- * (not a yield point of the simulator). */
+ * (not a yield point of the simulator).  The memory is plat_alloc's: a
+ * machine without it ends the program with status oom. */
 union block {
-	union block *next;
+	struct {
+		union block *next;
+		size_t size; /* of the whole block, for plat_free */
+	} h;
 	max_align_t align;
 };
 static union block *blocks;
 
-static void *rt_calloc(size_t size)
+static void *rt_calloc(const char *what, size_t size)
 {
-	union block *b = calloc(1, sizeof *b + size);
-	if (b == NULL)
-		rt_throw("runtime: out of memory");
-	b->next = __atomic_load_n(&blocks, __ATOMIC_RELAXED);
-	while (!__atomic_compare_exchange_n(&blocks, &b->next, b, true, __ATOMIC_RELEASE,
+	union block *b = plat_alloc(what, sizeof *b + size);
+	b->h.size = sizeof *b + size;
+	b->h.next = __atomic_load_n(&blocks, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&blocks, &b->h.next, b, true, __ATOMIC_RELEASE,
 	                                    __ATOMIC_RELAXED))
 		;
 	return b + 1;
@@ -344,12 +347,8 @@ static void allgadd(struct g *gp)
 	plat_lock(&allglock);
 	if (allglen == allgcap) {
 		size_t cap = allgcap ? 2 * allgcap : 1024;
-		struct g **a = realloc(allgs, cap * sizeof *a);
-		if (!a) {
-			plat_unlock(&allglock);
-			rt_throw("allgadd: out of memory");
-		}
-		allgs = a;
+		allgs = plat_realloc("the list of all goroutines (allgs)", allgs,
+		                     allgcap * sizeof *allgs, cap * sizeof *allgs);
 		allgcap = cap;
 	}
 	allgs[allglen++] = gp;
@@ -360,7 +359,7 @@ static void allgadd(struct g *gp)
  * stack, the g runs on its thread's stack as m0's g0 does). */
 static struct g *malg(size_t stacksize)
 {
-	struct g *newg = rt_calloc(sizeof *newg);
+	struct g *newg = rt_calloc("a goroutine (a g)", sizeof *newg);
 	if (stacksize > 0) {
 		newg->stack = plat_stackalloc(stacksize);
 		newg->stacksize = stacksize;
@@ -410,7 +409,7 @@ static void mcommoninit(struct m *mp, int64_t id)
  * takes the P whose mcache it may borrow; there is no mcache here.) */
 static struct m *allocm(void (*fn)(void), int64_t id)
 {
-	struct m *mp = rt_calloc(sizeof *mp);
+	struct m *mp = rt_calloc("an M", sizeof *mp);
 	mp->mstartfn = fn;
 	mcommoninit(mp, id);
 	mp->g0 = malg(RT_STACK_SIZE);
@@ -874,14 +873,17 @@ static uint32_t gcd(uint32_t a, uint32_t b)
 	return a;
 }
 
+/* The bytes of ord's coprimes array (it always has room for one). */
+static size_t coprimes_size(uint32_t count)
+{
+	return (count ? count : 1) * sizeof(uint32_t);
+}
+
 void rt_randomOrder_reset(struct randomOrder *ord, uint32_t count)
 {
+	rt_randomOrder_free(ord);
 	ord->count = count;
-	ord->ncoprimes = 0;
-	free(ord->coprimes);
-	ord->coprimes = malloc((count ? count : 1) * sizeof *ord->coprimes);
-	if (!ord->coprimes)
-		rt_throw("randomOrder: out of memory");
+	ord->coprimes = plat_alloc("the steal order (randomOrder)", coprimes_size(count));
 	for (uint32_t i = 1; i <= count; i++)
 		if (gcd(i, count) == 1)
 			ord->coprimes[ord->ncoprimes++] = i;
@@ -889,7 +891,8 @@ void rt_randomOrder_reset(struct randomOrder *ord, uint32_t count)
 
 void rt_randomOrder_free(struct randomOrder *ord)
 {
-	free(ord->coprimes);
+	if (ord->coprimes)
+		plat_free(ord->coprimes, coprimes_size(ord->count));
 	memset(ord, 0, sizeof *ord);
 }
 
@@ -1993,11 +1996,9 @@ static struct p *procresize(int32_t nprocs)
 	 * freed memory. */
 	plat_lock(&allpLock);
 	if (rt_allp == NULL) {
-		rt_allp = calloc(RT_MAXPROCS, sizeof *rt_allp);
-		rt_idlepMask = calloc(RT_MAXPROCS / 32, sizeof *rt_idlepMask);
-		rt_timerpMask = calloc(RT_MAXPROCS / 32, sizeof *rt_timerpMask);
-		if (!rt_allp || !rt_idlepMask || !rt_timerpMask)
-			rt_throw("procresize: out of memory");
+		rt_allp = plat_alloc("allp", RT_MAXPROCS * sizeof *rt_allp);
+		rt_idlepMask = plat_alloc("idlepMask", RT_MAXPROCS / 32 * sizeof *rt_idlepMask);
+		rt_timerpMask = plat_alloc("timerpMask", RT_MAXPROCS / 32 * sizeof *rt_timerpMask);
 	}
 	plat_unlock(&allpLock);
 
@@ -2005,7 +2006,7 @@ static struct p *procresize(int32_t nprocs)
 	for (int32_t i = old; i < nprocs; i++) {
 		struct p *pp = rt_allp[i];
 		if (pp == NULL) {
-			pp = rt_calloc(sizeof *pp);
+			pp = rt_calloc("a P", sizeof *pp);
 			pp->id = i;
 			/* The local ring is sized once, here (policy runq-size). */
 			pp->runqcap = (uint32_t)rt_cfg.runqsize;
@@ -2770,7 +2771,7 @@ _Noreturn void rt_rt0_go(const struct rt_config *cfg, int32_t gomaxprocs, void (
 {
 	rt_cfg = *cfg;
 	tracing = plat_tracing();
-	m0 = rt_calloc(sizeof *m0);
+	m0 = rt_calloc("m0", sizeof *m0);
 	m0->g0 = malg(0); /* m0's g0 runs on the thread's own stack */
 	m0->g0->m = m0;
 	plat_setg(m0->g0);
@@ -2792,7 +2793,7 @@ void rt_teardown(void)
 	for (size_t i = 0; i < allglen; i++)
 		if (allgs[i]->stack)
 			plat_stackfree(allgs[i]->stack, allgs[i]->stacksize);
-	free(allgs);
+	plat_free(allgs, allgcap * sizeof *allgs);
 	allgs = NULL;
 	allglen = allgcap = 0;
 	for (struct m *mp = rt_allm, *next; mp; mp = next) {
@@ -2804,7 +2805,7 @@ void rt_teardown(void)
 	m0 = NULL;
 	for (int32_t i = 0; i < allpcap; i++)
 		rt_timers_free(rt_allp[i]);
-	free(rt_allp);
+	plat_free(rt_allp, RT_MAXPROCS * sizeof *rt_allp);
 	allpcap = 0;
 	newprocs = 0;
 	memset(&worldsema, 0, sizeof worldsema);
@@ -2814,16 +2815,16 @@ void rt_teardown(void)
 	rt_timers_free(NULL); /* the goroutines' sleep timers */
 	while (blocks) {
 		union block *b = blocks;
-		blocks = b->next;
-		free(b);
+		blocks = b->h.next;
+		plat_free(b, b->h.size);
 	}
 	rt_sudogs_free();
 	rt_semtable_reset();
 	rt_netpoll_teardown();
 	rt_allp = NULL;
-	free(rt_idlepMask);
+	plat_free(rt_idlepMask, RT_MAXPROCS / 32 * sizeof *rt_idlepMask);
 	rt_idlepMask = NULL;
-	free(rt_timerpMask);
+	plat_free(rt_timerpMask, RT_MAXPROCS / 32 * sizeof *rt_timerpMask);
 	rt_timerpMask = NULL;
 	rt_randomOrder_free(&rt_stealOrder);
 	rt_gomaxprocs = 0;
@@ -2887,6 +2888,16 @@ void gs_gosched(void)
 void gs_spend(int64_t ns)
 {
 	rt_spend(ns);
+}
+
+void *gs_alloc(const char *what, size_t size)
+{
+	return plat_alloc(what, size);
+}
+
+void gs_free(void *p, size_t size)
+{
+	plat_free(p, size);
 }
 
 int64_t gs_goid(void)

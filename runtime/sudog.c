@@ -42,15 +42,12 @@ static struct sudog *newsudog(void)
 	plat_assertLockHeld(&rt_sched.sudoglock);
 	if (sudogs.n == sudogs.cap) {
 		size_t cap = sudogs.cap ? 2 * sudogs.cap : 256;
-		struct sudog **all = realloc(sudogs.all, cap * sizeof *all);
-		if (all == NULL)
-			rt_throw("acquireSudog: out of memory");
-		sudogs.all = all;
+		sudogs.all =
+		        plat_realloc("the list of all sudogs", sudogs.all,
+		                     sudogs.cap * sizeof *sudogs.all, cap * sizeof *sudogs.all);
 		sudogs.cap = cap;
 	}
-	struct sudog *s = calloc(1, sizeof *s);
-	if (s == NULL)
-		rt_throw("acquireSudog: out of memory");
+	struct sudog *s = plat_alloc("a sudog", sizeof *s);
 	sudogs.all[sudogs.n++] = s;
 	return s;
 }
@@ -142,8 +139,8 @@ void rt_releaseSudog(struct sudog *s)
 void rt_sudogs_free(void)
 {
 	for (size_t i = 0; i < sudogs.n; i++)
-		free(sudogs.all[i]);
-	free(sudogs.all);
+		plat_free(sudogs.all[i], sizeof *sudogs.all[i]);
+	plat_free(sudogs.all, sudogs.cap * sizeof *sudogs.all);
 	sudogs.all = NULL;
 	sudogs.n = sudogs.cap = 0;
 	rt_sched.sudogcache = NULL;

@@ -219,10 +219,9 @@ static void doaddtimer(struct p *pp, struct timer *t)
 	t->pp = pp;
 	if (pp->ntimers == pp->captimers) {
 		int32_t cap = pp->captimers ? 2 * pp->captimers : 16;
-		struct timer **nt = realloc(pp->timers, (size_t)cap * sizeof *nt);
-		if (!nt)
-			rt_throw("doaddtimer: out of memory");
-		pp->timers = nt;
+		pp->timers = plat_realloc("a P's timer heap", pp->timers,
+		                          (size_t)pp->captimers * sizeof *pp->timers,
+		                          (size_t)cap * sizeof *pp->timers);
 		pp->captimers = cap;
 	}
 	int32_t i = pp->ntimers++;
@@ -628,10 +627,11 @@ static void adjusttimers(struct p *pp, int64_t now)
 				t->when = t->nextwhen;
 				int32_t changed = dodeltimer(pp, i);
 				if (nmoved == capmoved) {
-					capmoved = capmoved ? 2 * capmoved : 8;
-					moved = realloc(moved, (size_t)capmoved * sizeof *moved);
-					if (!moved)
-						rt_throw("adjusttimers: out of memory");
+					int32_t cap = capmoved ? 2 * capmoved : 8;
+					moved = plat_realloc("adjusttimers' moved timers", moved,
+					                     (size_t)capmoved * sizeof *moved,
+					                     (size_t)cap * sizeof *moved);
+					capmoved = cap;
 				}
 				moved[nmoved++] = t;
 				i = changed - 1;
@@ -657,7 +657,8 @@ static void adjusttimers(struct p *pp, int64_t now)
 		if (!plat_cas32(&moved[i]->status, timerMoving, timerWaiting))
 			badTimer();
 	}
-	free(moved);
+	if (moved)
+		plat_free(moved, (size_t)capmoved * sizeof *moved);
 }
 
 /* nobarrierWakeTime looks at P's timers and returns the time when we
@@ -981,16 +982,14 @@ void rt_timeSleep(int64_t ns)
 	struct g *gp = plat_getg();
 	struct timer *t = gp->timer;
 	if (t == NULL) {
-		t = calloc(1, sizeof *t);
-		if (!t)
-			rt_throw("timeSleep: out of memory");
+		t = plat_alloc("a goroutine's sleep timer", sizeof *t);
 		plat_lock(&sleepTimers.lock);
 		if (sleepTimers.n == sleepTimers.cap) {
-			sleepTimers.cap = sleepTimers.cap ? 2 * sleepTimers.cap : 64;
-			sleepTimers.t =
-			        realloc(sleepTimers.t, sleepTimers.cap * sizeof *sleepTimers.t);
-			if (!sleepTimers.t)
-				rt_throw("timeSleep: out of memory");
+			size_t cap = sleepTimers.cap ? 2 * sleepTimers.cap : 64;
+			sleepTimers.t = plat_realloc("the list of sleep timers", sleepTimers.t,
+			                             sleepTimers.cap * sizeof *sleepTimers.t,
+			                             cap * sizeof *sleepTimers.t);
+			sleepTimers.cap = cap;
 		}
 		sleepTimers.t[sleepTimers.n++] = t;
 		plat_unlock(&sleepTimers.lock);
@@ -1007,12 +1006,12 @@ void rt_timeSleep(int64_t ns)
 /* Teardown, after every thread has stopped: pp != NULL frees pp's heap
  * (not the timers in it) and zeroes its timer fields, so that procresize
  * can also use it on a destroyed P after moveTimers; pp == NULL frees
- * every time.Sleep timer this file allocated.  No platform operation:
- * the platform may be gone. */
+ * every time.Sleep timer this file allocated.  No platform operation but
+ * plat_free, which works when the platform's run is over. */
 void rt_timers_free(struct p *pp)
 {
 	if (pp != NULL) {
-		free(pp->timers);
+		plat_free(pp->timers, (size_t)pp->captimers * sizeof *pp->timers);
 		pp->timers = NULL;
 		pp->ntimers = pp->captimers = 0;
 		pp->numTimers = pp->deletedTimers = 0;
@@ -1020,8 +1019,8 @@ void rt_timers_free(struct p *pp)
 		return;
 	}
 	for (size_t i = 0; i < sleepTimers.n; i++)
-		free(sleepTimers.t[i]);
-	free(sleepTimers.t);
+		plat_free(sleepTimers.t[i], sizeof *sleepTimers.t[i]);
+	plat_free(sleepTimers.t, sleepTimers.cap * sizeof *sleepTimers.t);
 	sleepTimers.t = NULL;
 	sleepTimers.n = sleepTimers.cap = 0;
 	sleepTimers.lock = (struct plat_mutex){0};

@@ -212,26 +212,34 @@ bool sc_cond_true(const struct sc_scenario *sc, const struct sc_op *op, const in
 	}
 }
 
-/* size bytes (a multiple of 8) from the run's arena; NULL when out of memory. */
-static void *arena_alloc(struct sc_run *r, size_t size)
+static void arena_lock(struct sc_run *r)
 {
-	void *p = NULL;
 	while (__atomic_exchange_n(&r->arena_lock, 1, __ATOMIC_ACQUIRE))
 		;
+}
+
+static void arena_unlock(struct sc_run *r)
+{
+	__atomic_store_n(&r->arena_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* size bytes (a multiple of 8, at most ARENA_CHUNK) from the run's
+ * arena.  A new chunk is allocated outside the lock: out of memory ends
+ * the program (gs_alloc), and must not leave the lock held. */
+static void *arena_alloc(struct sc_run *r, size_t size)
+{
+	arena_lock(r);
 	struct chunk *c = r->chunks;
 	if (!c || c->used + size > ARENA_CHUNK) {
-		c = malloc(sizeof *c);
-		if (c) {
-			c->next = r->chunks;
-			c->used = 0;
-			r->chunks = c;
-		}
+		arena_unlock(r);
+		c = gs_alloc("a goroutine's arguments", sizeof *c);
+		arena_lock(r);
+		c->next = r->chunks;
+		r->chunks = c;
 	}
-	if (c) {
-		p = c->mem + c->used;
-		c->used += size;
-	}
-	__atomic_store_n(&r->arena_lock, 0, __ATOMIC_RELEASE);
+	void *p = c->mem + c->used;
+	c->used += size;
+	arena_unlock(r);
 	return p;
 }
 
@@ -247,8 +255,6 @@ static int64_t spawn(struct sc_run *r, const struct sc_op *op, const int64_t *ar
 		struct body *b = r->bodies[op->a];
 		if (np) {
 			b = arena_alloc(r, sizeof *b + np * sizeof b->args[0]);
-			if (!b)
-				abort(); /* out of memory in the middle of a run */
 			*b = (struct body){
 			        .run = r, .start = sc->body_start[op->a], .index = op->a};
 			for (uint8_t k = 0; k < np; k++)
@@ -482,7 +488,7 @@ void sc_run_free(struct sc_run *r)
 	while (r->chunks) {
 		struct chunk *c = r->chunks;
 		r->chunks = c->next;
-		free(c);
+		gs_free(c, sizeof *c);
 	}
 	free(r);
 }

@@ -133,6 +133,7 @@ static struct {
 	char message[256];
 	int32_t ncpu;                 /* plat_ncpu() */
 	int64_t nstacks, stack_bytes; /* goroutine and M stacks alive (plat_stackalloc) */
+	int64_t mem_bytes;            /* the runtime's objects alive (plat_alloc) */
 	/* program mode */
 	int32_t gomaxprocs;
 	void (*mainfn)(void *);
@@ -994,21 +995,67 @@ void plat_syscall(int64_t ns)
 	S.cur->sleeping = false;
 }
 
+/* ---- memory: the machine's, or cfg->mem_limit ---- */
+
+/* Whether the program may take size more bytes under cfg->mem_limit. */
+static bool mem_fits(size_t size)
+{
+	int64_t limit = S.cfg ? S.cfg->mem_limit : 0;
+	return limit <= 0 || (uint64_t)size <= (uint64_t)(limit - S.stack_bytes - S.mem_bytes);
+}
+
+/* The machine's limit, not the scheduler's fault: status oom, with what
+ * the program held. */
+static _Noreturn void out_of_memory(const char *what, size_t size)
+{
+	char msg[sizeof S.message];
+	snprintf(msg, sizeof msg,
+	         "out of memory: no %zu bytes for %s, with %lld stacks alive (goroutines and Ms) "
+	         "and %.1f MiB taken (stacks and the runtime's objects)",
+	         size, what, (long long)S.nstacks,
+	         (double)(S.stack_bytes + S.mem_bytes) / (1024.0 * 1024.0));
+	if (!S.cur) { /* not inside the run: nothing to stop */
+		fprintf(stderr, "gsched: %s\n", msg);
+		exit(2);
+	}
+	stop(TR_OOM, msg);
+}
+
+/* The allocator is the machine's, not memory the program shares (as
+ * malloc is not): unobservable, no yield point, no cost. */
+void *plat_alloc(const char *what, size_t size)
+{
+	void *p = mem_fits(size) ? calloc(1, size) : NULL;
+	if (!p)
+		out_of_memory(what, size);
+	S.mem_bytes += (int64_t)size;
+	return p;
+}
+
+void *plat_realloc(const char *what, void *p, size_t old, size_t size)
+{
+	void *n = size <= old || mem_fits(size - old) ? realloc(p, size) : NULL;
+	if (!n)
+		out_of_memory(what, size);
+	S.mem_bytes += (int64_t)size - (int64_t)old;
+	return n;
+}
+
+void plat_free(void *p, size_t size)
+{
+	if (p)
+		S.mem_bytes -= (int64_t)size;
+	free(p);
+}
+
 void *plat_stackalloc(size_t size)
 {
-	/* The allocator is the machine's, not memory the program shares
-	 * (as malloc is not): unobservable. */
+	/* As plat_alloc, but a stack costs its time. */
 	if (S.cur)
 		charge(jitter(COST_STACKALLOC));
-	void *s = arch_stack_alloc(size);
-	if (!s) { /* the machine's limit, not the scheduler's fault: status oom */
-		char msg[200];
-		snprintf(msg, sizeof msg,
-		         "out of memory: no %zu-byte stack for a new goroutine or M, with %lld "
-		         "stacks alive taking %lld MiB (goroutines and Ms)",
-		         size, (long long)S.nstacks, (long long)(S.stack_bytes >> 20));
-		stop(TR_OOM, msg);
-	}
+	void *s = mem_fits(size) ? arch_stack_alloc(size) : NULL;
+	if (!s)
+		out_of_memory("a goroutine's or an M's stack", size);
 	S.nstacks++;
 	S.stack_bytes += (int64_t)size;
 	return s;
@@ -1152,11 +1199,7 @@ static int finish(struct sim_result *res)
 	free(S.dfs);
 	memset(&S, 0, sizeof S);
 	arch_stack_release_all();
-	return res->status == TR_DEADLOCK || res->status == TR_VIOLATION ||
-	                       res->status == TR_PANIC || res->status == TR_DEPARTED ||
-	                       res->status == TR_OOM
-	               ? 1
-	               : 0;
+	return tr_status_failed(res->status) ? 1 : 0;
 }
 
 static void start(struct sim_thread *t)

@@ -97,10 +97,13 @@ struct sim_config {
 	struct tr_sink *sink; /* may be NULL: events are only hashed and counted */
 	struct sim_observer *observer; /* may be NULL */
 	const struct rt_config *rt;    /* the runtime's policies (runtime/config.h); NULL: Go's */
-	int32_t ncpu;   /* CPUs of the simulated machine (plat_ncpu); 0: the program's
-	                   GOMAXPROCS, at least 2 */
-	bool noise_off; /* the noise model (noise.h) off: every cost exactly cost.h's */
-	FILE *out;      /* the program's output (plat_print: schedtrace), or NULL: dropped */
+	int32_t ncpu;      /* CPUs of the simulated machine (plat_ncpu); 0: the program's
+	                      GOMAXPROCS, at least 2 */
+	bool noise_off;    /* the noise model (noise.h) off: every cost exactly cost.h's */
+	FILE *out;         /* the program's output (plat_print: schedtrace), or NULL: dropped */
+	int64_t mem_limit; /* bytes the program may hold, its stacks and the runtime's objects
+	                      (plat_stackalloc, plat_alloc): past it the run ends with status oom,
+	                      as on a machine with that much memory; 0: the machine's */
 
 	/* Schedules: record every decision into the result, and/or replay a
 	 * recorded list instead of drawing from the strategy's stream.  A

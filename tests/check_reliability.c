@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "gs.h"
+#include "sim.h"
 #include "testutil.h"
 
 /* A fresh directory for one test's files (removed by rmtree). */
@@ -440,15 +442,17 @@ START_TEST(test_write_fault_mid_run)
 }
 END_TEST
 
-/* Out of memory for goroutine stacks (a 400 MB address-space limit):
- * status oom, not a violation, with the count of stacks and the memory
- * they took; exit 1; the database says oom.  Not under ASan, whose
- * shadow memory does not fit in such a limit. */
+/* Out of memory for goroutine stacks (a 400 MB address-space limit), in
+ * the simulator and on the native backend: status oom, not a violation,
+ * with the count of stacks and the memory they took; exit 1; the
+ * database says oom.  Not under ASan, whose shadow memory does not fit
+ * in such a limit. */
 START_TEST(test_out_of_memory_status)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	return;
 #endif
+	const char *backend = _i ? "native" : "sim";
 	char dir[64], db[128], log[128];
 	mktmp(dir, sizeof dir);
 	snprintf(db, sizeof db, "%s/oom.db", dir);
@@ -459,20 +463,122 @@ START_TEST(test_out_of_memory_status)
 		struct rlimit rl = {.rlim_cur = 400 << 20, .rlim_max = 400 << 20};
 		if (setrlimit(RLIMIT_AS, &rl) != 0 || !freopen(log, "w", stdout))
 			_exit(120);
-		execl(GSCHED_BINARY, "gsched", "run", "many-alive", "--db", db, (char *)NULL);
+		execl(GSCHED_BINARY, "gsched", "run", "many-alive", "--backend", backend, "--db",
+		      db, (char *)NULL);
 		_exit(121);
 	}
 	int ws = 0;
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
-	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 1, "status 0x%x", ws);
+	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 1, "%s: status 0x%x", backend, ws);
 	char *out = read_file(log);
 	ck_assert_msg(strstr(out, "\nstatus        oom: out of memory: no ") &&
-	                      strstr(out, " stacks alive taking ") &&
-	                      strstr(out, " MiB (goroutines"),
-	              "%s", out);
+	                      strstr(out, " stacks alive (goroutines and Ms) and ") &&
+	                      strstr(out, " MiB taken"),
+	              "%s: %s", backend, out);
 	free(out);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE status = 'oom'"), 1);
 	rmtree(dir);
+}
+END_TEST
+
+/* Programs that take memory until there is none (sim_config.mem_limit):
+ * channels with 1 MiB buffers, kept to be freed after the run; and
+ * goroutines that all sleep, each on its own stack. */
+#define HOARD_MAX 256
+static struct gs_chan *hoard[HOARD_MAX];
+
+static void hoard_chans_main(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < HOARD_MAX; i++)
+		hoard[i] = gs_chan_make(1 << 17); /* 2^17 int64s: 1 MiB */
+}
+
+static void sleeper(void *arg)
+{
+	(void)arg;
+	gs_sleep(1000000);
+}
+
+static void many_sleepers_main(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 100000; i++)
+		gs_go(sleeper, NULL);
+	gs_sleep(2000000);
+}
+
+static void huge_alloc_main(void *arg)
+{
+	*(void **)arg = gs_alloc("a 2^46-byte test object", (size_t)1 << 46);
+}
+
+static void free_hoard(void)
+{
+	for (int i = 0; i < HOARD_MAX; i++) {
+		gs_chan_free(hoard[i]);
+		hoard[i] = NULL;
+	}
+}
+
+/* Any allocation of the runtime that finds no memory ends the run with
+ * status oom (exit status 1), naming what it was for, the stacks alive
+ * and the memory taken: a channel's buffer, a goroutine's stack.  Under
+ * mem_limit this is deterministic: the same run twice fails at the same
+ * point with the same message and the same events. */
+START_TEST(test_out_of_memory_any_allocation)
+{
+	struct sim_result res, again;
+	struct sim_config cfg = {.seed = 3, .mem_limit = 32 << 20};
+	ck_assert_int_eq(sim_run_program(&cfg, 2, hoard_chans_main, NULL, &res), 1);
+	free_hoard();
+	ck_assert_msg(res.status == TR_OOM, "%s: %s", tr_status_name(res.status), res.message);
+	ck_assert_msg(strstr(res.message, "out of memory: no 1048576 bytes for a channel's buffer, "
+	                                  "with ") &&
+	                      strstr(res.message, " stacks alive (goroutines and Ms) and "),
+	              "%s", res.message);
+	ck_assert_int_eq(sim_run_program(&cfg, 2, hoard_chans_main, NULL, &again), 1);
+	free_hoard();
+	ck_assert_str_eq(again.message, res.message);
+	ck_assert_uint_eq(again.stats.hash, res.stats.hash);
+	ck_assert_uint_eq(again.stats.n_events, res.stats.n_events);
+
+	cfg.mem_limit = 64 << 20;
+	ck_assert_int_eq(sim_run_program(&cfg, 4, many_sleepers_main, NULL, &res), 1);
+	ck_assert_msg(res.status == TR_OOM, "%s: %s", tr_status_name(res.status), res.message);
+	ck_assert_msg(strstr(res.message, " bytes for a goroutine's or an M's stack, with "), "%s",
+	              res.message);
+	/* 64 MiB of 256 KiB stacks: fewer than 256 of them */
+	long long nstacks = -1;
+	const char *w = strstr(res.message, ", with ");
+	ck_assert_int_eq(sscanf(w, ", with %lld stacks", &nstacks), 1);
+	ck_assert_msg(nstacks > 100 && nstacks < 256, "%s", res.message);
+
+	/* No limit: the same programs complete. */
+	cfg.mem_limit = 0;
+	ck_assert_int_eq(sim_run_program(&cfg, 2, hoard_chans_main, NULL, &res), 0);
+	free_hoard();
+	ck_assert_int_eq(res.status, TR_COMPLETE);
+}
+END_TEST
+
+/* The machine's own limit, without mem_limit: a program's allocation
+ * (gs_alloc) bigger than any machine here ends the run as oom too.  Not
+ * under ASan, whose allocator reports such a size as an error itself. */
+START_TEST(test_out_of_memory_machine)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return;
+#endif
+	void *p = NULL;
+	struct sim_result res;
+	struct sim_config cfg = {.seed = 1};
+	ck_assert_int_eq(sim_run_program(&cfg, 2, huge_alloc_main, &p, &res), 1);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(res.status == TR_OOM &&
+	                      strstr(res.message, "out of memory: no 70368744177664 bytes for a "
+	                                          "2^46-byte test object, with "),
+	              "%s: %s", tr_status_name(res.status), res.message);
 }
 END_TEST
 
@@ -484,7 +590,9 @@ Suite *make_reliability_suite(void)
 	tcase_add_test(tc, test_check_huge_window);
 	tcase_add_test(tc, test_replay_huge_window);
 	tcase_add_test(tc, test_empty_repeat_limits);
-	tcase_add_test(tc, test_out_of_memory_status);
+	tcase_add_loop_test(tc, test_out_of_memory_status, 0, 2);
+	tcase_add_test(tc, test_out_of_memory_any_allocation);
+	tcase_add_test(tc, test_out_of_memory_machine);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("database");
 	tcase_set_timeout(tc, 120);

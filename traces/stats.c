@@ -193,29 +193,22 @@ void tr_stats_add(struct tr_stats *st, const struct rt_event *ev)
 
 const char *tr_status_name(enum tr_status s)
 {
-	switch (s) {
-	case TR_RUNNING:
-		return "running";
-	case TR_COMPLETE:
-		return "complete";
-	case TR_DEADLOCK:
-		return "deadlock";
-	case TR_VIOLATION:
-		return "violation";
-	case TR_STEP_LIMIT:
-		return "step_limit";
-	case TR_TIME_LIMIT:
-		return "time_limit";
-	case TR_PANIC:
-		return "panic";
-	case TR_DEPARTED:
-		return "departed";
-	case TR_OOM:
-		return "oom";
-	case TR_STATUS__COUNT:
-		break;
-	}
-	return "unknown";
+	static const char *const names[] = {
+#define TR_STATUS_NAME(e, name, failed, what) [TR_##e] = name,
+	        TR_STATUSES(TR_STATUS_NAME)
+#undef TR_STATUS_NAME
+	};
+	return (unsigned)s < TR_STATUS__COUNT ? names[s] : "unknown";
+}
+
+bool tr_status_failed(enum tr_status s)
+{
+	static const bool failed[] = {
+#define TR_STATUS_FAILED(e, name, f, what) [TR_##e] = f,
+	        TR_STATUSES(TR_STATUS_FAILED)
+#undef TR_STATUS_FAILED
+	};
+	return (unsigned)s < TR_STATUS__COUNT && failed[s];
 }
 
 #ifndef GSCHED_BUILD_STRING

@@ -14,6 +14,7 @@
 #ifndef GSCHED_TRACES_TR_H
 #define GSCHED_TRACES_TR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,20 +60,29 @@ void tr_stats_init(struct tr_stats *st);
 /* Fold one event into the hash and the counters.  Cheap: a few multiplies. */
 void tr_stats_add(struct tr_stats *st, const struct rt_event *ev);
 
-/* How a run ended; stored in runs.status. */
+/* How a run ended; stored in runs.status by name.  One row per status:
+ * X(ENUM, name, failed, what it means).  failed: the run did not
+ * complete, and the command that ran, replayed or checked it exits 1. */
+#define TR_STATUSES(X)                                                                             \
+	X(RUNNING, "running", true, "not finished: the process died or was killed")                \
+	X(COMPLETE, "complete", false, "every goroutine finished")                                 \
+	X(DEADLOCK, "deadlock", true, "all Ms parked with work pending")                           \
+	X(VIOLATION, "violation", true, "a throw or an oracle fired")                              \
+	X(STEP_LIMIT, "step_limit", false, "stopped at --max-steps")                               \
+	X(TIME_LIMIT, "time_limit", false, "stopped at --max-time")                                \
+	X(PANIC, "panic", true, "the program made a fatal error (send on closed channel, ...)")    \
+	X(DEPARTED, "departed", true, "a replay's decision list stopped applying")                 \
+	X(OOM, "oom", true, "the machine ran out of memory for the program (a stack, a G...)")
+
 enum tr_status {
-	TR_RUNNING = 0,  /* not finished: the process died or was killed */
-	TR_COMPLETE,     /* every goroutine finished */
-	TR_DEADLOCK,     /* all Ms parked with work pending */
-	TR_VIOLATION,    /* a throw or an oracle fired */
-	TR_STEP_LIMIT,   /* stopped at --max-steps */
-	TR_TIME_LIMIT,   /* stopped at --max-time */
-	TR_PANIC,        /* the program made a fatal error (send on closed channel, ...) */
-	TR_DEPARTED,     /* a replay's decision list stopped applying */
-	TR_OOM,          /* the machine ran out of memory for the program (a stack, a G) */
-	TR_STATUS__COUNT /* not a status: how many there are */
+#define TR_STATUS_ENUM(e, name, failed, what) TR_##e,
+	TR_STATUSES(TR_STATUS_ENUM)
+#undef TR_STATUS_ENUM
+	        TR_STATUS__COUNT /* not a status: how many there are */
 };
 const char *tr_status_name(enum tr_status s);
+/* The run did not complete (the failed column above): exit status 1. */
+bool tr_status_failed(enum tr_status s);
 
 /* A duration for people: "12.345 ms" (s, ms, us with three decimals; ns
  * whole).  Returns buf. */
