@@ -60,14 +60,24 @@
  * many Ms at once on the native backend. */
 static uint64_t chanidgen;
 
+/* The bytes of a channel of capacity size: the hchan, then its buffer. */
+static size_t chan_bytes(uint64_t size)
+{
+	return sizeof(struct gs_chan) + (size_t)size * sizeof(int64_t);
+}
+
 struct hchan *rt_makechan(int64_t size)
 {
 	rt_preemptcheck();
 	if (size < 0 || (uint64_t)size > SIZE_MAX / sizeof(int64_t) / 2)
 		rt_panic("makechan: size out of range");
-	struct hchan *c = plat_alloc("a channel", sizeof(struct gs_chan));
+	/* Elements do not contain pointers: allocate hchan and buf in one
+	 * call (so a run that ends out of memory leaves no half-made channel). */
+	struct gs_chan *gc = plat_alloc(size > 0 ? "a channel and its buffer" : "a channel",
+	                                chan_bytes((uint64_t)size));
+	struct hchan *c = &gc->c;
 	if (size > 0)
-		c->buf = plat_alloc("a channel's buffer", (size_t)size * sizeof(int64_t));
+		c->buf = (int64_t *)(gc + 1);
 	c->dataqsiz = (uint64_t)size;
 	c->id = plat_xadd64(&chanidgen, 1);
 	return c;
@@ -866,9 +876,7 @@ void gs_chan_free(struct gs_chan *c)
 {
 	if (c == NULL)
 		return;
-	if (c->c.buf)
-		plat_free(c->c.buf, (size_t)c->c.dataqsiz * sizeof(int64_t));
-	plat_free(c, sizeof *c);
+	plat_free(c, chan_bytes(c->c.dataqsiz));
 }
 
 void gs_chan_send(struct gs_chan *c, int64_t v)

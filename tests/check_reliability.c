@@ -523,7 +523,7 @@ static void free_hoard(void)
 
 /* Any allocation of the runtime that finds no memory ends the run with
  * status oom (exit status 1), naming what it was for, the stacks alive
- * and the memory taken: a channel's buffer, a goroutine's stack.  Under
+ * and the memory taken: a channel, a goroutine's stack.  Under
  * mem_limit this is deterministic: the same run twice fails at the same
  * point with the same message and the same events. */
 START_TEST(test_out_of_memory_any_allocation)
@@ -533,7 +533,7 @@ START_TEST(test_out_of_memory_any_allocation)
 	ck_assert_int_eq(sim_run_program(&cfg, 2, hoard_chans_main, NULL, &res), 1);
 	free_hoard();
 	ck_assert_msg(res.status == TR_OOM, "%s: %s", tr_status_name(res.status), res.message);
-	ck_assert_msg(strstr(res.message, "out of memory: no 1048576 bytes for a channel's buffer, "
+	ck_assert_msg(strstr(res.message, "bytes for a channel and its buffer, "
 	                                  "with ") &&
 	                      strstr(res.message, " stacks alive (goroutines and Ms) and "),
 	              "%s", res.message);
