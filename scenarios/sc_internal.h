@@ -45,7 +45,10 @@
 #define SC_MAX_EXPR_DEPTH 8                  /* nesting of add/sub/mul */
 #define SC_MAX_OBJECTS    256                /* channels, mutexes, wait groups (each) */
 #define SC_MAX_CAP        1000000            /* channel capacity */
-#define SC_MAX_STATES     (1 << 18)          /* distinct (body, args) a run may reach */
+/* Distinct (body, args) a run may reach.  The bundled scenarios reach
+ * 1,002 at most; refusing a program that passes the bound costs
+ * evaluating that many states (0.06 s, 0.25 s under ASan at 2^16). */
+#define SC_MAX_STATES (1 << 16)
 
 enum sc_opkind {
 	SC_OP_SPAWN,      /* a body, x count (e), b first of sc->spawn_args, label */
