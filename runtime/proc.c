@@ -2010,8 +2010,9 @@ static struct p *procresize(int32_t nprocs)
 			pp->id = i;
 			/* The local ring is sized once, here (policy runq-size). */
 			pp->runqcap = (uint32_t)rt_cfg.runqsize;
-			pp->runq = rt_calloc(pp->runqcap * sizeof *pp->runq);
-			pp->runqbatch = rt_calloc((pp->runqcap + 1) * sizeof *pp->runqbatch);
+			pp->runq = rt_calloc("a P's run queue", pp->runqcap * sizeof *pp->runq);
+			pp->runqbatch = rt_calloc("a P's run queue batch",
+			                          (pp->runqcap + 1) * sizeof *pp->runqbatch);
 			pp->status = _Pgcstop;
 			plat_storep((void **)&rt_allp[i], pp);
 			if (i + 1 > allpcap)
