@@ -321,13 +321,15 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                            .offset = AT(backend_a),
                            .metavar = "NAME",
                            .choices = cli_backends,
-                           .help = "what side A runs on (default: --backend's):"},
+                           .def = "--backend's",
+                           .help = "what side A runs on"},
         [CLI_B_BACKEND] = {.name = "b-backend",
                            .arg = CLI_ARG_CHOICE,
                            .offset = AT(backend_b),
                            .metavar = "NAME",
                            .choices = cli_backends,
-                           .help = "what side B runs on (default: --backend's):"},
+                           .def = "--backend's",
+                           .help = "what side B runs on"},
         [CLI_HELP] = {.name = "help",
                       .short_name = 'h',
                       .arg = CLI_ARG_SWITCH,
@@ -698,7 +700,7 @@ static void help_rows(FILE *f, const struct cli_flag *fl)
 	char line[512];
 	for (const struct cli_choice *c = fl->choices; fl->arg == CLI_ARG_CHOICE && c->name; c++) {
 		snprintf(line, sizeof line, "%s%s: %s", c->name,
-		         c == fl->choices ? " (default)" : "", c->help);
+		         c == fl->choices && !fl->def ? " (default)" : "", c->help);
 		fprintf(f, "%*s", HELP_COL + 2, "");
 		cli_wrap(f, HELP_COL + 2, HELP_COL + 4, line);
 	}

@@ -326,14 +326,13 @@ START_TEST(test_metrics_match_views)
 		          " FROM sched_slice WHERE run = %d",
 		          run, run),
 		        1e-12);
-		/* Every run queue ends empty and never reads below -1. */
+		/* Every run queue ends empty and never reads below 0. */
 		ck_assert_double_eq(Q("WITH l AS (SELECT value, row_number() OVER (PARTITION BY p"
 		                      " ORDER BY seq DESC) AS rn FROM runq_length WHERE run = %d)"
 		                      " SELECT total(abs(value)) FROM l WHERE rn = 1",
 		                      run),
 		                    0);
-		ck_assert_double_eq_tol(Q("SELECT min(value) FROM runq_length WHERE run = %d", run),
-		                        0, 1);
+		ck_assert_double_eq(Q("SELECT min(value) FROM runq_length WHERE run = %d", run), 0);
 #undef Q
 #undef M
 		sqlite3_close(db);
