@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "explore.h"
 #include "runner.h"
 
 static void print_ns(const char *label, int64_t ns)
@@ -106,14 +107,26 @@ static int cmd_run(struct cli_opts *o)
 	struct cli_run_info info;
 	char err[512];
 
+	struct sim_decision *list = NULL;
 	o->scenario = o->args[0];
 	o->assertions = true;
 	o->print = stderr; /* the program's own output, as Go's print: schedtrace */
 	if (o->scheddetail)
 		o->rt.scheddetail = 1;
+	if (o->schedule) {
+		size_t n = 0;
+		if (ex_schedule_parse(o->schedule, &list, &n, err, sizeof err) != 0) {
+			fprintf(stderr, "gsched run: --schedule: %s\n", err);
+			return 2;
+		}
+		o->replay = list;
+		o->nreplay = n;
+		o->record = true;
+	}
 	int rc = cli_run(o, &res, &info, err, sizeof err);
 	if (rc == 2) {
 		fprintf(stderr, "gsched run: %s\n", err);
+		free(list);
 		return 2;
 	}
 	if (o->quiet)
@@ -127,6 +140,7 @@ static int cmd_run(struct cli_opts *o)
 			        info.asserts[i].text);
 	cli_run_info_free(&info);
 	free(res.schedule);
+	free(list);
 	return rc;
 }
 
@@ -138,7 +152,7 @@ static const struct cli_command cmd_run_row = {
         .max_args = 1,
         .missing = "missing SCENARIO (a bundled name or a file)",
         .flags = CLI_RUN_FLAGS | CLI_F(CLI_DB) | CLI_F(CLI_QUIET) | CLI_F(CLI_DEPTH) |
-                 CLI_F(CLI_SCHEDTRACE) | CLI_F(CLI_SCHEDDETAIL),
+                 CLI_F(CLI_SCHEDTRACE) | CLI_F(CLI_SCHEDDETAIL) | CLI_F(CLI_SCHEDULE),
         .summary = "run a scenario in the deterministic simulator, print a summary and "
                    "optionally log every scheduler transition to SQLite",
         .about = "Runs SCENARIO in the simulator: every M is a virtual thread with its own\n"

@@ -330,6 +330,15 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                            .choices = cli_backends,
                            .def = "--backend's",
                            .help = "what side B runs on"},
+        [CLI_SCHEDULE] = {.name = "schedule",
+                          .arg = CLI_ARG_STRING,
+                          .offset = AT(schedule),
+                          .metavar = "gs1:...",
+                          .help = "replay this schedule string (the one line `gsched explore` "
+                                  "prints and keeps in DIR/SEED/schedule) instead of the "
+                                  "strategy's picks; the other options must be the run's "
+                                  "own, and a schedule that stops applying ends the run as "
+                                  "departed"},
         [CLI_HELP] = {.name = "help",
                       .short_name = 'h',
                       .arg = CLI_ARG_SWITCH,

@@ -84,6 +84,7 @@ struct cli_opts {
 	int64_t run, run_a, run_b; /* show, replay, diff: run ids (0: the file's last) */
 	bool replay_continue;      /* replay --continue: on departure, go on from the seed */
 	const char *seeds;         /* explore --seeds A..B (explore.c parses it) */
+	const char *schedule;      /* run --schedule gs1:...: a pasted schedule to replay */
 	int64_t jobs;              /* explore -j: worker processes (0: one per core) */
 	const char *out;           /* explore, merge: the output folder */
 	bool stop_at_first, keep_going;
@@ -156,6 +157,7 @@ enum cli_flag_id {
 	CLI_SIDE_B,
 	CLI_A_BACKEND,
 	CLI_B_BACKEND,
+	CLI_SCHEDULE,
 	CLI_HELP, /* every command takes it */
 	CLI_NFLAGS
 };

@@ -187,11 +187,21 @@ START_TEST(test_failure_folder)
 	ck_assert_int_eq(ex_schedule_parse(sched, &d, &n, err, sizeof err), 0);
 	ck_assert_uint_gt(n, 0);
 	free(d);
-	free(sched);
 	/* replay DIR reproduces it */
 	ck_assert_int_eq(gsched("replay %s/%" PRIu64, dir, first), 0);
 	ck_assert_msg(strstr(out, "reproduced: hash"), "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "panic)"));
+	char hash[17] = {0};
+	memcpy(hash, strstr(out, "reproduced: hash ") + strlen("reproduced: hash "), 16);
+	/* and so does the pasted string, given to gsched run */
+	sched[strcspn(sched, "\n")] = 0;
+	ck_assert_int_eq(gsched("run %s --window inf --seed %" PRIu64 " --schedule %s --quiet",
+	                        RACE, first, sched),
+	                 1);
+	ck_assert_msg(strstr(out, "panic ") && strstr(out, hash), "%s (want %s)", out, hash);
+	ck_assert_int_eq(gsched("run %s --schedule gs9:1:AA --quiet", RACE), 2);
+	ck_assert_msg(strstr(out, "--schedule"), "%s", out);
+	free(sched);
 	remove_dir();
 }
 END_TEST
