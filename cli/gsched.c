@@ -87,7 +87,10 @@ static void print_summary(const struct cli_opts *o, const struct sim_result *res
 		printf("%-14s%" PRId64 " (%" PRId64 " decisions)\n", "steps", res->steps,
 		       res->decisions);
 	printf("%-14s%016" PRIx64 "\n", "trace hash", st->hash);
-	print_margins(o, info);
+	if (o->backend->real_time) /* the oracles observe the simulator's engine */
+		printf("%-14snot run on this backend (docs/native.md, \"Oracles\")\n", "oracles");
+	else
+		print_margins(o, info);
 	if (o->db)
 		printf("%-14s%s (run %" PRId64 ")\n", "database", o->db, info->run_id);
 	size_t failed = 0;
