@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "testutil.h"
 #include "explore.h"
 #include "platform.h"
 #include "tr.h"
@@ -27,38 +28,20 @@
 
 static char out[1 << 18];
 
-static int gsched(const char *fmt, ...)
-{
-	char args[2048], cmd[2400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof args, fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", GSCHED_BINARY, args);
-	FILE *f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	size_t n = fread(out, 1, sizeof out - 1, f);
-	out[n] = 0;
-	char sink[4096];
-	while (fread(sink, 1, sizeof sink, f) > 0)
-		;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+/* Run `gsched ARGS` (stdout and stderr together): the exit code, and the
+ * output in out. */
+#define gsched(...) run_gschedf(out, sizeof out, __VA_ARGS__)
 
 static char dir[64];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/gsched-explore-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	test_mkdtemp(dir, sizeof dir, "explore");
 }
 
 static void remove_dir(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmtree(dir);
 }
 
 static char *slurp(const char *path)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "testutil.h"
 #include "sc.h"
 #include "tr.h"
 
@@ -30,38 +31,18 @@ static char out[1 << 18];
 
 /* Run `gsched ARGS` (stdout and stderr together): the exit code, and the
  * output in out. */
-static int gsched(const char *fmt, ...)
-{
-	char args[2048], cmd[2400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof args, fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", GSCHED_BINARY, args);
-	FILE *f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	size_t n = fread(out, 1, sizeof out - 1, f);
-	out[n] = 0;
-	char sink[4096]; /* drain the rest: a closed pipe would kill gsched */
-	while (fread(sink, 1, sizeof sink, f) > 0)
-		;
-	int st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#define gsched(...) run_gschedf(out, sizeof out, __VA_ARGS__)
 
 static char dir[64];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/gsched-golden-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	test_mkdtemp(dir, sizeof dir, "golden");
 }
 
 static void remove_dir(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	test_rmtree(dir);
 }
 
 static char *read_file(const char *path)

@@ -2,6 +2,7 @@
  * testutil.c - shared test helpers (testutil.h).
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,14 +37,40 @@ void memsink_free(struct memsink *m)
 
 int run_gsched(char *out, size_t outlen, const char *args)
 {
-	char cmd[1024];
+	char cmd[2400];
 	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", GSCHED_BINARY, args);
 	FILE *f = popen(cmd, "r");
 	ck_assert_ptr_nonnull(f);
 	size_t n = fread(out, 1, outlen - 1, f);
 	out[n] = 0;
+	char sink[4096]; /* drain the rest: a closed pipe would kill gsched */
+	while (fread(sink, 1, sizeof sink, f) > 0)
+		;
 	int st = pclose(f);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int run_gschedf(char *out, size_t outlen, const char *fmt, ...)
+{
+	char args[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	return run_gsched(out, outlen, args);
+}
+
+void test_mkdtemp(char *dir, size_t len, const char *tag)
+{
+	snprintf(dir, len, "/tmp/gsched-%s-XXXXXX", tag);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+void test_rmtree(const char *dir)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 
 void test_p_init(struct p *pp)

@@ -31,5 +31,13 @@ void test_freep(struct p *pp);
 /* Run `gsched ARGS` (stdout and stderr together, at most outlen-1 bytes
  * kept in out); returns its exit status, -1 if it did not exit. */
 int run_gsched(char *out, size_t outlen, const char *args);
+/* The same with printf-style arguments. */
+int run_gschedf(char *out, size_t outlen, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* A fresh directory /tmp/gsched-TAG-XXXXXX (its name into dir), and
+ * removing a directory with everything in it. */
+void test_mkdtemp(char *dir, size_t len, const char *tag);
+void test_rmtree(const char *dir);
 
 #endif
