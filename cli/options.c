@@ -53,13 +53,11 @@ const struct cli_choice cli_strategies[] = {
 };
 
 const struct cli_choice cli_noises[] = {
-        /* off is the default until the bundled scenarios' bounds and the
-         * oracles' bounds are re-measured with the noise model on. */
-        {"off", "every cost exactly the cost model's: a clean discrete-event run", NULL, false, 0},
         {"on",
          "costs drawn around the cost model's, the OS taking cores away, timer slack and "
          "futex wake-up latency, all from the seed (docs/simulator.md)",
          NULL, false, 0},
+        {"off", "every cost exactly the cost model's: a clean discrete-event run", NULL, false, 0},
         {NULL, NULL, NULL, false, 0},
 };
 

@@ -6,7 +6,7 @@
  * explored over seeds from a shell loop:
  *   GSCHED_SEED    the seed (default 1)
  *   GSCHED_WINDOW  the eligible window in ns, or "inf" (default 0)
- *   GSCHED_NOISE   the noise model, "on" or "off" (default; --noise)
+ *   GSCHED_NOISE   the noise model, "on" (default) or "off" (--noise)
  * It prints one line on stderr - status, seed, virtual time, events and
  * the trace hash - and returns the run's exit status (0 complete, 1
  * deadlock, throw or panic).  A malformed variable is reported and gives
@@ -54,7 +54,7 @@ int gs_main(int32_t gomaxprocs, void (*fn)(void *), void *arg)
 		fprintf(stderr, "gsched: GSCHED_NOISE: expected on or off (got '%s')\n", noise);
 		return 2;
 	}
-	cfg.noise_off = !(noise && strcmp(noise, "on") == 0);
+	cfg.noise_off = noise && strcmp(noise, "off") == 0;
 	if (gomaxprocs < 1 || gomaxprocs > 1024) {
 		fprintf(stderr, "gsched: gs_main: gomaxprocs must be 1..1024 (got %d)\n",
 		        (int)gomaxprocs);

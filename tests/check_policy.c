@@ -57,6 +57,7 @@ static uint64_t run(const char *name, const char *text, const char *const *pol, 
 	o.scenario_text = text;
 	o.seed = seed;
 	o.window_ns = window;
+	o.noise = &cli_noises[1]; /* off: a policy's effect, not the noise's, on exact costs */
 	o.sink = m ? &m->base : NULL;
 	if (backend)
 		o.backend = backend;
