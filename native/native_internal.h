@@ -39,6 +39,11 @@ struct nthread {
 	struct plat_ctx first;    /* the M's first context (g0) */
 	struct plat_ctx gone_ctx; /* where native_go_home saves what is never resumed */
 
+	/* plat_spend's chain: the goroutine of the last spend chunk on this
+	 * thread, the CPU time that chunk was to end at, and when it did. */
+	struct g *spend_g;
+	int64_t spend_end, spend_last;
+
 	/* Trace buffer.  tail/busy: the producer's; head/pos/last_t: the
 	 * writer's. */
 	struct tchunk *tail;

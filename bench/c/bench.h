@@ -11,9 +11,13 @@
  *	WORKLOAD [-n N] [-procs P] [-work NS]    ->    "name value unit"
  *
  * One invocation is one repetition (bench/go/main.go says why).  Time is
- * the wall clock around gs_main, the one call that runs the program: on
- * the simulator that is the real time of simulating it, which is what
- * scripts/bench sets beside Go's time for the same work.
+ * the wall clock between bench_start and bench_stop, which the program
+ * calls where its Go twin calls time.Now and time.Since: inside the
+ * program, after the runtime has started and before it ends, so that
+ * neither side counts its runtime's start and end (a few ms natively:
+ * threads, stacks, the loader; they would weigh on fanout's 8 operations).
+ * On the simulator that is the real time of simulating the workload,
+ * which is what scripts/bench sets beside Go's time for the same work.
  */
 #ifndef GSCHED_BENCH_H
 #define GSCHED_BENCH_H
@@ -35,9 +39,15 @@ void bench_parse(int argc, char **argv, struct bench_args *a);
 int32_t bench_ncpu(void);
 
 /* Run fn(arg) as the main goroutine (gs_main) with procs Ps and return
- * the wall-clock ns it took.  If the program does not end cleanly, exit
- * with its status: a figure from a failed run means nothing. */
+ * the wall-clock ns between fn's bench_start and bench_stop (around
+ * gs_main if fn calls neither).  If the program does not end cleanly,
+ * exit with its status: a figure from a failed run means nothing. */
 int64_t bench_run(int32_t procs, void (*fn)(void *), void *arg);
+
+/* Start and stop the workload's clock, inside the program (the Go twin's
+ * t0 := time.Now() and time.Since(t0)). */
+void bench_start(void);
+void bench_stop(void);
 
 /* The process's resident set size in bytes (/proc/self/statm). */
 int64_t bench_rss(void);

@@ -33,9 +33,11 @@ static void worker(void *arg)
 static void program(void *arg)
 {
 	gs_wg_add(&wg, a.n);
+	bench_start();
 	for (int64_t i = 0; i < a.n; i++)
 		gs_go(worker, NULL);
 	gs_wg_wait(&wg);
+	bench_stop();
 }
 
 int main(int argc, char **argv)

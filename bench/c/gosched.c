@@ -31,9 +31,11 @@ static void yielder(void *arg)
 static void program(void *arg)
 {
 	gs_wg_add(&wg, a.procs);
+	bench_start();
 	for (int32_t g = 0; g < a.procs; g++)
 		gs_go(yielder, NULL);
 	gs_wg_wait(&wg);
+	bench_stop();
 }
 
 int main(int argc, char **argv)

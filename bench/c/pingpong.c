@@ -30,10 +30,12 @@ static void program(void *arg)
 	ping = gs_chan_make(0);
 	pong = gs_chan_make(0);
 	gs_go(echo, NULL);
+	bench_start();
 	for (int64_t i = 0; i < n; i++) {
 		gs_chan_send(ping, i);
 		gs_chan_recv(pong, &v);
 	}
+	bench_stop();
 	gs_chan_close(ping);
 }
 

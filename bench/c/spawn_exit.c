@@ -28,9 +28,11 @@ static void program(void *arg)
 {
 	int64_t n = *(int64_t *)arg;
 	gs_wg_add(&wg, n);
+	bench_start();
 	for (int64_t i = 0; i < n; i++)
 		gs_go(worker, NULL);
 	gs_wg_wait(&wg);
+	bench_stop();
 }
 
 int main(int argc, char **argv)

@@ -55,6 +55,7 @@ static void tree(void *arg)
 static void program(void *arg)
 {
 	int64_t n = *(int64_t *)arg;
+	bench_start();
 	for (int64_t i = 0; i < n; i++) {
 		struct gs_waitgroup wg = {0};
 		struct node root = {DEPTH, &wg};
@@ -62,6 +63,7 @@ static void program(void *arg)
 		gs_go(tree, &root);
 		gs_wg_wait(&wg);
 	}
+	bench_stop();
 }
 
 int main(int argc, char **argv)

@@ -12,9 +12,9 @@
 // default), -procs GOMAXPROCS (default: the number of CPUs, Go's own
 // default, except gosched: 2), -work the CPU each fanout worker burns.
 //
-// One invocation is one repetition, on purpose: the C programs time
-// around gs_main and call it once (a backend need not be able to start
-// twice in one process), and scripts/bench interleaves the two languages
+// One invocation is one repetition, on purpose: the C programs call
+// gs_main once (a backend need not be able to start twice in one
+// process), and scripts/bench interleaves the two languages
 // repetition by repetition (Go, gsched, Go, gsched...) so that both see
 // the same noise of this shared machine.  Go then starts each repetition
 // from a fresh process as gsched does: no goroutines left on the free
@@ -23,8 +23,8 @@
 // mean; scripts/bench takes the median over repetitions.
 //
 // Time is the wall clock around the workload inside main, after the
-// runtime has started (the C twins include the runtime's start and end
-// inside gs_main; amortised over -n operations that is small).
+// runtime has started; the C twins read theirs at the same points of
+// their program (bench_start and bench_stop), inside gs_main.
 package main
 
 import (
