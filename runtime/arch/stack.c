@@ -67,8 +67,10 @@ static struct sizeclass {
 	void *free;    /* free list */
 	void **arenas; /* every arena of this class, in carving order */
 	size_t narenas, caparenas;
-	size_t cur; /* arena being carved */
-	char *next; /* next never-used slot in arenas[cur] */
+	size_t cur;     /* arena being carved */
+	size_t guarded; /* slots guarded so far, in carving order (arenas are rewound
+	                   between runs, not unmapped: a guard stays) */
+	char *next;     /* next never-used slot in arenas[cur] */
 	char *end;
 } classes[NCLASSES];
 
@@ -128,14 +130,18 @@ static bool next_arena(struct sizeclass *c)
 	return true;
 }
 
-/* Slot number i of an arena at slot_lo: guard it (once per slot for the
- * process's life: arenas are never unmapped) and return its stack. */
-static void *carve(char *slot_lo, size_t i)
+/* Slot number i of arena c->cur at slot_lo: guard it, once per slot for
+ * the process's life (arenas are never unmapped, and a run after the
+ * first carves the same slots again: a second madvise per stack per run
+ * was an eighth of a short run's time), and return its stack. */
+static void *carve(struct sizeclass *c, char *slot_lo, size_t i)
 {
-	if (guards != 0) {
+	size_t n = c->cur * ARENA_STACKS + i; /* the slot's number in carving order */
+	if (guards != 0 && n >= c->guarded) {
 		int ok = madvise(slot_lo, PAGE, MADV_GUARD_INSTALL) == 0;
 		if (guards < 0)
 			guards = ok;
+		c->guarded = n + 1;
 	}
 	return slot_lo + PAGE + 2048 + 64 * (i % 32);
 }
@@ -159,7 +165,7 @@ void *arch_stack_alloc(size_t size)
 	}
 	size_t slot = slot_of(size);
 	char *arena = c->arenas[c->cur];
-	void *s = carve(c->next, (size_t)(c->next - arena) / slot);
+	void *s = carve(c, c->next, (size_t)(c->next - arena) / slot);
 	c->next += slot;
 	UNPOISON(s, size);
 	return s;
