@@ -115,6 +115,9 @@ const struct rt_bugdef rt_bugs[] = {
          "stealWork takes no timers from a P running a goroutine not yet marked for "
          "preemption (Go 1.14's shouldStealTimers): an idle M polls for an expired timer "
          "it may not run, in a busy loop, until sysmon preempts that goroutine"},
+        {"wakeup-local", RT_BUG_WAKEUP_LOCAL, "Go 1.1's schedule (Go 1.2's resetspinning)",
+         "the last spinning M, on finding work, wakes another only if its own local queue "
+         "has more: work submitted while it spun elsewhere waits with a P idle"},
 };
 const size_t rt_nbugs = sizeof rt_bugs / sizeof rt_bugs[0];
 

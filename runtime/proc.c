@@ -813,8 +813,11 @@ static void resetspinning(void)
 		rt_throw("findrunnable: negative nmspinning");
 	/* M wakeup policy is deliberately somewhat conservative, so check if
 	 * we need to wakeup another P here.  See "Worker thread
-	 * parking/unparking" comment at the top of the file for details. */
-	rt_wakep();
+	 * parking/unparking" comment at the top of the file for details.
+	 * Bug knob wakeup-local (Go 1.1's schedule): wake one only when this
+	 * M's own P has more work queued. */
+	if (!(rt_cfg.bugs & RT_BUG_WAKEUP_LOCAL) || !rt_runqempty(mp->p))
+		rt_wakep();
 }
 
 /* Check for deadlock situation.  The check is based on number of running

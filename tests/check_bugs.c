@@ -32,6 +32,7 @@ static const struct {
         {"runnext-noinherit", 0, 1, NULL}, {"runqgrab-floor", 0, 1, NULL},
         {"procresize-timers", 0, 1, NULL}, {"no-preemption", 0, 1, NULL},
         {"timer-steal", 0, 1, NULL},       {"global-fairness", 0, 1, NULL},
+        {"wakeup-local", 0, 1, NULL},
 };
 
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
