@@ -83,6 +83,7 @@ struct cli_opts {
 	const char *name, *dir;    /* record: the golden's name and folder (NULL: defaults) */
 	int64_t run, run_a, run_b; /* show, replay, diff: run ids (0: the file's last) */
 	bool replay_continue;      /* replay --continue: on departure, go on from the seed */
+	bool replay_nonpreemptive; /* shrink: past the departure, go on without preempting */
 	const char *seeds;         /* explore --seeds A..B (explore.c parses it) */
 	const char *schedule;      /* run --schedule gs1:...: a pasted schedule to replay */
 	int64_t jobs;              /* explore -j: worker processes (0: one per core) */

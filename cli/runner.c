@@ -348,6 +348,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	cfg.replay = o->replay;
 	cfg.nreplay = o->nreplay;
 	cfg.replay_continue = o->replay_continue;
+	cfg.replay_nonpreemptive = o->replay_nonpreemptive;
 	cfg.strategy.kind = (enum sim_strategy_kind)o->strategy->value;
 	cfg.strategy.depth = (int32_t)(o->depth < 1 ? 1 : o->depth > 16 ? 16 : o->depth);
 	cfg.strategy.steps = o->pct_steps;

@@ -6,8 +6,10 @@
  * A schedule is the run's decision list (sim_result.schedule); a
  * preemption is a decision that switched away from the yielding thread
  * while it could have gone on.  Two moves, each one re-run of the
- * program through cli_run, replaying a list and finishing the run with
- * the non-preemptive strategy once the list runs out or stops applying:
+ * program through cli_run, replaying a list and finishing the run
+ * without preemptions once the list runs out or stops applying - under
+ * the run's own strategy, so that a swarm run keeps its seed's draw
+ * (window, yield kinds, OS preemption; sim_config.replay_nonpreemptive):
  *
  *   cut at a preemption i: replay decisions 0..i-1, then run without
  *     preemptions (drops preemption i and every later one at once), or
@@ -142,12 +144,11 @@ static int cmd_shrink(struct cli_opts *o)
 	char oracle[sizeof r.oracle];
 	snprintf(oracle, sizeof oracle, "%s", r.oracle);
 	first = (struct cand){res.schedule, res.nschedule, res.preemptions, res.steps, r.hash};
-	/* From here on, runs finish without preemptions, in the window the
-	 * run had (a swarm run's own draw). */
-	ro.window_ns = res.window_ns;
-	for (const struct cli_choice *c = cli_strategies; c->name; c++)
-		if (c->value == SIM_STRATEGY_NONPREEMPTIVE)
-			ro.strategy = c;
+	/* From here on, runs finish without preemptions once their list runs
+	 * out, under the run's own strategy: a swarm run keeps what its seed
+	 * drew (the window, the yield kinds that may switch, and how often
+	 * the OS takes a core away), and the kept runs replay under it. */
+	ro.replay_nonpreemptive = true;
 	/* The stored run replayed non-preemptively past its end is the same
 	 * run (it fails before the list ends); start from its record. */
 	best = (struct cand){malloc(first.n * sizeof *first.d + 1), first.n, first.preemptions,

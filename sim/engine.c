@@ -200,7 +200,7 @@ static uint32_t decide(uint32_t n, struct sim_thread *const cand[])
 	 * replay that departs and continues draws what the seed would have
 	 * drawn at that point: a truncated list continued is the seed's run. */
 	int cur = -1;
-	if (cfg->record || S.strat.kind != SIM_STRATEGY_RANDOM)
+	if (cfg->record || S.strat.kind != SIM_STRATEGY_RANDOM || cfg->replay_nonpreemptive)
 		for (uint32_t k = 0; k < n && cur < 0; k++)
 			if (cand[k] == S.cur)
 				cur = (int)k;
@@ -229,6 +229,8 @@ static uint32_t decide(uint32_t n, struct sim_thread *const cand[])
 			stop(TR_DEPARTED, msg);
 		}
 	}
+	if (cfg->replay_nonpreemptive && S.departed_decision >= 0)
+		pick = cur >= 0 ? (uint32_t)cur : 0;
 done:
 	if (cfg->record) {
 		if (S.nrec == S.caprec) {

@@ -116,6 +116,12 @@ struct sim_config {
 	const struct sim_decision *replay;
 	size_t nreplay;
 	bool replay_continue;
+	/* With replay_continue: past the departure, the yielding thread goes
+	 * on while it can (the non-preemptive pick) instead of the
+	 * strategy's draw.  The strategy still makes its draws at the start
+	 * of the run (swarm's window, yield kinds and OS preemption), so a
+	 * swarm run is finished inside its own configuration (shrink). */
+	bool replay_nonpreemptive;
 };
 
 struct sim_result {

@@ -540,6 +540,36 @@ START_TEST(test_shrink)
 }
 END_TEST
 
+/* shrink keeps a swarm run's draw: the candidates finish without
+ * preemptions under swarm itself, so the window, the yield kinds and
+ * how often the OS takes a core away stay what the seed drew, and the
+ * shrunk run is stored (and replays) as a swarm run.  Seed 2 of this
+ * knob's scenario fails with 31 preemptions; run non-preemptively
+ * outside its draw it failed only 2,400 steps later, elsewhere. */
+START_TEST(test_shrink_swarm)
+{
+	make_dir();
+	ck_assert_int_eq(gsched("explore %s/scenarios/bugs/wakeup-local.json --bug wakeup-local "
+	                        "--strategy swarm --seeds 2..2 --out %s",
+	                        GSCHED_SOURCE_DIR, dir),
+	                 1);
+	ck_assert_int_eq(gsched("shrink %s/2", dir), 0);
+	const char *b = strstr(out, "before        "), *a = strstr(out, "after         ");
+	ck_assert_msg(b && a, "%s", out);
+	long pb = strtol(b + 14, NULL, 10), pa = strtol(a + 14, NULL, 10);
+	const char *sb = strstr(b, "preemptions, "), *sa = strstr(a, "preemptions, ");
+	ck_assert_msg(sb && sa, "%s", out);
+	long stb = strtol(sb + 13, NULL, 10), sta = strtol(sa + 13, NULL, 10);
+	ck_assert_msg(pa < pb, "%s", out);
+	ck_assert_msg(sta < stb + 100, "the shrunk run fails elsewhere: %s", out);
+	ck_assert_int_eq(gsched("show %s/2/shrunk/run.db", dir), 0);
+	ck_assert_msg(strstr(out, "\nstrategy: swarm\n"), "%.600s", out);
+	ck_assert_int_eq(gsched("replay %s/2/shrunk", dir), 0);
+	ck_assert_ptr_nonnull(strstr(out, "reproduced"));
+	remove_dir();
+}
+END_TEST
+
 /* A sweep with a bug knob: the summary records it, and the failure's
  * folder replays and shrinks with the knob on (without it the run would
  * complete and neither could reproduce the failure). */
@@ -581,6 +611,7 @@ Suite *make_explore_suite(void)
 	tcase_add_test(tc, test_strategies_sweep);
 	tcase_add_test(tc, test_bounded_search);
 	tcase_add_test(tc, test_shrink);
+	tcase_add_test(tc, test_shrink_swarm);
 	tcase_add_test(tc, test_bug_knob_sweep);
 	suite_add_tcase(s, tc);
 	return s;
