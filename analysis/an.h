@@ -102,7 +102,7 @@ enum an_metric {
 	AN_STEAL_MEAN,   /* goroutines per steal */
 	AN_SPIN,         /* ns Ms spent spinning, summed over Ms */
 	AN_PREEMPTS,     /* preempt events */
-	AN_HANDOFFS,     /* retake events: sysmon took a P from a syscall */
+	AN_HANDOFFS,     /* handoffp events: a P handed off from a syscall */
 	AN_SWITCHES,     /* runnable -> running */
 	AN_NMETRICS
 };

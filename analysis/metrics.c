@@ -48,7 +48,8 @@ const struct an_metric_def an_metric_defs[AN_NMETRICS] = {
         [AN_STEAL_MEAN] = {"steal_mean", "", "goroutines per steal"},
         [AN_SPIN] = {"spinning", "ns", "time Ms spent spinning, summed over Ms"},
         [AN_PREEMPTS] = {"preemptions", "", "goroutines preempted (sysmon, async or not)"},
-        [AN_HANDOFFS] = {"syscall_handoffs", "", "Ps sysmon took from a syscall (retake)"},
+        [AN_HANDOFFS] = {"syscall_handoffs", "",
+                         "Ps handed off from a syscall to another M or the idle list (handoffp)"},
         [AN_SWITCHES] = {"switches", "", "runnable -> running transitions"},
 };
 
@@ -283,7 +284,13 @@ void an_acc_event(struct an_acc *a, const struct rt_event *ev)
 	case RT_EV_PREEMPT:
 		a->preempts++;
 		break;
-	case RT_EV_RETAKE:
+	case RT_EV_HANDOFFP:
+		/* Every handoffp hands a P off because of a syscall: sysmon's
+		 * retake of a P left in _Psyscall, and in Go also
+		 * entersyscallblock (a call known to block gives its P up at
+		 * once) and forEachP; the port has no locked Ms, handoffp's
+		 * only other caller (stoplockedm).  Counting handoffp rather
+		 * than retake counts them all. */
 		a->handoffs++;
 		break;
 	default:

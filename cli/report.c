@@ -158,8 +158,7 @@ static void report_text(const struct tr_header *h, const struct an_metrics *m)
 	fmt_value(b1, sizeof b1, &an_metric_defs[AN_SPIN], v[AN_SPIN]);
 	printf("%-18s%s (summed over Ms)\n", "spinning", b1);
 	printf("%-18s%.0f\n", "preemptions", v[AN_PREEMPTS]);
-	printf("%-18s%.0f (Ps sysmon retook from a syscall)\n", "syscall hand-offs",
-	       v[AN_HANDOFFS]);
+	printf("%-18s%.0f (Ps handed off from a syscall)\n", "syscall hand-offs", v[AN_HANDOFFS]);
 	printf("%-18s%.0f\n", "switches", v[AN_SWITCHES]);
 
 	printf("\nper label:\n  %-16s %6s %10s %7s %7s %10s %10s %10s %10s\n", "label", "gs", "cpu",

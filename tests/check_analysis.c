@@ -235,6 +235,37 @@ START_TEST(test_metrics_small)
 }
 END_TEST
 
+/* A P handed off because of a syscall counts whichever path gave it up:
+ * sysmon's retake (retake, then handoffp) or a call known to block
+ * (entersyscallblock: handoffp alone); a P its own M takes back on the
+ * syscall's exit (exitsyscallfast) was never handed off. */
+START_TEST(test_metrics_syscall_handoffs)
+{
+	const struct rt_event s[] = {
+	        ev(0, 0, 0, 1, RT_EV_SYSCALL_ENTER, 1, 0, 0, NULL),
+	        ev(0, 0, -1, 1, RT_EV_PSTATUS, 0, _Prunning, _Psyscall, NULL),
+	        ev(20000, 1, -1, 0, RT_EV_PSTATUS, 0, _Psyscall, _Pidle, NULL),
+	        ev(20000, 1, -1, 0, RT_EV_RETAKE, 0, 1, 0, NULL),
+	        ev(20000, 1, -1, 0, RT_EV_HANDOFFP, 0, 0, 0, NULL),
+	        ev(30000, 2, 1, 2, RT_EV_PSTATUS, 1, _Prunning, _Pidle, NULL),
+	        ev(30000, 2, -1, 2, RT_EV_HANDOFFP, 1, 1, 0, "work"),
+	        ev(40000, 3, 0, 3, RT_EV_SYSCALL_ENTER, 3, 0, 0, NULL),
+	        ev(40000, 3, -1, 3, RT_EV_PSTATUS, 0, _Prunning, _Psyscall, NULL),
+	        ev(41000, 3, -1, 3, RT_EV_PSTATUS, 0, _Psyscall, _Pidle, NULL),
+	        ev(41000, 3, 0, 3, RT_EV_SYSCALL_EXIT, 3, 1, 0, NULL),
+	};
+	struct an_acc *a = an_acc_new(2, NULL);
+	ck_assert_ptr_nonnull(a);
+	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+		an_acc_event(a, &s[i]);
+	struct an_metrics m;
+	ck_assert_int_eq(an_acc_finish(a, 0, &m), 0);
+	an_acc_free(a);
+	ck_assert_double_eq(m.v[AN_HANDOFFS], 2);
+	an_metrics_free(&m);
+}
+END_TEST
+
 START_TEST(test_stats)
 {
 	/* Student's t quantiles from the tables. */
@@ -281,7 +312,11 @@ START_TEST(test_metrics_match_views)
 	ck_assert_int_eq(sh(out, sizeof out, "run fan-out --seed 3 --db %s --quiet", dbpath), 0);
 	ck_assert_int_eq(sh(out, sizeof out, "run netpoll-server --seed 2 --db %s --quiet", dbpath),
 	                 0);
-	for (int run = 1; run <= 2; run++) {
+	/* Blocking syscalls, some long enough for sysmon to hand their P off. */
+	ck_assert_int_eq(sh(out, sizeof out,
+	                    "run preemption-after-syscall --seed 1 --db %s --quiet", dbpath),
+	                 0);
+	for (int run = 1; run <= 3; run++) {
 		char args[300];
 		snprintf(args, sizeof args, "report %s --run %d --json", dbpath, run);
 		ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
@@ -303,6 +338,11 @@ START_TEST(test_metrics_match_views)
 		                    Q("SELECT total(dur) FROM spinning WHERE run = %d", run));
 		ck_assert_double_eq(M("steals"),
 		                    Q("SELECT count(*) FROM steal WHERE run = %d", run));
+		ck_assert_double_eq(
+		        M("syscall_handoffs"),
+		        Q("SELECT count(*) FROM events WHERE run = %d AND kind = 'handoffp'", run));
+		if (run == 3)
+			ck_assert_double_gt(M("syscall_handoffs"), 0);
 		ck_assert_double_eq(M("waits"),
 		                    Q("SELECT count(*) FROM sched_latency WHERE run = %d", run));
 		ck_assert_double_eq(
@@ -605,6 +645,7 @@ Suite *make_analysis_suite(void)
 	tcase_add_test(tc, test_views_small);
 	tcase_add_test(tc, test_views_added_on_append);
 	tcase_add_test(tc, test_metrics_small);
+	tcase_add_test(tc, test_metrics_syscall_handoffs);
 	tcase_add_test(tc, test_stats);
 	tcase_add_test(tc, test_metrics_match_views);
 	tcase_add_test(tc, test_report_cli);
