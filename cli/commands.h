@@ -26,6 +26,7 @@ extern const struct cli_command cli_cmd_shrink; /* cli/shrink.c */
 extern const struct cli_command cli_cmd_report;
 extern const struct cli_command cli_cmd_compare;
 extern const struct cli_command cli_cmd_export;
+extern const struct cli_command cli_cmd_plot; /* cli/plot.c: runs scripts/plot */
 
 /* Run `run` (0: the last) of a database, or the run of a golden file, into
  * *h and *t: 0, or 2 after a one-line "gsched CMD: FILE: ..." on stderr

@@ -233,9 +233,10 @@ static const struct cli_command cmd_help_row = {
 };
 
 static const struct cli_command *const commands[] = {
-        &cmd_run_row,    &cmd_list_row,   &cli_cmd_record,  &cli_cmd_check,   &cli_cmd_bless,
-        &cli_cmd_show,   &cli_cmd_diff,   &cli_cmd_replay,  &cli_cmd_explore, &cli_cmd_merge,
-        &cli_cmd_shrink, &cli_cmd_report, &cli_cmd_compare, &cli_cmd_export,  &cmd_help_row,
+        &cmd_run_row,     &cmd_list_row,   &cli_cmd_record, &cli_cmd_check,
+        &cli_cmd_bless,   &cli_cmd_show,   &cli_cmd_diff,   &cli_cmd_replay,
+        &cli_cmd_explore, &cli_cmd_merge,  &cli_cmd_shrink, &cli_cmd_report,
+        &cli_cmd_compare, &cli_cmd_export, &cli_cmd_plot,   &cmd_help_row,
 };
 
 static void print_usage(FILE *f)

@@ -220,9 +220,11 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
         [CLI_OUT] = {.name = "out",
                      .arg = CLI_ARG_STRING,
                      .offset = AT(out),
-                     .metavar = "DIR",
-                     .def = "gsched-explore for explore; none for merge",
-                     .help = "the folder for the summary and one folder per failing seed"},
+                     .metavar = "PATH",
+                     .def = "gsched-explore for explore; none for merge; the first FILE "
+                            "without its extension for plot",
+                     .help = "explore, merge: the folder for the summary and one folder per "
+                             "failing seed; plot: the figures' file names up to -NAME.png"},
         [CLI_STOP_AT_FIRST] = {.name = "stop-at-first",
                                .arg = CLI_ARG_SWITCH,
                                .offset = AT(stop_at_first),
@@ -304,16 +306,18 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
         [CLI_SIDE_A] = {.name = "a",
                         .arg = CLI_ARG_STRING,
                         .offset = AT(side_a),
-                        .metavar = "POLICIES",
+                        .metavar = "SETTINGS",
                         .def = "none: Go's behaviour",
-                        .help = "side A's policies, KEY=VAL[,KEY=VAL...] as --policy takes them "
-                                "(`gsched list policies`), or 'go' for none"},
+                        .help = "side A's settings, KEY=VAL[,KEY=VAL...]: each a policy as "
+                                "--policy takes it (`gsched list policies`) or bug=NAME, a "
+                                "bug put back as --bug puts it (`gsched list bugs`); 'go' "
+                                "for none"},
         [CLI_SIDE_B] = {.name = "b",
                         .arg = CLI_ARG_STRING,
                         .offset = AT(side_b),
-                        .metavar = "POLICIES",
+                        .metavar = "SETTINGS",
                         .def = "none: Go's behaviour",
-                        .help = "side B's policies, as --a"},
+                        .help = "side B's settings, as --a"},
         [CLI_A_BACKEND] = {.name = "a-backend",
                            .arg = CLI_ARG_CHOICE,
                            .offset = AT(backend_a),
@@ -328,6 +332,13 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                            .choices = cli_backends,
                            .def = "--backend's",
                            .help = "what side B runs on"},
+        [CLI_METRIC] = {.name = "metric",
+                        .arg = CLI_ARG_STRING,
+                        .offset = AT(metric),
+                        .metavar = "KEY[,KEY...]",
+                        .help = "draw a panel for each of these metrics (`gsched report "
+                                "--json`'s keys, docs/analysis.md) across the files, instead "
+                                "of every metric"},
         [CLI_SCHEDULE] = {.name = "schedule",
                           .arg = CLI_ARG_STRING,
                           .offset = AT(schedule),
@@ -458,6 +469,18 @@ int cli_policy_set(struct rt_config *rt, const char *arg, char *err, size_t errl
 	return 0;
 }
 
+/* --bug NAME */
+int cli_bug_set(struct rt_config *rt, const char *name, char *err, size_t errlen)
+{
+	const struct rt_bugdef *b = rt_bug_find(name);
+	if (!b) {
+		snprintf(err, errlen, "--bug: unknown bug '%s' (see `gsched list bugs`)", name);
+		return -1;
+	}
+	rt->bugs |= b->bit;
+	return 0;
+}
+
 /* Parse v as flag f says and store it in o: 0, or -1 with a message. */
 static int set_value(struct cli_opts *o, const struct cli_flag *f, const char *v, char *err,
                      size_t errlen)
@@ -525,16 +548,8 @@ static int set_value(struct cli_opts *o, const struct cli_flag *f, const char *v
 	}
 	case CLI_ARG_POLICY:
 		return cli_policy_set(field, v, err, errlen);
-	case CLI_ARG_BUG: {
-		const struct rt_bugdef *b = rt_bug_find(v);
-		if (!b) {
-			snprintf(err, errlen, "--bug: unknown bug '%s' (see `gsched list bugs`)",
-			         v);
-			return -1;
-		}
-		((struct rt_config *)field)->bugs |= b->bit;
-		return 0;
-	}
+	case CLI_ARG_BUG:
+		return cli_bug_set(field, v, err, errlen);
 	}
 	snprintf(err, errlen, "--%s: expected %s (got '%s')", f->name, expected, v);
 	return -1;

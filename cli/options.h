@@ -87,7 +87,7 @@ struct cli_opts {
 	const char *seeds;         /* explore --seeds A..B (explore.c parses it) */
 	const char *schedule;      /* run --schedule gs1:...: a pasted schedule to replay */
 	int64_t jobs;              /* explore -j: worker processes (0: one per core) */
-	const char *out;           /* explore, merge: the output folder */
+	const char *out;           /* explore, merge: the output folder; plot: the prefix */
 	bool stop_at_first, keep_going;
 	const char *shard;               /* explore --shard I/N */
 	int64_t depth;                   /* --depth: PCT's d */
@@ -95,8 +95,9 @@ struct cli_opts {
 	int64_t max_schedules;           /* --max-schedules: the bounded search's budget per seed */
 	bool json, csv;                  /* report, compare: the output's form (text by default) */
 	const struct cli_choice *format; /* export --format: a row of cli_export_formats[] */
-	const char *side_a, *side_b;     /* compare --a, --b: POLICIES */
+	const char *side_a, *side_b;     /* compare --a, --b: SETTINGS */
 	const struct cli_choice *backend_a, *backend_b; /* compare --a-backend, --b-backend */
+	const char *metric;                             /* plot --metric KEY[,KEY...] */
 	bool help;
 
 	/* Set by the parser: the command, its positional arguments in
@@ -158,6 +159,7 @@ enum cli_flag_id {
 	CLI_SIDE_B,
 	CLI_A_BACKEND,
 	CLI_B_BACKEND,
+	CLI_METRIC,
 	CLI_SCHEDULE,
 	CLI_HELP, /* every command takes it */
 	CLI_NFLAGS
@@ -243,6 +245,9 @@ void cli_policy_describe(const struct rt_policy *p, char *buf, size_t len);
 /* One --policy KEY=VAL on top of rt: 0, or -1 with a message naming
  * --policy. */
 int cli_policy_set(struct rt_config *rt, const char *arg, char *err, size_t errlen);
+
+/* One --bug NAME on top of rt: 0, or -1 with a message naming --bug. */
+int cli_bug_set(struct rt_config *rt, const char *name, char *err, size_t errlen);
 
 /* A window as --window writes it: "inf" (any negative) or ns. */
 void cli_format_window(char *buf, size_t len, int64_t window_ns);

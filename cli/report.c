@@ -384,7 +384,8 @@ static int parse_seeds(const char *s, uint64_t *a, uint64_t *b)
 	return 0;
 }
 
-/* A side's policies on top of the common --policy settings. */
+/* A side's settings on top of the common --policy and --bug ones: each
+ * KEY=VAL a policy, or bug=NAME a bug put back. */
 static int parse_side(const struct cli_opts *o, struct side *s, const char *flag, char *err,
                       size_t errlen)
 {
@@ -399,8 +400,10 @@ static int parse_side(const struct cli_opts *o, struct side *s, const char *flag
 	int rc = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char e[256];
-		if (cli_policy_set(&s->rt, tok, e, sizeof e) != 0) {
-			const char *msg = strncmp(e, "--policy: ", 10) == 0 ? e + 10 : e;
+		bool bug = strncmp(tok, "bug=", 4) == 0;
+		if ((bug ? cli_bug_set(&s->rt, tok + 4, e, sizeof e)
+		         : cli_policy_set(&s->rt, tok, e, sizeof e)) != 0) {
+			const char *msg = e[0] == '-' && strstr(e, ": ") ? strstr(e, ": ") + 2 : e;
 			snprintf(err, errlen, "%s: %s", flag, msg);
 			rc = -1;
 			break;
@@ -743,12 +746,15 @@ const struct cli_command cli_cmd_compare = {
         .summary = "the metrics of two policy settings (or backends) over many seeds, with "
                    "95% confidence intervals and Welch's t-test",
         .about = "Runs SCENARIO once per seed of --seeds (default 1..50) for each side: A with\n"
-                 "the policies of --a, B with those of --b (both on top of any --policy given\n"
-                 "for both), each on its backend (--a-backend, --b-backend; default\n"
-                 "--backend's).  Prints each metric of `gsched report` for both sides: its\n"
-                 "mean over the seeds with a 95% confidence interval (Student's t), the\n"
-                 "difference B - A with its interval, and the two-sided p-value of Welch's\n"
-                 "unequal-variance t-test; '*' marks p < 0.05.  --json adds every seed's value;\n"
-                 "--csv prints one line per run.\n",
+                 "the settings of --a, B with those of --b (policies, and bugs as bug=NAME, on\n"
+                 "top of any --policy and --bug given for both), each on its backend\n"
+                 "(--a-backend, --b-backend; default --backend's).  Prints each metric of\n"
+                 "`gsched report` for both sides: its mean over the seeds with a 95% confidence\n"
+                 "interval (Student's t), the difference B - A with its interval, and the\n"
+                 "two-sided p-value of Welch's unequal-variance t-test; '*' marks p < 0.05.\n"
+                 "--json adds every seed's value; --csv prints one line per run.\n"
+                 "\n"
+                 "  gsched compare fan-out --b randomize=on\n"
+                 "  gsched compare ping-pong-hog --b bug=no-preemption --seeds 1..20\n",
         .after = "Exit status: 0, 2 bad usage, a bad scenario, or a run that could not start.\n",
 };

@@ -453,6 +453,23 @@ START_TEST(test_compare_cli)
 	ck_assert_msg(strncmp(out, "side,policies,backend,seed,status,makespan,", 43) == 0, "%s",
 	              out);
 
+	/* A bug on one side only: Go 1.21 against itself without preemption. */
+	ck_assert_int_eq(run_gsched(out, sizeof out,
+	                            "compare ping-pong-hog --seeds 1..2 -j 2"
+	                            " --b bug=no-preemption,runnext=on --json"),
+	                 0);
+	j = cJSON_Parse(out);
+	ck_assert_msg(j != NULL, "%s", out);
+	ck_assert_str_eq(
+	        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "b"), "policies")),
+	        "bug=no-preemption,runnext=on");
+	cJSON *pre = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "metrics"), AN_PREEMPTS);
+	ck_assert_double_gt(cJSON_GetNumberValue(cJSON_GetObjectItem(pre, "a_mean")), 0);
+	ck_assert_double_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(pre, "b_mean")), 0);
+	cJSON_Delete(j);
+	ck_assert_int_eq(run_gsched(out, sizeof out, "compare fan-out --a bug=nosuch"), 2);
+	ck_assert_ptr_nonnull(strstr(out, "--a: unknown bug 'nosuch'"));
+
 	ck_assert_int_eq(run_gsched(out, sizeof out, "compare fan-out --b nosuch=1"), 2);
 	ck_assert_ptr_nonnull(strstr(out, "--b: unknown policy 'nosuch=1'"));
 	ck_assert_int_eq(run_gsched(out, sizeof out, "compare fan-out --seeds 5..1"), 2);
@@ -481,6 +498,33 @@ START_TEST(test_compare_backends)
 	cJSON_ArrayForEach(v, cJSON_GetObjectItem(sw, "b_values"))
 	        ck_assert_double_gt(cJSON_GetNumberValue(v), 0); /* native runs were measured */
 	cJSON_Delete(j);
+}
+END_TEST
+
+/* gsched plot refuses what it cannot draw before it looks for matplotlib
+ * (tests/plot.sh draws, where matplotlib is installed). */
+START_TEST(test_plot_bad_input)
+{
+	static char out[4096];
+	ck_assert_int_eq(sh(out, sizeof out, "plot %s/none.db", dir), 2);
+	ck_assert_ptr_nonnull(strstr(out, "gsched plot: "));
+	ck_assert_ptr_nonnull(strstr(out, "none.db: No such file"));
+	char path[200];
+	snprintf(path, sizeof path, "%s/x.txt", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("not a database\n", f);
+	fclose(f);
+	ck_assert_int_eq(sh(out, sizeof out, "plot %s/x.txt", dir), 2);
+	ck_assert_ptr_nonnull(strstr(out, "x.txt: neither a gsched database"));
+	ck_assert_int_eq(sh(out, sizeof out, "run fan-out --db %s --quiet", dbpath), 0);
+	ck_assert_int_eq(sh(out, sizeof out, "plot %s %s", dbpath), 2);
+	ck_assert_ptr_nonnull(strstr(out, "one database"));
+	ck_assert_int_eq(sh(out, sizeof out, "plot %s --metric lat_p99", dbpath), 2);
+	ck_assert_ptr_nonnull(strstr(out, "--metric"));
+	ck_assert_int_eq(run_gsched(out, sizeof out, "plot"), 2);
+	ck_assert_int_eq(run_gsched(out, sizeof out, "plot --help"), 0);
+	ck_assert_ptr_nonnull(strstr(out, "PREFIX-latency"));
 }
 END_TEST
 
@@ -653,6 +697,7 @@ Suite *make_analysis_suite(void)
 	tcase_add_test(tc, test_export_perfetto);
 	tcase_add_test(tc, test_compare_backends);
 	tcase_add_test(tc, test_docs_list_metrics);
+	tcase_add_test(tc, test_plot_bad_input);
 	suite_add_tcase(s, tc);
 	return s;
 }

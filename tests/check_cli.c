@@ -495,6 +495,7 @@ START_TEST(test_docs_name_every_flag)
 	        {"report", "docs/analysis.md"},
 	        {"compare", "docs/analysis.md"},
 	        {"export", "docs/analysis.md"},
+	        {"plot", "docs/analysis.md"},
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		char path[512];

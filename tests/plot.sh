@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# tests/plot.sh GSCHED - scripts/plot draws every figure, PNG and SVG, from
+# tests/plot.sh GSCHED - scripts/plot and gsched plot draw every figure, PNG and SVG, from
 # a database and from gsched compare --json, and refuses bad input with
 # exit status 2.  Skipped (77) where matplotlib is not installed.
 set -euo pipefail
-gsched=$1
+gsched=$(realpath "$1")
 plot=$(dirname "$0")/../scripts/plot
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || { echo "no matplotlib: skipped"; exit 77; }
 dir=$(mktemp -d /tmp/plot-test.XXXXXX)
@@ -33,4 +33,26 @@ set +e
 "$plot" compare "$dir/bad.json" --out "$dir/x" 2>"$dir/err"; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q 'bad.json: not the output of gsched compare' "$dir/err" || { echo "bad JSON: rc $rc"; exit 1; }
+# gsched plot: the same figures through the one CLI, named after the input
+# by default, and its plotter found beside an installed binary too.
+(cd "$dir" && "$gsched" plot t.db >/dev/null)
+(cd "$dir" && "$gsched" plot c.json c.json --out g >/dev/null)
+(cd "$dir" && "$gsched" plot c.json --metric lat_p99,switches --out st >/dev/null)
+for f in t-latency t-timeline t-runq g-compare st; do
+	[ "$(head -c 4 "$dir/$f.png" | tail -c 3)" = PNG ] || { echo "gsched plot: $f.png"; exit 1; }
+done
+cmp -s "$dir/r-latency.svg" "$dir/t-latency.svg" || { echo "gsched plot differs from scripts/plot"; exit 1; }
+set +e
+"$gsched" plot "$dir/c.json" --run 1 2>"$dir/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q '^gsched plot: --run' "$dir/err" || { echo "gsched plot --run on JSON: rc $rc"; exit 1; }
+# Installed: the plotter in PREFIX/share/gsched, where it names gsched plot
+# in its messages (a run the database lacks: found, run, refused).
+mkdir -p "$dir/inst/bin" "$dir/inst/share/gsched"
+cp "$gsched" "$dir/inst/bin/gsched"
+cp "$plot" "$dir/inst/share/gsched/plot"
+set +e
+"$dir/inst/bin/gsched" plot "$dir/t.db" --run 9 2>"$dir/err"; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q '^gsched plot: .*t.db: no run 9' "$dir/err" || { echo "installed gsched plot --run 9: rc $rc"; exit 1; }
 echo "plot: ok"
