@@ -431,7 +431,8 @@ int an_acc_finish(struct an_acc *a, int64_t end_ns, struct an_metrics *m)
 	}
 	if (a->oom)
 		return -1;
-	qsort(a->lat.v, a->lat.n, sizeof *a->lat.v, cmp_i64);
+	if (a->lat.n) /* a run without waits has no array: qsort(NULL, 0) is undefined */
+		qsort(a->lat.v, a->lat.n, sizeof *a->lat.v, cmp_i64);
 
 	double *v = m->v;
 	for (int i = 0; i < AN_NMETRICS; i++)
@@ -502,9 +503,9 @@ int an_acc_finish(struct an_acc *a, int64_t end_ns, struct an_metrics *m)
 			return -1;
 		}
 		struct lat *lt = i < a->nlabels ? &a->labels[i].lat : &a->unlabelled;
-		qsort(lt->v, lt->n, sizeof *lt->v, cmp_i64);
 		l.lat_n = (int64_t)lt->n;
 		if (lt->n) {
+			qsort(lt->v, lt->n, sizeof *lt->v, cmp_i64);
 			l.lat_p50 = rank(lt, 0.50);
 			l.lat_p90 = rank(lt, 0.90);
 			l.lat_p99 = rank(lt, 0.99);
