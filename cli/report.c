@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,44 @@ static void report_text(const struct tr_header *h, const struct an_metrics *m)
 	}
 }
 
+/* The figures of a label and of a goroutine that waited long, as JSON and
+ * CSV both name them: one row each, an int64_t field of the struct.  A
+ * latency of a label without waits has no value (NaN: null, or empty). */
+struct field {
+	const char *key;
+	size_t off;
+	bool latency;
+};
+#define LABEL(key, f, lat)                                                                         \
+	{                                                                                          \
+		key, offsetof(struct an_label_stats, f), lat                                       \
+	}
+static const struct field label_fields[] = {
+        LABEL("goroutines", gs, false),  LABEL("ran", ran, false),
+        LABEL("cpu_ns", cpu_ns, false),  LABEL("waits", lat_n, false),
+        LABEL("lat_p50", lat_p50, true), LABEL("lat_p90", lat_p90, true),
+        LABEL("lat_p99", lat_p99, true), LABEL("lat_max", lat_max, true),
+};
+#undef LABEL
+#define WAITER(key, f)                                                                             \
+	{                                                                                          \
+		key, offsetof(struct an_waiter, f), false                                          \
+	}
+static const struct field waiter_fields[] = {
+        WAITER("max_wait_ns", max_wait),
+        WAITER("total_wait_ns", total_wait),
+        WAITER("waits", waits),
+};
+#undef WAITER
+#define NFIELDS(t) (sizeof(t) / sizeof(t)[0])
+
+static double field_value(const struct field *f, const void *s, int64_t lat_n)
+{
+	int64_t v;
+	memcpy(&v, (const char *)s + f->off, sizeof v);
+	return f->latency && lat_n == 0 ? NAN : (double)v;
+}
+
 static cJSON *report_json(const struct tr_header *h, const struct an_metrics *m)
 {
 	cJSON *j = cJSON_CreateObject();
@@ -219,14 +258,9 @@ static cJSON *report_json(const struct tr_header *h, const struct an_metrics *m)
 		const struct an_label_stats *l = &m->labels[i];
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "label", l->name);
-		cJSON_AddNumberToObject(o, "goroutines", (double)l->gs);
-		cJSON_AddNumberToObject(o, "ran", (double)l->ran);
-		cJSON_AddNumberToObject(o, "cpu_ns", (double)l->cpu_ns);
-		cJSON_AddNumberToObject(o, "waits", (double)l->lat_n);
-		json_number(o, "lat_p50", l->lat_n ? (double)l->lat_p50 : NAN);
-		json_number(o, "lat_p90", l->lat_n ? (double)l->lat_p90 : NAN);
-		json_number(o, "lat_p99", l->lat_n ? (double)l->lat_p99 : NAN);
-		json_number(o, "lat_max", l->lat_n ? (double)l->lat_max : NAN);
+		for (size_t k = 0; k < NFIELDS(label_fields); k++)
+			json_number(o, label_fields[k].key,
+			            field_value(&label_fields[k], l, l->lat_n));
 		cJSON_AddItemToArray(lj, o);
 	}
 	cJSON *wj = cJSON_AddArrayToObject(j, "longest_waits");
@@ -234,9 +268,9 @@ static cJSON *report_json(const struct tr_header *h, const struct an_metrics *m)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "g", (double)m->top[i].g);
 		cJSON_AddStringToObject(o, "label", m->top[i].label);
-		cJSON_AddNumberToObject(o, "max_wait_ns", (double)m->top[i].max_wait);
-		cJSON_AddNumberToObject(o, "total_wait_ns", (double)m->top[i].total_wait);
-		cJSON_AddNumberToObject(o, "waits", (double)m->top[i].waits);
+		for (size_t k = 0; k < NFIELDS(waiter_fields); k++)
+			json_number(o, waiter_fields[k].key,
+			            field_value(&waiter_fields[k], &m->top[i], 1));
 		cJSON_AddItemToArray(wj, o);
 	}
 	return j;
@@ -278,13 +312,9 @@ static void report_csv(const struct an_metrics *m)
 		const struct an_label_stats *l = &m->labels[i];
 		char scope[80];
 		snprintf(scope, sizeof scope, "label:%s", l->name);
-		csv_row(scope, "goroutines", (double)l->gs);
-		csv_row(scope, "cpu_ns", (double)l->cpu_ns);
-		csv_row(scope, "waits", (double)l->lat_n);
-		csv_row(scope, "lat_p50", l->lat_n ? (double)l->lat_p50 : NAN);
-		csv_row(scope, "lat_p90", l->lat_n ? (double)l->lat_p90 : NAN);
-		csv_row(scope, "lat_p99", l->lat_n ? (double)l->lat_p99 : NAN);
-		csv_row(scope, "lat_max", l->lat_n ? (double)l->lat_max : NAN);
+		for (size_t k = 0; k < NFIELDS(label_fields); k++)
+			csv_row(scope, label_fields[k].key,
+			        field_value(&label_fields[k], l, l->lat_n));
 	}
 	for (size_t p = 0; p < m->np; p++) {
 		char scope[32];
@@ -294,9 +324,9 @@ static void report_csv(const struct an_metrics *m)
 	for (size_t i = 0; i < m->ntop; i++) {
 		char scope[40];
 		snprintf(scope, sizeof scope, "g:%" PRId64, m->top[i].g);
-		csv_row(scope, "max_wait_ns", (double)m->top[i].max_wait);
-		csv_row(scope, "total_wait_ns", (double)m->top[i].total_wait);
-		csv_row(scope, "waits", (double)m->top[i].waits);
+		for (size_t k = 0; k < NFIELDS(waiter_fields); k++)
+			csv_row(scope, waiter_fields[k].key,
+			        field_value(&waiter_fields[k], &m->top[i], 1));
 	}
 }
 
