@@ -21,62 +21,74 @@ static const char *const sysmon_preempts[] = {"always", "no-idle-p", NULL};
 static const char *const batches[] = {"half", "quarter", "one", "all", NULL};
 static const char *const runq_orders[] = {"fifo", "lifo", NULL};
 
+/* A row per policy, by the kind of its value: each kind's macro asks for
+ * what that kind has (a range, names) and fills in the rest.  The rows
+ * read best aligned, so clang-format keeps off them. */
+/* clang-format off */
+#define BOOL(name, f, def, help)            {name, RT_POLICY_BOOL, FIELD(f), def, 0, 1, NULL, help}
+#define INT(name, f, def, lo, hi, help)     {name, RT_POLICY_INT, FIELD(f), def, lo, hi, NULL, help}
+#define POW2(name, f, def, lo, hi, help)    {name, RT_POLICY_POW2, FIELD(f), def, lo, hi, NULL, help}
+#define NS(name, f, def, lo, hi, help)      {name, RT_POLICY_NS, FIELD(f), def, lo, hi, NULL, help}
+#define ENUM(name, f, def, names, help)     {name, RT_POLICY_ENUM, FIELD(f), def, 0, 0, names, help}
+
 const struct rt_policy rt_policies[] = {
-        {"randomize", RT_POLICY_BOOL, FIELD(randomize), 0, 0, 1, NULL,
-         "Go's randomizeScheduler (-race builds): runqput skips runnext and "
-         "runqputslow shuffles at random"},
-        {"asyncpreemptoff", RT_POLICY_BOOL, FIELD(asyncpreemptoff), 0, 0, 1, NULL,
-         "GODEBUG=asyncpreemptoff=1: sysmon's preemption requests are only "
-         "cooperative"},
-        {"nosysmon", RT_POLICY_BOOL, FIELD(nosysmon), 0, 0, 1, NULL,
-         "run without sysmon (as Go on wasm): no retake from syscalls, no "
-         "preemption by time"},
-        {"injectglist-wakep", RT_POLICY_BOOL, FIELD(injectglistwakep), 0, 0, 1, NULL,
-         "Go 1.22's injectglist: end with wakep() in case a P went idle after "
-         "npidle was read (golang/go#63555); Go 1.21 does not"},
-        {"global-check", RT_POLICY_INT, FIELD(globalcheck), 61, 0, 1000000, NULL,
-         "findRunnable takes from the global queue before the local one when "
-         "schedtick%N == 0 (Go: 61); 0: never"},
-        {"runnext", RT_POLICY_BOOL, FIELD(runnext), 1, 0, 1, NULL,
-         "a goroutine readied or created by the running one goes to p.runnext, "
-         "ahead of the local queue; off: to the queue's tail"},
-        {"runnext-inherit", RT_POLICY_BOOL, FIELD(runnextinherit), 1, 0, 1, NULL,
-         "a goroutine taken from runnext inherits the rest of the time slice "
-         "(runqget's inheritTime); off: it starts a new one"},
-        {"timeslice", RT_POLICY_NS, FIELD(timeslice), 10000000, 20000, 10000000000, NULL,
-         "sysmon preempts a goroutine that has run this long (forcePreemptNS)"},
-        {"steal-amount", RT_POLICY_ENUM, FIELD(stealamount), RT_STEAL_HALF, 0, 0, steal_amounts,
-         "what runqgrab takes from a victim's local queue: half (rounded up, Go), "
-         "one goroutine, or all of them"},
-        {"steal-order", RT_POLICY_ENUM, FIELD(stealorder), RT_STEAL_RANDOM, 0, 0, steal_orders,
-         "stealWork's order of victims: Go's random start and coprime stride "
-         "(stealOrder), or sequential from the next P's id"},
-        {"steal-passes", RT_POLICY_INT, FIELD(stealpasses), 4, 1, 64, NULL,
-         "stealWork's passes over all Ps (stealTries); timers and runnext only on "
-         "the last"},
-        {"spinning-cap", RT_POLICY_ENUM, FIELD(spinningcap), RT_SPIN_HALF_BUSY, 0, 0, spin_caps,
-         "who may start spinning in findRunnable: half-busy "
-         "(2*nmspinning < gomaxprocs-npidle, Go), busy (nmspinning < gomaxprocs-npidle), "
-         "one (no other spinning M), unlimited"},
-        {"sysmon-preempt", RT_POLICY_ENUM, FIELD(sysmonpreempt), RT_SYSMON_PREEMPT_ALWAYS, 0, 0,
-         sysmon_preempts,
-         "when sysmon preempts a goroutine past its time slice: always (Go 1.21), or "
-         "no-idle-p, only while no P is idle (golang/go#60693)"},
-        {"runq-size", RT_POLICY_POW2, FIELD(runqsize), 256, 2, 4096, NULL,
-         "the slots of each P's local ring, fixed when the P is created (Go: 256)"},
-        {"putslow-batch", RT_POLICY_ENUM, FIELD(putslowbatch), RT_BATCH_HALF, 0, 0, batches,
-         "what runqputslow moves from a full local queue to the global one, with the "
-         "new goroutine: half (Go), quarter, one, or all of the queue"},
-        {"runq-order", RT_POLICY_ENUM, FIELD(runqorder), RT_RUNQ_FIFO, 0, 0, runq_orders,
-         "which end of its local queue the owner runs first: fifo (the oldest, Go) or "
-         "lifo (the newest; thieves still take the oldest)"},
-        {"schedtrace", RT_POLICY_NS, FIELD(schedtrace), 0, 0, 100000000000, NULL,
-         "GODEBUG=schedtrace: sysmon prints Go's SCHED line to the program's output "
-         "this often, and never sleeps deeply (as in Go); 0: off (`run --schedtrace`)"},
-        {"scheddetail", RT_POLICY_BOOL, FIELD(scheddetail), 0, 0, 1, NULL,
-         "GODEBUG=scheddetail=1: schedtrace prints every P, M and G as well "
-         "(`run --scheddetail`)"},
+	BOOL("randomize", randomize, 0,
+	     "Go's randomizeScheduler (-race builds): runqput skips runnext and "
+	     "runqputslow shuffles at random"),
+	BOOL("asyncpreemptoff", asyncpreemptoff, 0,
+	     "GODEBUG=asyncpreemptoff=1: sysmon's preemption requests are only cooperative"),
+	BOOL("nosysmon", nosysmon, 0,
+	     "run without sysmon (as Go on wasm): no retake from syscalls, no preemption by time"),
+	BOOL("injectglist-wakep", injectglistwakep, 0,
+	     "Go 1.22's injectglist: end with wakep() in case a P went idle after "
+	     "npidle was read (golang/go#63555); Go 1.21 does not"),
+	INT("global-check", globalcheck, 61, 0, 1000000,
+	    "findRunnable takes from the global queue before the local one when "
+	    "schedtick%N == 0 (Go: 61); 0: never"),
+	BOOL("runnext", runnext, 1,
+	     "a goroutine readied or created by the running one goes to p.runnext, "
+	     "ahead of the local queue; off: to the queue's tail"),
+	BOOL("runnext-inherit", runnextinherit, 1,
+	     "a goroutine taken from runnext inherits the rest of the time slice "
+	     "(runqget's inheritTime); off: it starts a new one"),
+	NS("timeslice", timeslice, 10000000, 20000, 10000000000,
+	   "sysmon preempts a goroutine that has run this long (forcePreemptNS)"),
+	ENUM("steal-amount", stealamount, RT_STEAL_HALF, steal_amounts,
+	     "what runqgrab takes from a victim's local queue: half (rounded up, Go), "
+	     "one goroutine, or all of them"),
+	ENUM("steal-order", stealorder, RT_STEAL_RANDOM, steal_orders,
+	     "stealWork's order of victims: Go's random start and coprime stride "
+	     "(stealOrder), or sequential from the next P's id"),
+	INT("steal-passes", stealpasses, 4, 1, 64,
+	    "stealWork's passes over all Ps (stealTries); timers and runnext only on the last"),
+	ENUM("spinning-cap", spinningcap, RT_SPIN_HALF_BUSY, spin_caps,
+	     "who may start spinning in findRunnable: half-busy "
+	     "(2*nmspinning < gomaxprocs-npidle, Go), busy (nmspinning < gomaxprocs-npidle), "
+	     "one (no other spinning M), unlimited"),
+	ENUM("sysmon-preempt", sysmonpreempt, RT_SYSMON_PREEMPT_ALWAYS, sysmon_preempts,
+	     "when sysmon preempts a goroutine past its time slice: always (Go 1.21), or "
+	     "no-idle-p, only while no P is idle (golang/go#60693)"),
+	POW2("runq-size", runqsize, 256, 2, 4096,
+	     "the slots of each P's local ring, fixed when the P is created (Go: 256)"),
+	ENUM("putslow-batch", putslowbatch, RT_BATCH_HALF, batches,
+	     "what runqputslow moves from a full local queue to the global one, with the "
+	     "new goroutine: half (Go), quarter, one, or all of the queue"),
+	ENUM("runq-order", runqorder, RT_RUNQ_FIFO, runq_orders,
+	     "which end of its local queue the owner runs first: fifo (the oldest, Go) or "
+	     "lifo (the newest; thieves still take the oldest)"),
+	NS("schedtrace", schedtrace, 0, 0, 100000000000,
+	   "GODEBUG=schedtrace: sysmon prints Go's SCHED line to the program's output "
+	   "this often, and never sleeps deeply (as in Go); 0: off (`run --schedtrace`)"),
+	BOOL("scheddetail", scheddetail, 0,
+	     "GODEBUG=scheddetail=1: schedtrace prints every P, M and G as well "
+	     "(`run --scheddetail`)"),
 };
+/* clang-format on */
+#undef BOOL
+#undef INT
+#undef POW2
+#undef NS
+#undef ENUM
 const size_t rt_npolicies = sizeof rt_policies / sizeof rt_policies[0];
 
 const struct rt_bugdef rt_bugs[] = {
@@ -180,74 +192,90 @@ static const struct {
 	int64_t mul;
 } units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
 
-bool rt_policy_parse(const struct rt_policy *p, const char *text, int64_t *out)
+/* ---- the kinds of value: parse, check, write, describe ---- */
+
+static bool parse_bool(const struct rt_policy *p, const char *text, int64_t *v)
 {
-	int64_t v;
-	switch (p->type) {
-	case RT_POLICY_BOOL:
-		if (strcmp(text, "on") == 0)
-			*out = 1;
-		else if (strcmp(text, "off") == 0)
-			*out = 0;
-		else
-			return false;
-		return true;
-	case RT_POLICY_ENUM:
-		for (int64_t i = 0; p->names[i]; i++) {
-			if (strcmp(text, p->names[i]) == 0) {
-				*out = i;
-				return true;
-			}
-		}
+	(void)p;
+	if (strcmp(text, "on") != 0 && strcmp(text, "off") != 0)
 		return false;
-	case RT_POLICY_INT:
-	case RT_POLICY_POW2:
-		if (!parse_u63(text, strlen(text), &v))
-			return false;
-		break;
-	case RT_POLICY_NS: {
-		size_t n = strspn(text, "0123456789");
-		int64_t mul = 0;
-		if (text[n] == 0)
-			mul = 1;
-		for (size_t u = 0; u < sizeof units / sizeof units[0] && !mul; u++)
-			if (strcmp(text + n, units[u].suffix) == 0)
-				mul = units[u].mul;
-		if (!mul || !parse_u63(text, n, &v) || v > INT64_MAX / mul)
-			return false;
-		v *= mul;
-		break;
-	}
-	default:
-		return false;
-	}
-	if (!rt_policy_valid(p, v))
-		return false;
-	*out = v;
+	*v = strcmp(text, "on") == 0;
 	return true;
 }
 
-bool rt_policy_valid(const struct rt_policy *p, int64_t v)
+static bool parse_enum(const struct rt_policy *p, const char *text, int64_t *v)
 {
-	switch (p->type) {
-	case RT_POLICY_BOOL:
-		return v == 0 || v == 1;
-	case RT_POLICY_ENUM:
-		for (int64_t i = 0; p->names[i]; i++)
-			if (v == i)
-				return true;
-		return false;
-	case RT_POLICY_POW2:
-		if ((v & (v - 1)) != 0)
-			return false;
-		/* fall through */
-	default:
-		return v >= p->min && v <= p->max;
+	for (int64_t i = 0; p->names[i]; i++) {
+		if (strcmp(text, p->names[i]) == 0) {
+			*v = i;
+			return true;
+		}
 	}
+	return false;
 }
 
-static void format_ns(int64_t v, char *buf, size_t len)
+static bool parse_int(const struct rt_policy *p, const char *text, int64_t *v)
 {
+	(void)p;
+	return parse_u63(text, strlen(text), v);
+}
+
+/* Digits with an optional unit (none: ns). */
+static bool parse_ns(const struct rt_policy *p, const char *text, int64_t *v)
+{
+	(void)p;
+	size_t n = strspn(text, "0123456789");
+	int64_t mul = 0;
+	if (text[n] == 0)
+		mul = 1;
+	for (size_t u = 0; u < sizeof units / sizeof units[0] && !mul; u++)
+		if (strcmp(text + n, units[u].suffix) == 0)
+			mul = units[u].mul;
+	if (!mul || !parse_u63(text, n, v) || *v > INT64_MAX / mul)
+		return false;
+	*v *= mul;
+	return true;
+}
+
+static bool valid_enum(const struct rt_policy *p, int64_t v)
+{
+	for (int64_t i = 0; p->names[i]; i++)
+		if (v == i)
+			return true;
+	return false;
+}
+
+static bool valid_range(const struct rt_policy *p, int64_t v)
+{
+	return v >= p->min && v <= p->max;
+}
+
+static bool valid_pow2(const struct rt_policy *p, int64_t v)
+{
+	return (v & (v - 1)) == 0 && valid_range(p, v);
+}
+
+static void format_bool(const struct rt_policy *p, int64_t v, char *buf, size_t len)
+{
+	(void)p;
+	snprintf(buf, len, "%s", v ? "on" : "off");
+}
+
+static void format_enum(const struct rt_policy *p, int64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", p->names[v]);
+}
+
+static void format_int(const struct rt_policy *p, int64_t v, char *buf, size_t len)
+{
+	(void)p;
+	snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* The largest unit that divides v exactly. */
+static void format_ns(const struct rt_policy *p, int64_t v, char *buf, size_t len)
+{
+	(void)p;
 	for (size_t u = sizeof units / sizeof units[0]; u-- > 0;) {
 		if (v != 0 && v % units[u].mul == 0) {
 			snprintf(buf, len, "%lld%s", (long long)(v / units[u].mul),
@@ -258,46 +286,73 @@ static void format_ns(int64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%lld", (long long)v);
 }
 
+static void values_bool(const struct rt_policy *p, char *buf, size_t len)
+{
+	(void)p;
+	snprintf(buf, len, "on|off");
+}
+
+static void values_enum(const struct rt_policy *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (int i = 0; p->names[i] && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "", p->names[i]);
+}
+
+static void values_int(const struct rt_policy *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld..%lld", (long long)p->min, (long long)p->max);
+}
+
+static void values_pow2(const struct rt_policy *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "a power of two, %lld..%lld", (long long)p->min, (long long)p->max);
+}
+
+static void values_ns(const struct rt_policy *p, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	format_ns(p, p->min, lo, sizeof lo);
+	format_ns(p, p->max, hi, sizeof hi);
+	snprintf(buf, len, "a duration, %s..%s", lo, hi);
+}
+
+/* One row per enum rt_policy_type: how its values are read (parse, then
+ * valid), written back (format, which parse reads) and described. */
+static const struct {
+	bool (*parse)(const struct rt_policy *p, const char *text, int64_t *v);
+	bool (*valid)(const struct rt_policy *p, int64_t v);
+	void (*format)(const struct rt_policy *p, int64_t v, char *buf, size_t len);
+	void (*values)(const struct rt_policy *p, char *buf, size_t len);
+} kinds[] = {
+        [RT_POLICY_BOOL] = {parse_bool, valid_range, format_bool, values_bool},
+        [RT_POLICY_INT] = {parse_int, valid_range, format_int, values_int},
+        [RT_POLICY_POW2] = {parse_int, valid_pow2, format_int, values_pow2},
+        [RT_POLICY_ENUM] = {parse_enum, valid_enum, format_enum, values_enum},
+        [RT_POLICY_NS] = {parse_ns, valid_range, format_ns, values_ns},
+};
+
+bool rt_policy_parse(const struct rt_policy *p, const char *text, int64_t *out)
+{
+	int64_t v;
+	if (!kinds[p->type].parse(p, text, &v) || !rt_policy_valid(p, v))
+		return false;
+	*out = v;
+	return true;
+}
+
+bool rt_policy_valid(const struct rt_policy *p, int64_t v)
+{
+	return kinds[p->type].valid(p, v);
+}
+
 void rt_policy_format(const struct rt_policy *p, int64_t v, char *buf, size_t len)
 {
-	switch (p->type) {
-	case RT_POLICY_BOOL:
-		snprintf(buf, len, "%s", v ? "on" : "off");
-		break;
-	case RT_POLICY_ENUM:
-		snprintf(buf, len, "%s", p->names[v]);
-		break;
-	case RT_POLICY_NS:
-		format_ns(v, buf, len);
-		break;
-	default:
-		snprintf(buf, len, "%lld", (long long)v);
-	}
+	kinds[p->type].format(p, v, buf, len);
 }
 
 void rt_policy_values(const struct rt_policy *p, char *buf, size_t len)
 {
-	char lo[32], hi[32];
-	size_t n = 0;
-	switch (p->type) {
-	case RT_POLICY_BOOL:
-		snprintf(buf, len, "on|off");
-		break;
-	case RT_POLICY_ENUM:
-		buf[0] = 0;
-		for (int i = 0; p->names[i] && n < len; i++)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "", p->names[i]);
-		break;
-	case RT_POLICY_NS:
-		format_ns(p->min, lo, sizeof lo);
-		format_ns(p->max, hi, sizeof hi);
-		snprintf(buf, len, "a duration, %s..%s", lo, hi);
-		break;
-	case RT_POLICY_POW2:
-		snprintf(buf, len, "a power of two, %lld..%lld", (long long)p->min,
-		         (long long)p->max);
-		break;
-	default:
-		snprintf(buf, len, "%lld..%lld", (long long)p->min, (long long)p->max);
-	}
+	kinds[p->type].values(p, buf, len);
 }
