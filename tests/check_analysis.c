@@ -21,22 +21,17 @@
 #include "testutil.h"
 #include "tr.h"
 
-static char dir[64];
-static char dbpath[128];
+static struct test_dbdir tmp;
+static const char *const dir = tmp.dir, *const dbpath = tmp.db;
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/check_analysis.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	test_dbdir_open(&tmp, "analysis");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "check_analysis: could not remove %s\n", dir);
+	test_dbdir_close(&tmp);
 }
 
 static struct rt_event ev(int64_t t, int32_t m, int32_t p, int64_t g, int32_t kind, int64_t obj,

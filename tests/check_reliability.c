@@ -28,20 +28,6 @@
 #include "sim.h"
 #include "testutil.h"
 
-/* A fresh directory for one test's files (removed by rmtree). */
-static void mktmp(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/gsched-rel-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void rmtree(const char *dir)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -86,7 +72,7 @@ static const char *const huge_windows[] = {"9223372036854775807", "9223372036000
 START_TEST(test_check_huge_window)
 {
 	char dir[64], args[512], out[8192], path[128];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(args, sizeof args,
 	         "record create-chain --seed 1 --window inf --max-steps 3000 --dir %s --name w",
 	         dir);
@@ -109,7 +95,7 @@ START_TEST(test_check_huge_window)
 		              huge_windows[i], rc, out);
 	}
 	free(text);
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -118,7 +104,7 @@ END_TEST
 START_TEST(test_replay_huge_window)
 {
 	char dir[64], args[512], out[8192], db[128], stmt[128];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(db, sizeof db, "%s/r.db", dir);
 	snprintf(args, sizeof args,
 	         "run create-chain --seed 1 --window inf --max-steps 3000 --db %s", db);
@@ -134,7 +120,7 @@ START_TEST(test_replay_huge_window)
 			              cont ? " --continue" : "", rc, out);
 		}
 	}
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -161,7 +147,7 @@ START_TEST(test_empty_repeat_limits)
 	        {"--max-time 2ms --window inf", "time_limit"},
 	};
 	char dir[64], path[128], args[512], out[4096];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(path, sizeof path, "%s/empty-repeat.json", dir);
 	write_file(path, empty_repeat_json);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -171,7 +157,7 @@ START_TEST(test_empty_repeat_limits)
 		                      strncmp(out, cases[i].status, strlen(cases[i].status)) == 0,
 		              "%s: rc %d: %s", cases[i].flags, rc, out);
 	}
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -212,7 +198,7 @@ START_TEST(test_concurrent_writers)
 	enum { N = 8 };
 	char dir[64], solo[128], db[128], q[256];
 	pid_t pids[N];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(solo, sizeof solo, "%s/solo.db", dir);
 	snprintf(db, sizeof db, "%s/same.db", dir);
 	for (int i = 0; i < N; i++)
@@ -256,7 +242,7 @@ START_TEST(test_concurrent_writers)
 	ck_assert_int_eq(sqlite3_column_int(st, 0), N);
 	sqlite3_finalize(st);
 	sqlite3_close(h);
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -307,7 +293,7 @@ static int run_as(bool nobody, const char *const *argv)
 START_TEST(test_readers_create_nothing)
 {
 	char dir[64], db[128], out[8192], args[512], names[256];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(db, sizeof db, "%s/a.db", dir);
 	snprintf(args, sizeof args, "run fan-out --seed 1 --quiet --db %s", db);
 	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
@@ -332,7 +318,7 @@ START_TEST(test_readers_create_nothing)
 		}
 	}
 	ck_assert_int_eq(chmod(dir, 0700), 0);
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -350,7 +336,7 @@ START_TEST(test_reader_killed_writer_readonly_dir)
 	        .gomaxprocs = 1,
 	};
 	char dir[64], db[128], names[256], before[256];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(db, sizeof db, "%s/k.db", dir);
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -388,7 +374,7 @@ START_TEST(test_reader_killed_writer_readonly_dir)
 	snprintf(args, sizeof args, "show %s 2>/dev/null | sed -n '/^status:/p;/^n-events:/p'", db);
 	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
 	ck_assert_str_eq(out, "status: running\nn-events: 50000\n");
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -403,7 +389,7 @@ START_TEST(test_write_fault_mid_run)
 	        " \"bodies\": {\"main\": [{\"op\": \"repeat\", \"count\": 40000,"
 	        " \"body\": [{\"op\": \"gosched\"}]}]}}\n";
 	char dir[64], json[128], db[128], log[128], q[128];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(json, sizeof json, "%s/loop.json", dir);
 	snprintf(db, sizeof db, "%s/f.db", dir);
 	snprintf(log, sizeof log, "%s/stderr", dir);
@@ -438,7 +424,7 @@ START_TEST(test_write_fault_mid_run)
 	ck_assert_int_eq(
 	        query_int(db, "SELECT count(*) FROM pragma_quick_check WHERE quick_check = 'ok'"),
 	        1);
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 
@@ -454,7 +440,7 @@ START_TEST(test_out_of_memory_status)
 #endif
 	const char *backend = _i ? "native" : "sim";
 	char dir[64], db[128], log[128];
-	mktmp(dir, sizeof dir);
+	test_mkdtemp(dir, sizeof dir, "rel");
 	snprintf(db, sizeof db, "%s/oom.db", dir);
 	snprintf(log, sizeof log, "%s/stdout", dir);
 	pid_t pid = fork();
@@ -477,7 +463,7 @@ START_TEST(test_out_of_memory_status)
 	              "%s: %s", backend, out);
 	free(out);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE status = 'oom'"), 1);
-	rmtree(dir);
+	test_rmtree(dir);
 }
 END_TEST
 

@@ -18,24 +18,20 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "testutil.h"
 #include "tr.h"
 
-static char dir[64];
-static char dbpath[128];
+static struct test_dbdir tmp;
+static const char *const dir = tmp.dir, *const dbpath = tmp.db;
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/check_traces.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	test_dbdir_open(&tmp, "traces");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "check_traces: could not remove %s\n", dir);
+	test_dbdir_close(&tmp);
 }
 
 static const struct tr_run test_run = {

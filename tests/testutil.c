@@ -73,6 +73,17 @@ void test_rmtree(const char *dir)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+void test_dbdir_open(struct test_dbdir *d, const char *tag)
+{
+	test_mkdtemp(d->dir, sizeof d->dir, tag);
+	snprintf(d->db, sizeof d->db, "%s/t.db", d->dir);
+}
+
+void test_dbdir_close(const struct test_dbdir *d)
+{
+	test_rmtree(d->dir);
+}
+
 void test_p_init(struct p *pp)
 {
 	rt_config_default(&rt_cfg);

@@ -40,4 +40,14 @@ int run_gschedf(char *out, size_t outlen, const char *fmt, ...)
 void test_mkdtemp(char *dir, size_t len, const char *tag);
 void test_rmtree(const char *dir);
 
+/* A suite's per-test directory with a database path in it: DIR/t.db.
+ * test_dbdir_open makes the directory (a checked fixture's setup);
+ * test_dbdir_close removes it with everything in it (its teardown). */
+struct test_dbdir {
+	char dir[64];
+	char db[128];
+};
+void test_dbdir_open(struct test_dbdir *d, const char *tag);
+void test_dbdir_close(const struct test_dbdir *d);
+
 #endif
