@@ -37,7 +37,6 @@
 #define COST_PROCYIELD         5     /* per PAUSE instruction */
 #define COST_NEWOSPROC         10000 /* clone() for the caller */
 #define THREAD_START_LATENCY   20000 /* clone() -> new thread runs */
-#define COST_STACKALLOC        200   /* stackalloc of a goroutine stack */
 #define COST_CTX_MAKE          50 /* gostartcallfn: a fresh context (newproc1's other work: NEWPROC) */
 #define COST_CTX_SWITCH        8    /* gogo / mcall: a few registers saved and loaded */
 #define COST_PREEMPTM          1000 /* tgkill of SIGURG, charged to the sender */
@@ -56,11 +55,37 @@ static const int64_t cost_work[PLAT_WORK_N] = {
 };
 
 /* The noise model (noise.h), on unless a run turns it off. */
-#define NOISE_SPEND_PCT       3        /* a spend takes its ns +-3%, uniform */
-#define NOISE_WAKE_FLOOR_PCT  40       /* of WAKE_LATENCY fixed; the rest drawn, mean kept */
-#define NOISE_TIMER_SLACK_MIN 40000    /* a timed sleep ends at least this late (timer slack) */
-#define NOISE_TIMER_SLACK     20000    /* ... plus up to this, uniform */
-#define NOISE_OS_GAP          15000000 /* mean running time between two losses of the core */
-#define NOISE_OS_AWAY         2000000  /* mean time off the core when it is lost */
+#define NOISE_SPEND_PCT       3     /* a spend takes its ns +-3%, uniform */
+#define NOISE_WAKE_FLOOR_PCT  40    /* of WAKE_LATENCY fixed; the rest drawn, mean kept */
+#define NOISE_TIMER_SLACK_MIN 40000 /* a timed sleep ends at least this late (timer slack) */
+#define NOISE_TIMER_SLACK     20000 /* ... plus up to this, uniform */
+
+/* The figures scripts/calibrate fits to Go measured on the machine
+ * (docs/simulator.md, "Calibration"), one table: the key a run may
+ * override them by (sim_config.fit, GSCHED_COST for a C program), the
+ * default, and what the figure is.  Every other figure above is set by
+ * hand. */
+#define SIM_FIT_PARAMS(X)                                                                          \
+	/* plat_stackalloc: a goroutine made from fresh memory (malg, or gfget                     \
+	 * of a g whose stack was freed): Go allocates the g and its stack and                     \
+	 * faults their pages in; a g reused from a free list costs nothing of                     \
+	 * it */                                                                                   \
+	X(FRESH_G, "fresh-g", 200)                                                                 \
+	/* a goroutine resumed after COLD_FULL or more of not running (parked                      \
+	 * or waiting for a P) pays COLD: Go's timer fires 0.5 us late after a                     \
+	 * 0.2 ms sleep, 1.1 us after 9 ms, 3-5 us after 12-40 ms (flooded P) */                   \
+	X(COLD, "cold", 3500)                                                                      \
+	X(COLD_FULL, "cold-full", 10000000)                                                        \
+	/* the noise model: mean running time between two losses of the core,                      \
+	 * and mean time off it */                                                                 \
+	X(OS_GAP, "os-gap", 60000000)                                                              \
+	X(OS_AWAY, "os-away", 1000000)
+
+enum sim_fit {
+#define SIM_FIT_ENUM(id, key, def) SIM_FIT_##id,
+	SIM_FIT_PARAMS(SIM_FIT_ENUM)
+#undef SIM_FIT_ENUM
+	        SIM_FIT_N
+};
 
 #endif

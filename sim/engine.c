@@ -116,8 +116,9 @@ static struct {
 	struct sim_thread *cur;
 	struct g *curg;
 	struct plat_ctx engine;
-	uint64_t rng;           /* the strategy's stream */
-	struct sim_noise noise; /* the noise model and its stream */
+	uint64_t rng;             /* the strategy's stream */
+	struct sim_noise noise;   /* the noise model and its stream */
+	int64_t fit[SIM_FIT_MAX]; /* cost.h's SIM_FIT_PARAMS, or the run's overrides */
 	int64_t steps, decisions;
 	struct sim_strat strat;   /* a strategy other than the random walk (strategy.c) */
 	enum sim_ykind ykind;     /* the kind of the yield point being decided */
@@ -1054,7 +1055,7 @@ void *plat_stackalloc(size_t size)
 {
 	/* As plat_alloc, but a stack costs its time. */
 	if (S.cur)
-		charge(jitter(COST_STACKALLOC));
+		charge(jitter(S.fit[SIM_FIT_FRESH_G]));
 	void *s = mem_fits(size) ? arch_stack_alloc(size) : NULL;
 	if (!s)
 		out_of_memory("a goroutine's or an M's stack", size);
@@ -1076,6 +1077,7 @@ void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(v
 	 * the goroutine is published: unobservable. */
 	charge(jitter(COST_CTX_MAKE));
 	arch_ctx_make(c, stack, size, entry);
+	c->left = 0;
 }
 
 void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
@@ -1086,6 +1088,12 @@ void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
 	 * fields) the runtime wrote with its own operations before it, so
 	 * the switch itself is unobservable. */
 	charge(jitter(COST_CTX_SWITCH));
+	int64_t now = S.cur->clock;
+	/* A goroutine resumed after cold-full or more of not running pays
+	 * cold (cost.h's SIM_FIT_PARAMS). */
+	if (to->left > 0 && now - to->left >= S.fit[SIM_FIT_COLD_FULL])
+		charge(jitter(S.fit[SIM_FIT_COLD]));
+	save->left = now;
 	arch_ctx_switch(save, to, false);
 }
 
@@ -1157,7 +1165,12 @@ static void begin(const struct sim_config *cfg)
 	memset(&S, 0, sizeof S);
 	S.cfg = cfg;
 	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
-	sim_noise_init(&S.noise, cfg->seed, !cfg->noise_off);
+	if (cfg->fit)
+		memcpy(S.fit, cfg->fit, sizeof S.fit);
+	else
+		sim_fit_defaults(S.fit);
+	sim_noise_init(&S.noise, cfg->seed, !cfg->noise_off, S.fit[SIM_FIT_OS_GAP],
+	               S.fit[SIM_FIT_OS_AWAY]);
 	S.departed_decision = -1;
 	S.status = TR_RUNNING;
 	S.bound = INT64_MIN;

@@ -7,6 +7,8 @@
  *   GSCHED_SEED    the seed (default 1)
  *   GSCHED_WINDOW  the eligible window in ns, or "inf" (default 0)
  *   GSCHED_NOISE   the noise model, "on" (default) or "off" (--noise)
+ *   GSCHED_COST    figures of cost.h's SIM_FIT_PARAMS to use instead of
+ *                  its own, "key=ns[,key=ns...]" (scripts/calibrate)
  * It prints one line on stderr - status, seed, virtual time, events and
  * the trace hash - and returns the run's exit status (0 complete, 1
  * deadlock, throw or panic).  A malformed variable is reported and gives
@@ -55,6 +57,13 @@ int gs_main(int32_t gomaxprocs, void (*fn)(void *), void *arg)
 		return 2;
 	}
 	cfg.noise_off = noise && strcmp(noise, "off") == 0;
+	int64_t fit[SIM_FIT_MAX];
+	char err[256];
+	if (!sim_fit_parse(getenv("GSCHED_COST"), fit, err, sizeof err)) {
+		fprintf(stderr, "gsched: GSCHED_COST: %s\n", err);
+		return 2;
+	}
+	cfg.fit = fit;
 	if (gomaxprocs < 1 || gomaxprocs > 1024) {
 		fprintf(stderr, "gsched: gs_main: gomaxprocs must be 1..1024 (got %d)\n",
 		        (int)gomaxprocs);

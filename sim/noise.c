@@ -26,12 +26,12 @@ static int64_t sat(unsigned __int128 x)
 	return x > (unsigned __int128)SIM_TIME_MAX ? SIM_TIME_MAX : (int64_t)x;
 }
 
-void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on)
+void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on, int64_t os_gap, int64_t os_away)
 {
 	n->on = on;
-	n->os = on;
-	n->os_gap = NOISE_OS_GAP;
-	n->os_away = NOISE_OS_AWAY;
+	n->os = on && os_away > 0;
+	n->os_gap = os_gap;
+	n->os_away = os_away;
 	n->rng = sim_stream_seed(seed, SIM_STREAM_NOISE, 0) | 1; /* xorshift: never 0 */
 }
 

@@ -29,13 +29,14 @@
 struct sim_noise {
 	bool on;
 	bool os;                 /* the OS takes cores away (on, or the swarm strategy's draw) */
-	int64_t os_gap, os_away; /* their means: cost.h's NOISE_OS_*, or the swarm's draw */
+	int64_t os_gap, os_away; /* their means: cost.h's os-gap and os-away, or the swarm's draw */
 	uint64_t rng;            /* xorshift64* state, from the noise stream */
 };
 
 /* Start the model for a run of this seed (on: draw; off: every function
- * below returns the exact figure, and draws nothing). */
-void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on);
+ * below returns the exact figure, and draws nothing), the OS taking a
+ * core every os_gap ns of running for os_away ns (means; 0: never). */
+void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on, int64_t os_gap, int64_t os_away);
 
 static inline uint64_t sim_noise_next(struct sim_noise *n)
 {

@@ -97,13 +97,15 @@ struct sim_config {
 	struct tr_sink *sink; /* may be NULL: events are only hashed and counted */
 	struct sim_observer *observer; /* may be NULL */
 	const struct rt_config *rt;    /* the runtime's policies (runtime/config.h); NULL: Go's */
-	int32_t ncpu;      /* CPUs of the simulated machine (plat_ncpu); 0: the program's
-	                      GOMAXPROCS, at least 2 */
-	bool noise_off;    /* the noise model (noise.h) off: every cost exactly cost.h's */
-	FILE *out;         /* the program's output (plat_print: schedtrace), or NULL: dropped */
-	int64_t mem_limit; /* bytes the program may hold, its stacks and the runtime's objects
-	                      (plat_stackalloc, plat_alloc): past it the run ends with status oom,
-	                      as on a machine with that much memory; 0: the machine's */
+	int32_t ncpu;       /* CPUs of the simulated machine (plat_ncpu); 0: the program's
+	                       GOMAXPROCS, at least 2 */
+	bool noise_off;     /* the noise model (noise.h) off: every cost exactly cost.h's */
+	const int64_t *fit; /* NULL: cost.h's SIM_FIT_PARAMS; else SIM_FIT_MAX figures, in
+	                       that order (sim_fit_parse), for scripts/calibrate's search */
+	FILE *out;          /* the program's output (plat_print: schedtrace), or NULL: dropped */
+	int64_t mem_limit;  /* bytes the program may hold, its stacks and the runtime's objects
+	                       (plat_stackalloc, plat_alloc): past it the run ends with status oom,
+	                       as on a machine with that much memory; 0: the machine's */
 
 	/* Schedules: record every decision into the result, and/or replay a
 	 * recorded list instead of drawing from the strategy's stream.  A
@@ -152,6 +154,13 @@ enum sim_stream {
 	SIM_STREAM_NOISE = 4, /* the noise model (noise.h) */
 };
 uint64_t sim_stream_seed(uint64_t seed, enum sim_stream stream, uint64_t index);
+
+/* The figures scripts/calibrate fits (cost.h's SIM_FIT_PARAMS). */
+#define SIM_FIT_MAX 8
+void sim_fit_defaults(int64_t fit[SIM_FIT_MAX]);
+/* The defaults, overridden by spec, "key=ns[,key=ns...]" (NULL or "": none).
+ * False, with a message in err, on a malformed spec. */
+bool sim_fit_parse(const char *spec, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen);
 
 /* Run mainfn(arg) as the main goroutine of a program with gomaxprocs Ps.
  * Returns the exit status a CLI should use: 0 complete (or stopped at a

@@ -96,11 +96,12 @@ void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint6
 		*window = windows[sim_draw(rng, 4)];
 		st->mask = (uint32_t)(next64(rng) >> 40) & ((1u << SIM_Y_COUNT) - 1);
 		/* How often the OS takes a core away, and for how long (means):
-		 * as configured, or one of three profiles.  A thread off its
-		 * core between two operations of the scheduler widens the
-		 * window between them from nanoseconds to microseconds. */
+		 * as configured, or one of three profiles (a loaded 2-core
+		 * machine, and two harsher ones).  A thread off its core between
+		 * two operations of the scheduler widens the window between
+		 * them from nanoseconds to microseconds. */
 		static const int64_t os[][2] = {
-		        {0, 0}, {NOISE_OS_GAP, NOISE_OS_AWAY}, {200000, 20000}, {1000000, 100000}};
+		        {0, 0}, {15000000, 2000000}, {200000, 20000}, {1000000, 100000}};
 		uint32_t k = sim_draw(rng, 4);
 		if (k > 0) {
 			noise->os = true;

@@ -30,6 +30,14 @@ struct bench_args {
 	int64_t work;  /* fanout: ns of CPU each worker spends */
 };
 
+/* The CPU time the Go twins of fanout-latency and gosched-share spend on
+ * their main goroutine before the measured part (calibrateBurn: 7 x 200,000
+ * iterations of burn at 1.7 ns, the fastest seen on the 2-core machine).
+ * The C twins spend it too: sysmon preempts a goroutine 10 ms after it was
+ * last scheduled, and Go's main has run that long already when it starts
+ * spawning. */
+#define BENCH_GO_CALIBRATE_NS 2400000
+
 /* Set a's fields from `-n N`, `-procs P` and `-work NS` (each also as
  * --name; 0 keeps the default the caller stored in a).  A bad or unknown
  * option prints a usage line naming it and exits with status 2. */

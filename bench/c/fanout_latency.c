@@ -35,6 +35,7 @@ static void worker(void *arg)
 static void program(void *arg)
 {
 	int64_t n = *(int64_t *)arg;
+	gs_spend(BENCH_GO_CALIBRATE_NS);
 	gs_wg_add(&wg, n);
 	base = gs_nanotime();
 	for (int64_t i = 0; i < n; i++) {

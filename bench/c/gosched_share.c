@@ -28,6 +28,7 @@ static void looper(void *arg)
 static void program(void *arg)
 {
 	int64_t n = *(int64_t *)arg;
+	gs_spend(BENCH_GO_CALIBRATE_NS);
 	gs_wg_add(&wg, n);
 	for (int64_t i = 0; i < n; i++)
 		gs_go(looper, (void *)(intptr_t)i);
