@@ -41,7 +41,7 @@
  *     the port's stand-in for the prologue's preemption check.
  *   - A select has at most RT_SELECT_MAXCASES cases (Go: 65536) because
  *     its cases and its poll and lock orders live on the goroutine's stack
- *     (256 KiB; 1024 cases take 28 KiB).
+ *     (64 KiB; 1024 cases take 28 KiB).
  *
  * Alternatives rejected: a channel keyed into a global table (as Go's
  * semaphores are) - nothing needs to find a channel but its handle; a

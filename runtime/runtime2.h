@@ -44,9 +44,14 @@ enum waitReason {
 /* The trace's name for a wait reason (gstatus detail), as Go prints it. */
 const char *rt_waitReason_string(enum waitReason r);
 
-#define RT_RUNQ_SIZE        256          /* Go's len(p.runq); policy runq-size sets a P's runqcap */
-#define RT_GOID_CACHE_BATCH 16           /* _GoidCacheBatch */
-#define RT_STACK_SIZE       (256 * 1024) /* reserved; only touched pages cost memory */
+#define RT_RUNQ_SIZE        256 /* Go's len(p.runq); policy runq-size sets a P's runqcap */
+#define RT_GOID_CACHE_BATCH 16  /* _GoidCacheBatch */
+/* A goroutine's stack: fixed (no growth), reserved; only touched pages
+ * cost memory.  64 KiB rather than more: a slot per stack, and slots
+ * spread further apart cost a page-table page per fewer stacks and more
+ * page walks (docs/native.md, "Stacks"); every scenario, example and test
+ * runs well within it (a 1024-case select, the deepest, takes 28 KiB). */
+#define RT_STACK_SIZE (64 * 1024)
 #define RT_STACK_GUARD                                                                             \
 	(16 * 1024) /* mcall throws when a g's frame is this close to its stack's end */
 #define RT_MAXPROCS 1024

@@ -19,6 +19,12 @@
  *              the Ps and hands them off
  *   procs      GOMAXPROCS changed (stop-the-world) while others work
  *   parked     many goroutines parked on one channel, then all released
+ *   iowait     rings of goroutines passing a token: each holder waits for
+ *              I/O in the network poller (the epoll instance and its
+ *              eventfd break), then hands the token on over a channel,
+ *              so that goroutines the poller readies wake the next ones;
+ *              a CPU spender beside them keeps one P busy, and no wait
+ *              may end before its descriptor is ready
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -274,6 +280,74 @@ static void parked_main(void *arg)
 	gs_chan_close(parked_chan);
 }
 
+/* ---- iowait ---- */
+
+enum { IO_RINGS = 8, IO_RING = 8, IO_LAPS = 20 };
+static struct gs_chan *io_links[IO_RINGS][IO_RING];
+static int64_t io_waits, io_early, io_spent;
+static uint32_t io_stop;
+static struct gs_waitgroup io_wg;
+
+/* Member i of a ring: take the token from link i, wait for I/O, pass it
+ * on to link i+1, laps times.  Member 0 starts the ring with the token
+ * and takes it back at the end: every holder added one. */
+static void io_member(void *arg)
+{
+	intptr_t id = (intptr_t)arg;
+	int r = (int)(id / IO_RING), i = (int)(id % IO_RING);
+	uint64_t s = (uint64_t)id + 1;
+	struct gs_chan *in = io_links[r][i], *out = io_links[r][(i + 1) % IO_RING];
+	int64_t laps = IO_LAPS * scale, v = 0;
+	for (int64_t lap = 0; lap < laps; lap++) {
+		if (i != 0 || lap != 0)
+			gs_chan_recv(in, &v);
+		int64_t ns = (int64_t)(rng_next(&s) % 50000); /* up to 50 us */
+		int64_t t0 = gs_nanotime();
+		gs_iowait(ns);
+		if (gs_nanotime() - t0 < ns)
+			__atomic_add_fetch(&io_early, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&io_waits, 1, __ATOMIC_RELAXED);
+		gs_chan_send(out, v + 1);
+	}
+	if (i == 0) { /* the last lap's token, from the member before */
+		gs_chan_recv(in, &v);
+		CHECK(v == laps * IO_RING,
+		      "iowait: ring %d's token came back at %lld, expected %lld", r, (long long)v,
+		      (long long)(laps * IO_RING));
+	}
+	gs_wg_done(&io_wg);
+}
+
+static void io_spender(void *arg)
+{
+	while (!__atomic_load_n(&io_stop, __ATOMIC_ACQUIRE)) {
+		gs_spend(30000);
+		__atomic_add_fetch(&io_spent, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static void io_main(void *arg)
+{
+	for (int r = 0; r < IO_RINGS; r++)
+		for (int i = 0; i < IO_RING; i++)
+			io_links[r][i] = gs_chan_make(0);
+	/* One spender on two Ps: the other P's M blocks in the poller
+	 * (with every P busy, only sysmon's 10 ms poll would find the
+	 * ready ones, as in Go). */
+	gs_go(io_spender, NULL);
+	gs_wg_add(&io_wg, IO_RINGS * IO_RING);
+	for (intptr_t id = 0; id < IO_RINGS * IO_RING; id++)
+		gs_go(io_member, (void *)id);
+	gs_wg_wait(&io_wg);
+	__atomic_store_n(&io_stop, 1, __ATOMIC_RELEASE);
+	int64_t want = (int64_t)IO_RINGS * IO_RING * IO_LAPS * scale;
+	CHECK(io_waits == want, "iowait: %lld waits, expected %lld", (long long)io_waits,
+	      (long long)want);
+	for (int r = 0; r < IO_RINGS; r++)
+		for (int i = 0; i < IO_RING; i++)
+			gs_chan_free(io_links[r][i]);
+}
+
 /* ---- driver ---- */
 
 static void reset(void)
@@ -282,9 +356,11 @@ static void reset(void)
 	memset(&chan_mu, 0, sizeof chan_mu);
 	memset(&chan_prod_wg, 0, sizeof chan_prod_wg);
 	memset(&chan_cons_wg, 0, sizeof chan_cons_wg);
+	memset(&io_wg, 0, sizeof io_wg);
 	steal_sum = spawn_nodes = chan_total = chan_count = 0;
 	timers_woken = sys_done = sys_spent = procs_work = parked_woken = 0;
-	procs_stop = 0;
+	io_waits = io_early = io_spent = 0;
+	procs_stop = io_stop = 0;
 }
 
 static void run(const char *name, int32_t procs, void (*fn)(void *))
@@ -330,6 +406,10 @@ int main(int argc, char **argv)
 		run("parked", 4, parked_main);
 		CHECK(parked_woken == 20000 * scale, "parked: %lld of %lld woke",
 		      (long long)parked_woken, (long long)(20000 * scale));
+		run("iowait", 2, io_main);
+		CHECK(io_early == 0, "iowait: %lld of %lld waits ended before their I/O was ready",
+		      (long long)io_early, (long long)io_waits);
+		CHECK(io_spent > 0, "iowait: the spenders did no work");
 	}
 	printf("stress: %lld rounds at scale %lld: %s\n", (long long)rounds, (long long)scale,
 	       failures ? "FAILED" : "ok");

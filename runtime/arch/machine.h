@@ -31,96 +31,71 @@
 #define PLAT_ACQ_ __ATOMIC_ACQUIRE
 #define PLAT_REL_ __ATOMIC_RELEASE
 
-static inline uint32_t plat_load32(const uint32_t *p)
-{
-	return __atomic_load_n(p, PLAT_SC_);
-}
+/* One macro per operation; each line below it is one width or ordering
+ * of platform.h's list. */
+#define PLAT_LOAD_(name, T, order)                                                                 \
+	static inline T name(T const *p)                                                           \
+	{                                                                                          \
+		return __atomic_load_n(p, order);                                                  \
+	}
+#define PLAT_STORE_(name, T, order)                                                                \
+	static inline void name(T *p, T v)                                                         \
+	{                                                                                          \
+		__atomic_store_n(p, v, order);                                                     \
+	}
+/* failorder orders a compare that fails (CasRel's is relaxed: Go's
+ * CasRel orders nothing when it does not store). */
+#define PLAT_CAS_(name, T, order, failorder)                                                       \
+	static inline bool name(T *p, T old, T new_)                                               \
+	{                                                                                          \
+		return __atomic_compare_exchange_n(p, &old, new_, false, order, failorder);        \
+	}
+#define PLAT_XADD_(name, T, D)                                                                     \
+	static inline T name(T *p, D delta)                                                        \
+	{                                                                                          \
+		return __atomic_add_fetch(p, (T)delta, PLAT_SC_);                                  \
+	}
+#define PLAT_XCHG_(name, T)                                                                        \
+	static inline T name(T *p, T v)                                                            \
+	{                                                                                          \
+		return __atomic_exchange_n(p, v, PLAT_SC_);                                        \
+	}
+#define PLAT_BITS_(name, T, builtin)                                                               \
+	static inline void name(T *p, T v)                                                         \
+	{                                                                                          \
+		builtin(p, v, PLAT_SC_);                                                           \
+	}
 
-static inline uint32_t plat_loadacq32(const uint32_t *p)
-{
-	return __atomic_load_n(p, PLAT_ACQ_);
-}
+PLAT_LOAD_(plat_load32, uint32_t, PLAT_SC_)
+PLAT_LOAD_(plat_loadacq32, uint32_t, PLAT_ACQ_)
+PLAT_LOAD_(plat_load64, uint64_t, PLAT_SC_)
+PLAT_LOAD_(plat_loadp, void *, PLAT_SC_)
 
-static inline void plat_store32(uint32_t *p, uint32_t v)
-{
-	__atomic_store_n(p, v, PLAT_SC_);
-}
+PLAT_STORE_(plat_store32, uint32_t, PLAT_SC_)
+PLAT_STORE_(plat_storerel32, uint32_t, PLAT_REL_)
+PLAT_STORE_(plat_store64, uint64_t, PLAT_SC_)
+PLAT_STORE_(plat_storep, void *, PLAT_SC_)
 
-static inline void plat_storerel32(uint32_t *p, uint32_t v)
-{
-	__atomic_store_n(p, v, PLAT_REL_);
-}
+PLAT_CAS_(plat_cas32, uint32_t, PLAT_SC_, PLAT_SC_)
+PLAT_CAS_(plat_casrel32, uint32_t, PLAT_REL_, __ATOMIC_RELAXED)
+PLAT_CAS_(plat_cas64, uint64_t, PLAT_SC_, PLAT_SC_)
+PLAT_CAS_(plat_casp, void *, PLAT_SC_, PLAT_SC_)
 
-static inline bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, PLAT_SC_, PLAT_SC_);
-}
+PLAT_XADD_(plat_xadd32, uint32_t, int32_t)
+PLAT_XADD_(plat_xadd64, uint64_t, int64_t)
 
-static inline bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, PLAT_REL_, __ATOMIC_RELAXED);
-}
+PLAT_XCHG_(plat_xchg32, uint32_t)
+PLAT_XCHG_(plat_xchg64, uint64_t)
 
-static inline uint32_t plat_xadd32(uint32_t *p, int32_t delta)
-{
-	return __atomic_add_fetch(p, (uint32_t)delta, PLAT_SC_);
-}
+PLAT_BITS_(plat_or32, uint32_t, __atomic_or_fetch)
+PLAT_BITS_(plat_and32, uint32_t, __atomic_and_fetch)
 
-static inline uint32_t plat_xchg32(uint32_t *p, uint32_t v)
-{
-	return __atomic_exchange_n(p, v, PLAT_SC_);
-}
-
-static inline void plat_or32(uint32_t *p, uint32_t v)
-{
-	__atomic_or_fetch(p, v, PLAT_SC_);
-}
-
-static inline void plat_and32(uint32_t *p, uint32_t v)
-{
-	__atomic_and_fetch(p, v, PLAT_SC_);
-}
-
-static inline uint64_t plat_load64(const uint64_t *p)
-{
-	return __atomic_load_n(p, PLAT_SC_);
-}
-
-static inline void plat_store64(uint64_t *p, uint64_t v)
-{
-	__atomic_store_n(p, v, PLAT_SC_);
-}
-
-static inline bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, PLAT_SC_, PLAT_SC_);
-}
-
-static inline uint64_t plat_xadd64(uint64_t *p, int64_t delta)
-{
-	return __atomic_add_fetch(p, (uint64_t)delta, PLAT_SC_);
-}
-
-static inline uint64_t plat_xchg64(uint64_t *p, uint64_t v)
-{
-	return __atomic_exchange_n(p, v, PLAT_SC_);
-}
-
-static inline void *plat_loadp(void *const *p)
-{
-	return __atomic_load_n(p, PLAT_SC_);
-}
-
-static inline void plat_storep(void **p, void *v)
-{
-	__atomic_store_n(p, v, PLAT_SC_);
-}
-
-static inline bool plat_casp(void **p, void *old, void *new_)
-{
-	return __atomic_compare_exchange_n(p, &old, new_, false, PLAT_SC_, PLAT_SC_);
-}
-
+#undef PLAT_LOAD_
+#undef PLAT_STORE_
+#undef PLAT_CAS_
+#undef PLAT_XADD_
+#undef PLAT_XCHG_
+#undef PLAT_BITS_
 #undef PLAT_SC_
 #undef PLAT_ACQ_
 #undef PLAT_REL_
