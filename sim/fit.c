@@ -34,8 +34,8 @@ bool sim_fit_parse(const char *spec, int64_t fit[SIM_FIT_MAX], char *err, size_t
 		const char *eq = strchr(p, '=');
 		size_t klen = eq ? (size_t)(eq - p) : strlen(p);
 		int i = 0;
-		while (i < SIM_FIT_N && !(strlen(params[i].key) == klen &&
-		                          strncmp(params[i].key, p, klen) == 0))
+		while (i < SIM_FIT_N &&
+		       !(strlen(params[i].key) == klen && strncmp(params[i].key, p, klen) == 0))
 			i++;
 		if (i == SIM_FIT_N || !eq) {
 			int n = snprintf(err, errlen, "expected key=ns[,key=ns...] with keys");
