@@ -286,11 +286,11 @@ void an_acc_event(struct an_acc *a, const struct rt_event *ev)
 		break;
 	case RT_EV_HANDOFFP:
 		/* Every handoffp hands a P off because of a syscall: sysmon's
-		 * retake of a P left in _Psyscall, and in Go also
-		 * entersyscallblock (a call known to block gives its P up at
-		 * once) and forEachP; the port has no locked Ms, handoffp's
-		 * only other caller (stoplockedm).  Counting handoffp rather
-		 * than retake counts them all. */
+		 * retake of a P left in _Psyscall, entersyscallblock (a call
+		 * known to block gives its P up at once), and in Go also
+		 * forEachP; the port has no locked Ms, handoffp's only other
+		 * caller (stoplockedm).  Counting handoffp rather than retake
+		 * counts them all. */
 		a->handoffs++;
 		break;
 	default:

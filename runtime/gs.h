@@ -59,6 +59,9 @@ int64_t gs_nanotime(void);
 
 /* A blocking system call that takes ns (entersyscall ... exitsyscall). */
 void gs_syscall(int64_t ns);
+/* The same for a call the runtime knows will block (entersyscallblock
+ * ... exitsyscall): the P is handed off at once, not left for sysmon. */
+void gs_syscall_block(int64_t ns);
 
 /* Wait for I/O that becomes ready ns from now, through the network
  * poller (the goroutine parks in netpoll, as on a socket read). */

@@ -2256,6 +2256,24 @@ static void entersyscall(void)
 	mp->locks--;
 }
 
+/* The same as entersyscall, for a call the runtime knows will block
+ * (Go: notetsleepg's, as os/signal's signal_recv): the P is handed off
+ * at once (entersyscallblock_handoff) rather than left in _Psyscall for
+ * sysmon to retake.  exitsyscall then has no oldp to take back. */
+static void entersyscallblock(void)
+{
+	struct g *gp = plat_getg();
+	struct m *mp = gp->m;
+	mp->locks++;
+	mp->syscalltick = mp->p->syscalltick;
+	rt_relaxed_store(&mp->p->syscalltick, mp->p->syscalltick + 1);
+	casgstatus_why(gp, _Grunning, _Gsyscall, "syscall");
+	rt_trace(RT_EV_SYSCALL_ENTER, gp->goid, mp->p->id, 1, NULL);
+	/* entersyscallblock_handoff */
+	rt_handoffp(releasep());
+	mp->locks--;
+}
+
 /* exitsyscallfast_pidle: try to get any other idle P. */
 static bool exitsyscallfast_pidle(void)
 {
@@ -2348,6 +2366,15 @@ void rt_syscall(int64_t ns)
 {
 	rt_preemptcheck();
 	entersyscall();
+	plat_syscall(ns);
+	exitsyscall();
+}
+
+/* A system call of ns known to block: its P is handed off on entry. */
+void rt_syscall_block(int64_t ns)
+{
+	rt_preemptcheck();
+	entersyscallblock();
 	plat_syscall(ns);
 	exitsyscall();
 }
@@ -2870,6 +2897,11 @@ int64_t gs_nanotime(void)
 void gs_syscall(int64_t ns)
 {
 	rt_syscall(ns);
+}
+
+void gs_syscall_block(int64_t ns)
+{
+	rt_syscall_block(ns);
 }
 
 void gs_iowait(int64_t ns)

@@ -60,6 +60,7 @@ void rt_newproc_labelled(void (*fn)(void *), void *arg, const char *label);
 void rt_preemptcheck(void); /* the function-prologue check: honour a preemption request */
 int32_t rt_GOMAXPROCS(int32_t n);
 void rt_syscall(int64_t ns);
+void rt_syscall_block(int64_t ns);
 void rt_gosched(void);
 void rt_goyield(void); /* like Gosched, but to the local run queue's tail */
 void rt_goexit1(void);

@@ -309,6 +309,11 @@ static void exec(struct sc_run *r, uint32_t pc, const int64_t *args)
 			control = 0;
 			pc++;
 			break;
+		case SC_OP_SYSBLOCK:
+			gs_syscall_block(duration(r, op, args));
+			control = 0;
+			pc++;
+			break;
 		case SC_OP_IOWAIT:
 			if ((d = duration(r, op, args)) > 0)
 				control = 0;

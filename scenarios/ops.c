@@ -58,6 +58,7 @@ const struct sc_opdef sc_opdefs[] = {
 		{"cond", SC_F_COND,  REQ},
 		{"then", SC_F_BLOCK, REQ},
 		{"else", SC_F_BLOCK, OPT}}},
+	{"syscall-block", SC_OP_SYSBLOCK, SC_L_PLAIN, {NS}},
 };
 
 /* The channel of a case is in its op's y (a and b are its jumps). */

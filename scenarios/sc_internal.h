@@ -73,6 +73,7 @@ enum sc_opkind {
 	SC_OP_DONE,       /* a wait group */
 	SC_OP_WAIT,       /* a wait group */
 	SC_OP_GOMAXPROCS, /* x n (e) */
+	SC_OP_SYSBLOCK,   /* like SPEND: a syscall known to block */
 	SC_OP__COUNT      /* not a kind: how many there are */
 };
 

@@ -376,6 +376,45 @@ START_TEST(test_metrics_match_views)
 }
 END_TEST
 
+/* A syscall known to block hands its P off on entry (entersyscallblock),
+ * sysmon retakes the P of a long plain one: syscall_handoffs counts both. */
+START_TEST(test_syscall_block_handoffs)
+{
+	static char out[1 << 16];
+	char path[200];
+	snprintf(path, sizeof path, "%s/sb.json", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"gomaxprocs\": 2, \"main\": \"main\", \"bodies\": {"
+	      "\"main\": [{\"op\": \"spawn\", \"body\": \"w\", \"count\": 4},"
+	      " {\"op\": \"spawn\", \"body\": \"b\", \"count\": 2}],"
+	      "\"w\": [{\"op\": \"repeat\", \"count\": 5, \"body\": [{\"op\": \"spend\","
+	      " \"ns\": 50000}, {\"op\": \"syscall\", \"ns\": 200000}]}],"
+	      "\"b\": [{\"op\": \"repeat\", \"count\": 5, \"body\": [{\"op\": \"spend\","
+	      " \"ns\": 50000}, {\"op\": \"syscall-block\", \"ns\": 200000}]}]}}\n",
+	      f);
+	fclose(f);
+	char args[600];
+	snprintf(args, sizeof args, "run %s --db %s --quiet", path, dbpath);
+	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
+	snprintf(args, sizeof args, "report %s --json", dbpath);
+	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
+	cJSON *j = cJSON_Parse(out);
+	ck_assert_msg(j != NULL, "%s", out);
+	double handoffs = cJSON_GetNumberValue(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "metrics"), "syscall_handoffs"));
+	cJSON_Delete(j);
+	sqlite3 *db = open_db(dbpath);
+	double retakes = query_double(db, "SELECT count(*) FROM events WHERE kind = 'retake'");
+	double blocking = query_double(db, "SELECT count(*) FROM events WHERE kind ="
+	                                   " 'syscall_enter' AND b = 1");
+	sqlite3_close(db);
+	ck_assert_double_eq(blocking, 10); /* 2 goroutines x 5 */
+	ck_assert_double_gt(retakes, 0);
+	ck_assert_double_eq(handoffs, retakes + blocking);
+}
+END_TEST
+
 START_TEST(test_report_cli)
 {
 	static char out[1 << 16];
@@ -687,6 +726,7 @@ Suite *make_analysis_suite(void)
 	tcase_add_test(tc, test_metrics_syscall_handoffs);
 	tcase_add_test(tc, test_stats);
 	tcase_add_test(tc, test_metrics_match_views);
+	tcase_add_test(tc, test_syscall_block_handoffs);
 	tcase_add_test(tc, test_report_cli);
 	tcase_add_test(tc, test_compare_cli);
 	tcase_add_test(tc, test_export_perfetto);

@@ -260,9 +260,10 @@ static const struct {
          "$.bodies.main[0].count: expected a non-negative integer (got \"3\")"},
         {"count-negative.json",
          "$.bodies.worker[2].count: expected a non-negative integer (got -3)"},
-        {"unknown-op.json", "$.bodies.worker[1].op: unknown op \"spwan\" (expected spawn, spend, "
-                            "gosched, repeat, exit, sleep, syscall, io-wait, set-gomaxprocs, "
-                            "send, recv, close, select, lock, unlock, add, done, wait, if)"},
+        {"unknown-op.json",
+         "$.bodies.worker[1].op: unknown op \"spwan\" (expected spawn, spend, "
+         "gosched, repeat, exit, sleep, syscall, io-wait, set-gomaxprocs, "
+         "send, recv, close, select, lock, unlock, add, done, wait, if, syscall-block)"},
         {"unknown-key.json",
          "$.bodies.main[0].cout: unknown key \"cout\" (expected op, body, count, args, label)"},
         {"unknown-top-key.json",
@@ -414,7 +415,7 @@ START_TEST(bad_inline)
 	         "}}",
 	         "$.bodies.m[0].default[0].op: unknown op \"spwan\" (expected spawn, spend, "
 	         "gosched, repeat, exit, sleep, syscall, io-wait, set-gomaxprocs, send, recv, "
-	         "close, select, lock, unlock, add, done, wait, if)"},
+	         "close, select, lock, unlock, add, done, wait, if, syscall-block)"},
 	        {"{\"gomaxprocs\":2,\"main\":\"m\",\"bodies\":{\"m\":[{\"op\":\"if\",\"then\":[]}]}"
 	         "}",
 	         "$.bodies.m[0]: missing field \"cond\""},
