@@ -49,8 +49,9 @@ const char *rt_waitReason_string(enum waitReason r);
 /* A goroutine's stack: fixed (no growth), reserved; only touched pages
  * cost memory.  64 KiB rather than more: a slot per stack, and slots
  * spread further apart cost a page-table page per fewer stacks and more
- * page walks (docs/native.md, "Stacks"); every scenario, example and test
- * runs well within it (a 1024-case select, the deepest, takes 28 KiB). */
+ * page walks (docs/native.md, "Stacks"); the test suite, every scenario
+ * and example run within it (a 1024-case select, the deepest, takes
+ * 28 KiB). */
 #define RT_STACK_SIZE (64 * 1024)
 #define RT_STACK_GUARD                                                                             \
 	(16 * 1024) /* mcall throws when a g's frame is this close to its stack's end */
