@@ -87,6 +87,9 @@ static int run_golden(const char *file, struct cli_opts *o, struct tr_header *ou
 	out->window_ns = o->window_ns; /* SIM_WINDOW_INF is the header's -1 */
 	out->max_steps = o->max_steps;
 	out->max_time_ns = o->max_time_ns;
+	out->idle_bound_ns = o->bounds.idle_ns;
+	out->starve_bound_ns = o->bounds.starve_ns;
+	out->progress_bound = o->bounds.progress_steps;
 	out->gomaxprocs = sc_gomaxprocs(info.sc);
 	out->status = res->status;
 	out->n_events = res->stats.n_events;
@@ -607,6 +610,18 @@ static void print_incomplete(const char *cmd, const char *path, const struct tr_
 
 /* Run `run` (0: last) of the database or golden at path, with its events.
  * 0, or 2 after printing why. */
+/* A run's oracle bounds for diff: as recorded, or "defaults" when the
+ * run predates their recording. */
+static void fmt_bounds(char *buf, size_t len, const struct tr_header *h)
+{
+	if (h->idle_bound_ns < 0 || h->starve_bound_ns < 0 || h->progress_bound < 0)
+		snprintf(buf, len, "defaults (not recorded)");
+	else
+		snprintf(buf, len,
+		         "idle-ns %" PRId64 " starve-ns %" PRId64 " progress-steps %" PRId64,
+		         h->idle_bound_ns, h->starve_bound_ns, h->progress_bound);
+}
+
 static int load_run(const char *cmd, const char *path, int64_t run, struct tr_header *h,
                     struct tr_trace *t)
 {
@@ -706,7 +721,7 @@ static int cmd_diff(struct cli_opts *o)
 		tr_trace_free(&ta);
 		return 2;
 	}
-	char la[4200], lb[4200], x[64], y[64];
+	char la[4200], lb[4200], x[96], y[96];
 	snprintf(la, sizeof la, "A %s run %" PRId64, pa, ha.run_id);
 	snprintf(lb, sizeof lb, "B %s run %" PRId64, pb, hb.run_id);
 	if (!ha.run_id)
@@ -726,6 +741,9 @@ static int cmd_diff(struct cli_opts *o)
 	setting_diff("noise", ha.noise, hb.noise, &ns);
 	setting_diff("policies", ha.policy_json, hb.policy_json, &ns);
 	setting_diff("bugs", ha.bugs_json, hb.bugs_json, &ns);
+	fmt_bounds(x, sizeof x, &ha);
+	fmt_bounds(y, sizeof y, &hb);
+	setting_diff("oracle bounds", x, y, &ns);
 	setting_diff("build", ha.build, hb.build, &ns);
 	int64_t k = tr_trace_first_diff(&ta, &tb);
 	int rc = 0;

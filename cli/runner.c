@@ -125,6 +125,12 @@ int cli_opts_from_header(const struct tr_header *h, struct cli_opts *o, char *er
 	o->window_ns = h->window_ns < 0 ? SIM_WINDOW_INF : h->window_ns;
 	o->max_steps = h->max_steps > 0 ? h->max_steps : 0; /* old database runs: -1, unknown */
 	o->max_time_ns = h->max_time_ns > 0 ? h->max_time_ns : 0;
+	if (h->idle_bound_ns >= 0) /* else not recorded: the defaults cli_opts_init set */
+		o->bounds.idle_ns = h->idle_bound_ns;
+	if (h->starve_bound_ns >= 0)
+		o->bounds.starve_ns = h->starve_bound_ns;
+	if (h->progress_bound >= 0)
+		o->bounds.progress_steps = h->progress_bound;
 	return 0;
 }
 
@@ -312,6 +318,10 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		        .bugs_json = info->bugs_json,
 		        .gomaxprocs = sc_gomaxprocs(info->sc),
 		        .build = tr_build_string(),
+		        .has_bounds = !o->backend->real_time, /* the simulator's oracles */
+		        .idle_bound_ns = o->bounds.idle_ns,
+		        .starve_bound_ns = o->bounds.starve_ns,
+		        .progress_bound = o->bounds.progress_steps,
 		};
 		if (!(db = tr_sqlite_open(o->db, &r, err, errlen)))
 			goto out;

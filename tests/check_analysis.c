@@ -76,8 +76,8 @@ static const struct rt_event *small(size_t *n)
 
 static void write_small(void)
 {
-	static const struct tr_run run = {"small", "{}", 1,    "sim", "random", 0,
-	                                  "off",   "{}", "[]", 2,     "test"};
+	static const struct tr_run run = {"small", "{}", 1, "sim",  "random",           0, "off",
+	                                  "{}",    "[]", 2, "test", .has_bounds = false};
 	char err[512] = "";
 	struct tr_sink *s = tr_sqlite_open(dbpath, &run, err, sizeof err);
 	ck_assert_msg(s != NULL, "open: %s", err);

@@ -392,9 +392,9 @@ START_TEST(test_bad_files)
 }
 END_TEST
 
-/* A version-1 database (no schedules table, no runs.noise) reads,
- * replays from the seed, and is upgraded in place, through version 2, when
- * a run is appended. */
+/* A version-1 database (no schedules table, no runs.noise, no oracle
+ * bounds) reads, replays from the seed, and is upgraded in place, through
+ * versions 2 and 3, when a run is appended. */
 START_TEST(test_upgrade_v1)
 {
 	make_dir();
@@ -403,17 +403,46 @@ START_TEST(test_upgrade_v1)
 	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --db %s --quiet --max-steps 2000", db),
 	                 0);
 	exec_sql(db, "DROP TABLE schedules; ALTER TABLE runs DROP COLUMN noise;"
+	             " ALTER TABLE runs DROP COLUMN idle_bound_ns;"
+	             " ALTER TABLE runs DROP COLUMN starve_bound_ns;"
+	             " ALTER TABLE runs DROP COLUMN progress_bound;"
 	             " UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA "
 	             "user_version = 1");
 	ck_assert_int_eq(gsched("replay %s", db), 1); /* no limits stored: runs to the end */
 	ck_assert_ptr_nonnull(strstr(out, "has no stored schedule"));
 	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --noise on --db %s --quiet", db), 0);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 4);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM schedules"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE noise = 'off'"), 1);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE idle_bound_ns IS NULL"), 1);
 	ck_assert_int_eq(gsched("replay %s --run 2", db), 0);
 	ck_assert_int_eq(gsched("show %s --run 1", db), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\nmax-steps: unknown\n"));
+	ck_assert_ptr_null(strstr(out, "oracle-bounds:")); /* not recorded */
+	remove_dir();
+}
+END_TEST
+
+/* A run's oracle bounds are stored with it, so replay re-runs with them:
+ * with --idle-bound 20ms the knob's 7 ms stretch is within bounds and the
+ * run completes, which a replay with the default 5 ms would not. */
+START_TEST(test_bounds_recorded)
+{
+	make_dir();
+	char db[128];
+	snprintf(db, sizeof db, "%s/b.db", dir);
+	ck_assert_int_eq(gsched("run %s/scenarios/bugs/wakeup-local.json --bug wakeup-local "
+	                        "--seed 1 --idle-bound 20ms --starve-bound 0 --db %s --quiet",
+	                        GSCHED_SOURCE_DIR, db),
+	                 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE idle_bound_ns = 20000000"
+	                               " AND starve_bound_ns = 0 AND progress_bound = 1000000"),
+	                 1);
+	ck_assert_int_eq(gsched("replay %s", db), 0);
+	ck_assert_msg(strstr(out, "reproduced"), "%s", out);
+	ck_assert_int_eq(gsched("show %s", db), 0);
+	ck_assert_ptr_nonnull(strstr(
+	        out, "\noracle-bounds: idle-ns 20000000 starve-ns 0 progress-steps 1000000\n"));
 	remove_dir();
 }
 END_TEST
@@ -529,6 +558,7 @@ Suite *make_golden_suite(void)
 	tcase_add_test(tc, test_bad_files);
 	tcase_add_test(tc, test_upgrade_v1);
 	tcase_add_test(tc, test_keyed_events_table);
+	tcase_add_test(tc, test_bounds_recorded);
 	tcase_add_test(tc, test_schedule_codec);
 	tcase_add_test(tc, test_bundled_goldens);
 	suite_add_tcase(s, tc);

@@ -625,18 +625,18 @@ START_TEST(test_refuses_foreign_files)
 	sqlite3_close(db);
 
 	/* A gsched database of another schema version. */
-	snprintf(path, sizeof path, "%s/v4.db", dir);
+	snprintf(path, sizeof path, "%s/v5.db", dir);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db,
-	                              "PRAGMA user_version = 4; CREATE TABLE meta (key, value);"
-	                              " INSERT INTO meta VALUES ('schema_version', '4')",
+	                              "PRAGMA user_version = 5; CREATE TABLE meta (key, value);"
+	                              " INSERT INTO meta VALUES ('schema_version', '5')",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
-	expect_refused(path, "schema version 4");
+	expect_refused(path, "schema version 5");
 	char err[512] = "";
 	ck_assert_ptr_null(tr_sqlite_open(path, &test_run, err, sizeof err));
-	ck_assert_msg(strstr(err, "version 4") != NULL, "message '%s'", err);
+	ck_assert_msg(strstr(err, "version 5") != NULL, "message '%s'", err);
 }
 END_TEST
 

@@ -429,6 +429,8 @@ int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 		d->version = 2;
 	else if (v && strcmp(v, "3") == 0)
 		d->version = 3;
+	else if (v && strcmp(v, "4") == 0)
+		d->version = 4;
 	else {
 		snprintf(err, errlen,
 		         "%s: gsched database of schema version %.20s; this gsched reads versions "
@@ -514,6 +516,7 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 	h->build = dup_col(st, 9);
 	h->message = dup_col(st, 13);
 	h->max_steps = h->max_time_ns = -1;
+	h->idle_bound_ns = h->starve_bound_ns = h->progress_bound = -1;
 	const char *status = (const char *)sqlite3_column_text(st, 10);
 	if (!status || tr_status_parse(status, &h->status) < 0) {
 		snprintf(err, errlen, "%s: run %" PRId64 ": unknown status '%.40s'", d->path, id,
@@ -554,6 +557,25 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 	}
 	if (!h->noise && !(h->noise = strdup("off")))
 		goto oom;
+	if (d->version >= 4) {
+		if (sqlite3_prepare_v2(
+		            d->db,
+		            "SELECT idle_bound_ns, starve_bound_ns, progress_bound FROM runs"
+		            " WHERE id = ?1",
+		            -1, &st, NULL) != SQLITE_OK ||
+		    (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_ROW) {
+			dberr(err, errlen, d, "reading the runs row's oracle bounds");
+			goto fail;
+		}
+		/* NULL (not recorded) stays -1; a negative bound is no bound. */
+		int64_t *to[] = {&h->idle_bound_ns, &h->starve_bound_ns, &h->progress_bound};
+		for (int c = 0; c < 3; c++)
+			if (sqlite3_column_type(st, c) != SQLITE_NULL &&
+			    sqlite3_column_int64(st, c) >= 0)
+				*to[c] = sqlite3_column_int64(st, c);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
 	if (d->version >= 2) {
 		if (sqlite3_prepare_v2(
 		            d->db, "SELECT max_steps, max_time_ns FROM schedules WHERE run = ?1",

@@ -1,4 +1,4 @@
--- schema.sql - the gsched trace database, schema version 3.
+-- schema.sql - the gsched trace database, schema version 4.
 --
 -- One file holds any number of runs.  A run is one row of `runs` and its
 -- events, one row each in `events`, numbered by seq from 0 in the order
@@ -8,19 +8,20 @@
 -- and are created together with these tables.
 --
 -- Invariants:
---  * user_version and meta.schema_version are both 3; a change to any
---    table's meaning bumps both.  The writer upgrades a version-1 or -2
---    file in place (version 2 only adds the schedules table, old runs
+--  * user_version and meta.schema_version are both 4; a change to any
+--    table's meaning bumps both.  The writer upgrades a version-1, -2 or
+--    -3 file in place (version 2 only adds the schedules table, old runs
 --    having no schedule; version 3 only adds runs.noise, 'off' for old
---    runs, which had no noise model) and refuses newer or unknown
---    versions rather than guessing.
+--    runs, which had no noise model; version 4 only adds the oracles'
+--    bounds, NULL for old runs: not recorded) and refuses newer or
+--    unknown versions rather than guessing.
 --  * Nothing here depends on the wall clock or the host: a run's rows,
 --    apart from runs.id, are the same for the same scenario, seed and
 --    build (see DESIGN.md, determinism contract).
 --  * A run whose status is 'running' was cut short (the process died or
 --    its sink was closed without finishing): it holds the batches that
 --    were committed, a whole number of TR_SQLITE_BATCH events.
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -28,7 +29,7 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES
 	('application', 'gsched'),
-	('schema_version', '3');
+	('schema_version', '4');
 
 CREATE TABLE runs (
 	id            INTEGER PRIMARY KEY,
@@ -43,6 +44,11 @@ CREATE TABLE runs (
 	bugs_json     TEXT NOT NULL DEFAULT '[]',
 	gomaxprocs    INTEGER NOT NULL,
 	build         TEXT NOT NULL,    -- tr_build_string() of the writer
+	-- The oracles' bounds (--idle-bound, --starve-bound, --progress-bound;
+	-- 0: that oracle off); NULL: not recorded (older runs, other backends).
+	idle_bound_ns   INTEGER,
+	starve_bound_ns INTEGER,
+	progress_bound  INTEGER,
 	status        TEXT NOT NULL DEFAULT 'running', -- tr_status_name(): running,
 	                                -- complete, deadlock, violation, step_limit, time_limit, panic,
 	                                -- departed
@@ -75,9 +81,9 @@ CREATE TABLE runs (
 -- before had, and 1.5x that of an explicit INTEGER PRIMARY KEY built
 -- from run and seq (every insert then looks its key up).  The cost is on
 -- the read side: one run's events are a scan of the table (tr_db_open's
--- quick_check reads every page anyway).  Files with the keyed table are
--- still version 3: the columns and their meaning are the same, and
--- readers and the writer use them alike.
+-- quick_check reads every page anyway).  The keyed table did not change
+-- the version (it was 3 then): the columns and their meaning are the
+-- same, and readers and the writer use both layouts alike.
 CREATE TABLE events (
 	seq    INTEGER NOT NULL,        -- 0, 1, 2, ... within the run
 	run    INTEGER NOT NULL REFERENCES runs (id),

@@ -24,9 +24,9 @@
  *    is kept; later events are dropped; ->finish reports it.
  *  - A file is written only if it is empty or a gsched database of
  *    TR_SCHEMA_VERSION; anything else is refused before it is touched,
- *    except a version-1 database, which is upgraded in place under the
- *    write lock (version 2 only adds the schedules table; see
- *    schema.sql).
+ *    except one of an older version (1 to 3), which is upgraded in place
+ *    under the write lock (each version only adds a table or columns;
+ *    see schema.sql).
  *  - The schedules row (tr_sqlite_set_schedule, tr_sqlite_set_limits) is
  *    kept in memory and written by ->finish in the last batch's
  *    transaction, so it commits with the run's last events and final
@@ -181,8 +181,8 @@ static int exec(struct sq *w, const char *sql, const char *what, char *err, size
 
 /*
  * Decide whether the file may be written: 1 if it holds no tables yet
- * (create the schema), 0 if it is a gsched database of our version, 2 or
- * 3 if it is one of version 1 or 2 (upgrade it), -1 with a message
+ * (create the schema), 0 if it is a gsched database of our version, 2, 3
+ * or 4 if it is one of version 1, 2 or 3 (upgrade it), -1 with a message
  * otherwise.
  * Reads only, so a file we refuse is left as it was.
  */
@@ -230,6 +230,10 @@ static int check_file(struct sq *w, char *err, size_t errlen)
 		sqlite3_finalize(st);
 		return 3;
 	}
+	if (v && strcmp(v, "3") == 0 && user_version == 3) {
+		sqlite3_finalize(st);
+		return 4;
+	}
 	if (!v || strcmp(v, want) != 0 || user_version != TR_SCHEMA_VERSION) {
 		snprintf(what, sizeof what,
 		         "gsched database of schema version %.20s (user_version %d); this "
@@ -262,6 +266,14 @@ static const char upgrade_v2_sql[] =
         "ALTER TABLE runs ADD COLUMN noise TEXT NOT NULL DEFAULT 'off';"
         "UPDATE meta SET value = '3' WHERE key = 'schema_version';"
         "PRAGMA user_version = 3;";
+
+/* Version 3 -> 4: the oracles' bounds.  Older runs did not record them:
+ * NULL, and readers take the defaults. */
+static const char upgrade_v3_sql[] = "ALTER TABLE runs ADD COLUMN idle_bound_ns INTEGER;"
+                                     "ALTER TABLE runs ADD COLUMN starve_bound_ns INTEGER;"
+                                     "ALTER TABLE runs ADD COLUMN progress_bound INTEGER;"
+                                     "UPDATE meta SET value = '4' WHERE key = 'schema_version';"
+                                     "PRAGMA user_version = 4;";
 
 /* Fill g_state_names and p_state_names from the runtime's one spelling
  * of each status (runtime/events.c), in a new schema. */
@@ -302,8 +314,9 @@ static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t 
 {
 	static const char sql[] =
 	        "INSERT INTO runs (scenario, scenario_json, seed, backend, strategy, window_ns,"
-	        " policy_json, bugs_json, gomaxprocs, build, noise, status)"
-	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'running')";
+	        " policy_json, bugs_json, gomaxprocs, build, noise, idle_bound_ns,"
+	        " starve_bound_ns, progress_bound, status)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'running')";
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -321,6 +334,11 @@ static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t 
 	sqlite3_bind_int(st, 9, run->gomaxprocs);
 	sqlite3_bind_text(st, 10, run->build ? run->build : tr_build_string(), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, run->noise ? run->noise : "off", -1, SQLITE_STATIC);
+	if (run->has_bounds) { /* else NULL: not recorded */
+		sqlite3_bind_int64(st, 12, run->idle_bound_ns);
+		sqlite3_bind_int64(st, 13, run->starve_bound_ns);
+		sqlite3_bind_int64(st, 14, run->progress_bound);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
@@ -716,6 +734,9 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 		goto fail;
 	if ((fresh == 2 || fresh == 3) &&
 	    exec(w, upgrade_v2_sql, "upgrading it from schema version 2", err, errlen) < 0)
+		goto fail;
+	if (fresh >= 2 &&
+	    exec(w, upgrade_v3_sql, "upgrading it from schema version 3", err, errlen) < 0)
 		goto fail;
 	/* Views a later build added (every view is CREATE VIEW IF NOT EXISTS):
 	 * a file written by an older gsched gains them with its next run. */

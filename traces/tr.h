@@ -33,6 +33,10 @@ struct tr_run {
 	const char *bugs_json;   /* "[]" when none */
 	int gomaxprocs;
 	const char *build; /* compiler, flags, version: tr_build_string() */
+	/* The oracles' bounds (sim_bounds; 0: that oracle off), when
+	 * has_bounds; else the columns stay NULL (not recorded). */
+	bool has_bounds;
+	int64_t idle_bound_ns, starve_bound_ns, progress_bound;
 };
 
 /* Figures derived from the event stream (tr_stats_add per event). */
@@ -116,7 +120,7 @@ const char *tr_build_string(void);
 
 /* The database schema version (PRAGMA user_version, meta.schema_version)
  * that this build writes and accepts. */
-#define TR_SCHEMA_VERSION 3
+#define TR_SCHEMA_VERSION 4
 
 /* How long a writer waits for another to let go of the file (one batch
  * of it, normally) before it gives up: sqlite_pragmas.c. */
@@ -180,6 +184,9 @@ struct tr_header {
 	uint64_t seed;
 	int64_t window_ns; /* -1: inf */
 	int64_t max_steps, max_time_ns;
+	/* The oracles' bounds the run had (0: that oracle off); -1 when not
+	 * recorded (older databases and goldens): the defaults apply. */
+	int64_t idle_bound_ns, starve_bound_ns, progress_bound;
 	int gomaxprocs;
 	enum tr_status status;
 	uint64_t n_events;
