@@ -77,6 +77,26 @@ static bool better(const struct cand *a, const struct cand *b)
 	       (a->preemptions == b->preemptions && a->steps < b->steps);
 }
 
+/* One candidate, list (n decisions): run it, and if it fails with
+ * oracle and is better than *best, it becomes *best (the old record is
+ * freed; list may be that record, which the run no longer needs).
+ * 1 kept, 0 not, -1 error (message in err). */
+static int try_keep(const struct cli_opts *o, const struct sim_decision *list, size_t n,
+                    const char *oracle, struct cand *best, char *err, size_t errlen)
+{
+	struct cand c;
+	int k = try_run(o, list, n, oracle, &c, err, errlen);
+	if (k != 1)
+		return k;
+	if (!better(&c, best)) {
+		free(c.d);
+		return 0;
+	}
+	free(best->d);
+	*best = c;
+	return 1;
+}
+
 static bool is_preemption(const struct sim_decision *d)
 {
 	return d->cur >= 0 && d->pick != (uint32_t)d->cur;
@@ -171,18 +191,11 @@ static int cmd_shrink(struct cli_opts *o)
 			size_t i = j / 2;
 			if (!is_preemption(&best.d[i]))
 				continue;
-			struct cand c;
-			int k = try_run(&ro, best.d, i + j % 2, oracle, &c, err, sizeof err);
+			int k = try_keep(&ro, best.d, i + j % 2, oracle, &best, err, sizeof err);
 			runs++;
 			if (k < 0)
 				goto fail;
-			if (k == 1 && better(&c, &best)) {
-				free(best.d);
-				best = c;
-				improved = true;
-			} else if (k == 1) {
-				free(c.d);
-			}
+			improved = k == 1;
 		}
 		for (size_t i = best.n; i-- > 0 && !improved && runs < o->max_schedules;) {
 			if (!is_preemption(&best.d[i]))
@@ -194,18 +207,11 @@ static int cmd_shrink(struct cli_opts *o)
 			}
 			memcpy(tmp, best.d, best.n * sizeof *tmp);
 			tmp[i].pick = (uint32_t)tmp[i].cur;
-			struct cand c;
-			int k = try_run(&ro, tmp, best.n, oracle, &c, err, sizeof err);
+			int k = try_keep(&ro, tmp, best.n, oracle, &best, err, sizeof err);
 			runs++;
 			if (k < 0)
 				goto fail;
-			if (k == 1 && better(&c, &best)) {
-				free(best.d);
-				best = c;
-				improved = true;
-			} else if (k == 1) {
-				free(c.d);
-			}
+			improved = k == 1;
 		}
 	}
 	free(tmp);
