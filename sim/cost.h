@@ -70,7 +70,7 @@ static const int64_t cost_work[PLAT_WORK_N] = {
 	 * of a g whose stack was freed): Go allocates the g and its stack and                     \
 	 * faults their pages in; a g reused from a free list costs nothing of                     \
 	 * it */                                                                                   \
-	X(FRESH_G, "fresh-g", 200)                                                                 \
+	X(FRESH_G, "fresh-g", 16000)                                                               \
 	/* a goroutine resumed after COLD_FULL or more of not running (parked                      \
 	 * or waiting for a P) pays COLD: Go's timer fires 0.5 us late after a                     \
 	 * 0.2 ms sleep, 1.1 us after 9 ms, 3-5 us after 12-40 ms (flooded P) */                   \

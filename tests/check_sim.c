@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "cost.h"
 #include "gs.h"
 #include "runtime.h"
 #include "sc.h"
@@ -226,8 +227,12 @@ START_TEST(test_parallelism_used)
 	ck_assert_int_ge(res.stats.max_ms, 4); /* every P got an M */
 	ck_assert_int_gt(res.stats.steals, 0);
 	ck_assert_int_gt(res.stats.spinning_periods, 0);
-	/* 400 workers of ~3.4 us average on 4 Ps: far less than serial time. */
-	ck_assert_int_lt(res.stats.end_ns, 400 * 3400);
+	/* 400 workers of ~3.4 us average on 4 Ps, main spawning them from fresh
+	 * memory (cost.h's fresh-g each) while the others run them: well under
+	 * the serial time of both. */
+	int64_t fit[SIM_FIT_MAX];
+	sim_fit_defaults(fit);
+	ck_assert_int_lt(res.stats.end_ns, 400 * (3400 + fit[SIM_FIT_FRESH_G]) * 2 / 3);
 }
 END_TEST
 
@@ -444,8 +449,11 @@ START_TEST(test_retake_from_syscall)
 		ck_assert_msg(res.status == TR_COMPLETE, "%s", res.message);
 		ck_assert_int_ge(count_kind(&m, RT_EV_RETAKE, -1), 1);
 		ck_assert_int_ge(count_kind(&m, RT_EV_SYSCALL_ENTER, -1), 1);
-		/* Retake timing: sysmon first records the P's syscalltick and
-		 * only retakes on a later tick, at least 20 us on. */
+		/* Retake timing: on a sysmon tick after the g entered the
+		 * syscall.  Not necessarily a tick later: the P's first syscall
+		 * leaves its syscalltick at 0, which is what sysmon's record of
+		 * it holds already, so the first tick that sees it may retake
+		 * (as in Go). */
 		int64_t entered = -1, retaken = -1;
 		for (size_t i = 0; i < m.n; i++) {
 			if (m.ev[i].kind == RT_EV_SYSCALL_ENTER && entered < 0)
@@ -453,7 +461,7 @@ START_TEST(test_retake_from_syscall)
 			if (m.ev[i].kind == RT_EV_RETAKE && retaken < 0)
 				retaken = m.ev[i].t_ns;
 		}
-		ck_assert_int_ge(retaken - entered, 20 * 1000);
+		ck_assert_int_gt(retaken, entered);
 		ck_assert_int_lt(retaken - entered, 1000 * 1000);
 		ck_assert_int_lt(spender_start, syscall_end);
 		check_status_chains(&m, 3);

@@ -890,7 +890,12 @@ static void run_io(void *block, uint64_t seed, int64_t window)
 	ck_assert_int_eq(io_done, NIO);
 	ck_assert_msg(io_early == 0, "seed %llu window %lld: %d early", (unsigned long long)seed,
 	              (long long)window, io_early);
-	for (int k = 1; k < nio_order; k++)
+	/* Under free interleaving each waiter's ready time is read from its
+	 * own M's clock, which may run behind the poller's and the other
+	 * waiters' (by a fresh goroutine's cost, say): one registered later
+	 * in the run can carry an earlier ready time, so the order is only
+	 * checked at window 0. */
+	for (int k = 1; io_strict && k < nio_order; k++)
 		ck_assert_msg(io_ready[io_order[k - 1]] <= io_ready[io_order[k]],
 		              "seed %llu: descriptor %d returned after %d",
 		              (unsigned long long)seed, io_order[k], io_order[k - 1]);
