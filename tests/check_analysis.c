@@ -567,12 +567,7 @@ START_TEST(test_docs_list_metrics)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/docs/analysis.md", GSCHED_SOURCE_DIR);
-	FILE *f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	static char text[1 << 16];
-	size_t n = fread(text, 1, sizeof text - 1, f);
-	text[n] = 0;
-	fclose(f);
+	char *text = test_read_file(path);
 	for (int i = 0; i < AN_NMETRICS; i++) {
 		char row[64];
 		snprintf(row, sizeof row, "| %s", an_metric_defs[i].key);
@@ -582,6 +577,7 @@ START_TEST(test_docs_list_metrics)
 		ck_assert_msg(found, "docs/analysis.md has no row for the metric %s",
 		              an_metric_defs[i].key);
 	}
+	free(text);
 }
 END_TEST
 

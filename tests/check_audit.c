@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "testutil.h"
 
 #define AUDIT_DOC   GSCHED_SOURCE_DIR "/docs/port-audit.md"
 #define RUNTIME_DIR GSCHED_SOURCE_DIR "/runtime"
@@ -74,21 +75,6 @@ static void names_free(struct names *s)
 	free(s->name);
 	free(s->where);
 	memset(s, 0, sizeof *s);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
 }
 
 /* Blank out comments, string and character literals, and preprocessor
@@ -181,7 +167,7 @@ static void collect_runtime(struct names *defs)
 		     strcmp(de->d_name + len - 2, ".h") != 0))
 			continue;
 		snprintf(path, sizeof path, "%s/%s", RUNTIME_DIR, de->d_name);
-		char *src = slurp(path);
+		char *src = test_read_file(path);
 		strip_c(src);
 		collect_defs(src, de->d_name, defs);
 		free(src);
@@ -337,7 +323,7 @@ START_TEST(test_every_function_is_audited)
 	struct names defs = {0};
 	struct audit a;
 	collect_runtime(&defs);
-	char *doc = slurp(AUDIT_DOC);
+	char *doc = test_read_file(AUDIT_DOC);
 	parse_audit(doc, &a);
 	free(doc);
 	ck_assert_msg(a.gorows > 150, "only %zu Go rows in %s", a.gorows, AUDIT_DOC);
@@ -369,7 +355,7 @@ START_TEST(test_every_cited_function_exists)
 	struct names defs = {0};
 	struct audit a;
 	collect_runtime(&defs);
-	char *doc = slurp(AUDIT_DOC);
+	char *doc = test_read_file(AUDIT_DOC);
 	parse_audit(doc, &a);
 	free(doc);
 	char stale[2048] = "";
@@ -395,7 +381,7 @@ END_TEST
 START_TEST(test_every_row_has_a_status)
 {
 	struct audit a;
-	char *doc = slurp(AUDIT_DOC);
+	char *doc = test_read_file(AUDIT_DOC);
 	parse_audit(doc, &a);
 	free(doc);
 	ck_assert_msg(a.bad[0] == 0, "rows of docs/port-audit.md with a bad status or no notes:%s",

@@ -45,21 +45,6 @@ static void remove_dir(void)
 	test_rmtree(dir);
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wb");
@@ -110,7 +95,7 @@ START_TEST(test_record_check)
 	/* the header says what was asked */
 	char path[128];
 	snprintf(path, sizeof path, "%s/fan-out-s3-winf.trace", dir);
-	char *text = read_file(path);
+	char *text = test_read_file(path);
 	ck_assert_ptr_nonnull(strstr(text, "\nwindow: inf\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\npolicies: {\"randomize\":true}\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\nmax-time: 100000\n"));
@@ -119,7 +104,7 @@ START_TEST(test_record_check)
 	/* check says when the bundled scenario has moved on since the golden
 	 * was recorded (the golden itself still passes: it carries its text) */
 	snprintf(path, sizeof path, "%s/fan-out-s3.trace", dir);
-	text = read_file(path);
+	text = test_read_file(path);
 	char *at = strstr(text, "\"count\":1000");
 	ck_assert_ptr_nonnull(at);
 	memcpy(at, "\"count\":1001", 12);
@@ -135,7 +120,7 @@ END_TEST
 /* Change one field (t_ns) of event k's line of the golden at path. */
 static void edit_event(const char *path, int k)
 {
-	char *text = read_file(path), want[32];
+	char *text = test_read_file(path), want[32];
 	snprintf(want, sizeof want, "\n%d ", k);
 	char *line = strstr(strstr(text, "\nevents: "), want);
 	ck_assert_ptr_nonnull(line);
@@ -182,7 +167,7 @@ START_TEST(test_edited_golden)
 	ck_assert_int_eq(gsched("check %s", path), 0);
 
 	/* a golden that does not parse: FILE:LINE and exit 2 (nothing checked) */
-	char *text = read_file(path);
+	char *text = test_read_file(path);
 	char *seed = strstr(text, "\nseed: ");
 	ck_assert_ptr_nonnull(seed);
 	memcpy(seed + 7, "x", 1);

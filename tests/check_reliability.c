@@ -37,22 +37,6 @@ static void write_file(const char *path, const char *text)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	long n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	char *s = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(s);
-	ck_assert_int_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = 0;
-	fclose(f);
-	return s;
-}
-
 static void sql(const char *db, const char *stmt)
 {
 	sqlite3 *h = NULL;
@@ -79,7 +63,7 @@ START_TEST(test_check_huge_window)
 	         dir);
 	ck_assert_int_eq(run_gsched(out, sizeof out, args), 0);
 	snprintf(path, sizeof path, "%s/w.trace", dir);
-	char *text = read_file(path);
+	char *text = test_read_file(path);
 	const char *line = "\nwindow: inf\n";
 	char *at = strstr(text, line);
 	ck_assert_ptr_nonnull(at);
@@ -409,7 +393,7 @@ START_TEST(test_write_fault_mid_run)
 	int ws = 0;
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 2, "status 0x%x", ws);
-	char *msg = read_file(log), want[512];
+	char *msg = test_read_file(log), want[512];
 	snprintf(want, sizeof want,
 	         "gsched run: %s: committing a batch of events: disk I/O error (a write was cut "
 	         "short: the disk is full or the file size limit was reached)\n",
@@ -457,7 +441,7 @@ START_TEST(test_out_of_memory_status)
 	int ws = 0;
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 1, "%s: status 0x%x", backend, ws);
-	char *out = read_file(log);
+	char *out = test_read_file(log);
 	ck_assert_msg(strstr(out, "\nstatus        oom: out of memory: no ") &&
 	                      strstr(out, " stacks alive (goroutines and Ms) and ") &&
 	                      strstr(out, " MiB taken"),

@@ -40,6 +40,10 @@ int run_gschedf(char *out, size_t outlen, const char *fmt, ...)
 void test_mkdtemp(char *dir, size_t len, const char *tag);
 void test_rmtree(const char *dir);
 
+/* The whole of a file, NUL-terminated, in memory the caller frees; the
+ * test fails if the file cannot be read. */
+char *test_read_file(const char *path);
+
 /* A suite's per-test directory with a database path in it: DIR/t.db.
  * test_dbdir_open makes the directory (a checked fixture's setup);
  * test_dbdir_close removes it with everything in it (its teardown). */
