@@ -59,6 +59,7 @@
 #include "noise.h"
 #include "runtime.h"
 #include "sim.h"
+#include "stats_add.h"
 #include "strategy.h"
 
 enum { T_RUNNABLE, T_BLOCKED, T_DONE };
@@ -1146,7 +1147,7 @@ bool plat_tracing(void)
 void plat_trace(struct rt_event *ev)
 {
 	ev->t_ns = S.cur ? S.cur->clock : 0;
-	tr_stats_add(&S.stats, ev);
+	tr_stats_add_inline(&S.stats, ev);
 	if (S.cfg->sink)
 		S.cfg->sink->event(S.cfg->sink, ev);
 	if (S.cfg->observer)

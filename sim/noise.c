@@ -35,20 +35,8 @@ void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on, int64_t os_gap,
 	n->rng = sim_stream_seed(seed, SIM_STREAM_NOISE, 0) | 1; /* xorshift: never 0 */
 }
 
-int64_t sim_noise_exp(struct sim_noise *n, int64_t mean)
+int64_t sim_noise_exp_large(uint64_t k, uint64_t u, int64_t mean)
 {
-	if (mean <= 0)
-		return 0;
-	uint64_t r = sim_noise_next(n);
-	/* Leading zeros of a uniform word: k with probability 2^-(k+1), mean
-	 * 1; plus a uniform fraction u in [0,1): k + u has mean 1.5. */
-	uint64_t k = (uint64_t)__builtin_clzll(r | 1);
-	uint64_t u = r & 0xffff;
-	/* k * 65536 + u < 2^23: under a mean of 2^40 the product fits in 64
-	 * bits, and a 64-bit division by a constant is a multiply (the
-	 * 128-bit one was most of a draw's time); the same value either way. */
-	if (mean < (INT64_C(1) << 40))
-		return (int64_t)((k * 65536 + u) * (uint64_t)mean * 2 / (3 * 65536));
 	unsigned __int128 x = (unsigned __int128)(k * 65536 + u) * (uint64_t)mean * 2;
 	return sat(x / (3 * 65536));
 }

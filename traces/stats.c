@@ -43,76 +43,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stats_add.h"
 #include "tr.h"
 
-#define K1          UINT64_C(0x9e3779b97f4a7c15) /* odd: multiplication is a bijection */
-#define K2          UINT64_C(0xbf58476d1ce4e5b9)
-#define K3          UINT64_C(0x94d049bb133111eb)
-#define K4          UINT64_C(0xd6e8feb86659fd93)
-#define NULL_DETAIL UINT64_MAX /* stands for detail == NULL; no length is this big */
-
-static inline uint64_t fold(uint64_t h, uint64_t w)
-{
-	return (h ^ w) * K1;
-}
-
-static inline uint64_t rotl(uint64_t x, int r)
-{
-	return x << r | x >> (64 - r);
-}
-
-static inline uint64_t load8_le(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-	return w;
-}
-
-static inline uint64_t load4_le(const char *p)
-{
-	uint32_t w;
-	memcpy(&w, p, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap32(w);
-#endif
-	return w;
-}
-
-/* The length, then 8-byte little-endian words; the last 1..8 bytes are
- * read as two overlapping 4-byte words (or three single bytes when fewer
- * than 4), which given the length determine every byte, without a
- * byte-by-byte loop or a store-forwarding stall. */
-static uint64_t fold_detail(uint64_t h, const char *detail)
-{
-	if (!detail)
-		return fold(h, NULL_DETAIL);
-	size_t n = strlen(detail);
-	const char *p = detail;
-	const unsigned char *u;
-	uint64_t w = 0;
-
-	h = fold(h, n);
-	for (; n > 8; n -= 8, p += 8)
-		h = fold(h, load8_le(p));
-	u = (const unsigned char *)p;
-	if (n >= 4)
-		w = load4_le(p) << 32 | load4_le(p + n - 4);
-	else if (n > 0)
-		w = (uint64_t)u[0] << 16 | (uint64_t)u[n >> 1] << 8 | u[n - 1];
-	return fold(h, w);
-}
-
-/* The kinds whose counters tr_stats_add leaves to add_rare. */
-#define RARE_KINDS                                                                                 \
-	(UINT64_C(1) << RT_EV_STEAL | UINT64_C(1) << RT_EV_SPINNING |                              \
-	 UINT64_C(1) << RT_EV_RUNQPUTSLOW | UINT64_C(1) << RT_EV_GLOBRUNQGET |                     \
-	 UINT64_C(1) << RT_EV_MPARK | UINT64_C(1) << RT_EV_VIOLATION)
-_Static_assert(RT_EV__COUNT <= 64, "RARE_KINDS is a 64-bit mask of kinds");
-
-static __attribute__((noinline)) void add_rare(struct tr_stats *st, const struct rt_event *ev)
+void tr_stats_add_rare(struct tr_stats *st, const struct rt_event *ev)
 {
 	switch (ev->kind) {
 	case RT_EV_STEAL:
@@ -150,45 +84,7 @@ void tr_stats_init(struct tr_stats *st)
 
 void tr_stats_add(struct tr_stats *st, const struct rt_event *ev)
 {
-	/* The event's digest: three lanes that do not depend on the running
-	 * hash, so the CPU computes them while the previous event's step of
-	 * the chain is still in flight. */
-	uint64_t x = fold(K2, (uint64_t)ev->t_ns);
-	uint64_t y = fold(K3, (uint64_t)(uint32_t)ev->m | (uint64_t)(uint32_t)ev->p << 32);
-	uint64_t z = fold_detail(K4, ev->detail);
-	x = fold(x, (uint64_t)ev->g);
-	y = fold(y, (uint64_t)(uint32_t)ev->kind);
-	x = fold(x, (uint64_t)ev->obj);
-	y = fold(y, (uint64_t)ev->a);
-	x = fold(x, (uint64_t)ev->b);
-	uint64_t e = x ^ rotl(y, 21) ^ rotl(z, 42);
-	e ^= e >> 29;
-	e *= K2;
-	e ^= e >> 32;
-	/* The chain: one multiply per event. */
-	uint64_t h = (st->hash ^ e) * K1;
-	st->hash = h ^ h >> 32;
-
-	/* The summary.  The common kinds (gstatus, runqput, newproc, runqget
-	 * and goexit are nine events in ten) follow no pattern a branch
-	 * predictor learns, so their counters are bumped by comparisons,
-	 * without a branch; the kinds that count for something else are
-	 * rare, and one well-predicted test of a mask sends them to the
-	 * switch.  (A switch on every event mispredicted on two in three.)
-	 * max_live only grows at a newproc, so taking the maximum at every
-	 * event gives the same figure. */
-	uint32_t k = (uint32_t)ev->kind;
-	int64_t gstatus = k == RT_EV_GSTATUS;
-	st->n_events++;
-	st->end_ns = ev->t_ns > st->end_ns ? ev->t_ns : st->end_ns;
-	st->max_ms = (int64_t)ev->m + 1 > st->max_ms ? (int64_t)ev->m + 1 : st->max_ms;
-	st->g_created += k == RT_EV_NEWPROC;
-	st->g_finished += gstatus & (ev->a == _Grunning) & (ev->b == _Gdead);
-	st->ctx_switches += gstatus & (ev->a == _Grunnable) & (ev->b == _Grunning);
-	int64_t live = st->g_created - st->g_finished;
-	st->max_live = live > st->max_live ? live : st->max_live;
-	if (__builtin_expect(k < 64 && (RARE_KINDS >> k & 1), 0))
-		add_rare(st, ev);
+	tr_stats_add_inline(st, ev);
 }
 
 const char *tr_status_name(enum tr_status s)
