@@ -78,12 +78,13 @@ static struct {
 	struct gQueue waiters;
 } worldsema;
 /* allgs contains all Gs ever created (including dead Gs), and thus
- * never shrinks.  allglock guards allgs, allglen and allgcap: allgadd
- * appends under it and forEachG reads under it (Go also keeps lock-free
- * readers of allglen; the port has none). */
+ * never shrinks.  allglock guards it: allgadd appends under it and
+ * forEachG reads under it (Go also keeps lock-free readers of allglen;
+ * the port has none).  gsched: a list linked through g.alllink, in the
+ * order the gs were added (Go's slice order), not a slice: a slice's
+ * entry is 8 bytes per g outside the g's stack page (see malg). */
 static struct plat_mutex allglock;
-static struct g **allgs;
-static size_t allglen, allgcap;
+static struct g *allgs, **allgtail = &allgs;
 static uint64_t nofastrand = 0x9e3779b97f4a7c15u; /* fastrand with no M (tests) */
 
 /* gsched: the main goroutine's function, and waitall (see top comment). */
@@ -345,26 +346,55 @@ static void allgadd(struct g *gp)
 	if (readgstatus_private(gp) == _Gidle)
 		rt_throw("allgadd: bad status Gidle");
 	plat_lock(&allglock);
-	if (allglen == allgcap) {
-		size_t cap = allgcap ? 2 * allgcap : 1024;
-		allgs = plat_realloc("the list of all goroutines (allgs)", allgs,
-		                     allgcap * sizeof *allgs, cap * sizeof *allgs);
-		allgcap = cap;
-	}
-	allgs[allglen++] = gp;
+	gp->alllink = NULL;
+	*allgtail = gp;
+	allgtail = &gp->alllink;
 	plat_unlock(&allglock);
 }
 
+/* gsched: the room malg takes at the top of a stack for the g and, below
+ * it, a sudog; the goroutine's frames begin below both. */
+#define G_ROOM_G     ((sizeof(struct g) + 63) & ~(size_t)63)
+#define G_ROOM_SUDOG ((sizeof(struct sudog) + 15) & ~(size_t)15)
+#define G_ROOM       (G_ROOM_G + G_ROOM_SUDOG)
+
 /* Allocate a new g, with a stack big enough for stacksize bytes (0: no
- * stack, the g runs on its thread's stack as m0's g0 does). */
+ * stack, the g runs on its thread's stack as m0's g0 does).
+ *
+ * gsched: a g with a stack lives at the top of its stack's allocation,
+ * with room for a sudog below it (g.sudogroom), and its frames begin
+ * below both: a goroutine parked on a channel touches one page (its
+ * frames take well under 1 KiB; the page's part below the stack's top is
+ * 2-4 KiB, arch/stack.c's colour), not that page and two heap objects.
+ * The g lives as long as its stack, which is freed only at teardown
+ * (gfput keeps a g's stack: every goroutine stack has the one size), so
+ * the g and the sudog in its room outlive every use.  Go allocates gs
+ * and sudogs on its heap; addresses never reach a simulated run, so this
+ * is a layout, not a behaviour, change. */
 static struct g *malg(size_t stacksize)
 {
-	struct g *newg = rt_calloc("a goroutine (a g)", sizeof *newg);
-	if (stacksize > 0) {
-		newg->stack = plat_stackalloc(stacksize);
-		newg->stacksize = stacksize;
-	}
+	if (stacksize == 0)
+		return rt_calloc("a goroutine (a g)", sizeof(struct g));
+	if (stacksize < G_ROOM + RT_STACK_GUARD)
+		rt_throw("malg: stack too small");
+	char *stack = plat_stackalloc(stacksize);
+	char *top = stack + stacksize;
+	memset(top - G_ROOM, 0, G_ROOM); /* a reused stack holds a former run's bytes */
+	struct g *newg = (struct g *)(top - G_ROOM_G);
+	newg->stack = stack;
+	newg->stacksize = stacksize;
+	newg->sudogroom = (struct sudog *)(top - G_ROOM);
 	return newg;
+}
+
+/* The part of gp's stack its frames may use: below the g and its sudog's
+ * room when malg put them at the top. */
+static size_t gstackusable(struct g *gp)
+{
+	char *lo = gp->stack, *g = (char *)gp;
+	if (g > lo && g < lo + gp->stacksize)
+		return (size_t)(g + G_ROOM_G - G_ROOM - lo);
+	return gp->stacksize;
 }
 
 /* Go subtracts sched.nmfreed, the Ms that exited; here no M exits (an M
@@ -423,7 +453,7 @@ static void newm(void (*fn)(void), struct p *pp, int64_t id)
 {
 	struct m *mp = allocm(fn, id);
 	mp->nextp = pp;
-	plat_newosproc(mp, mp->g0->stack, mp->g0->stacksize);
+	plat_newosproc(mp, mp->g0->stack, gstackusable(mp->g0));
 }
 
 /* Called to start an M: startm's caller incremented nmspinning; set the
@@ -835,8 +865,7 @@ static void checkdead(void)
 	int grunning = 0;
 	/* forEachG: allglock is taken after sched.lock, as in Go. */
 	plat_lock(&allglock);
-	for (size_t i = 0; i < allglen; i++) {
-		struct g *gp = allgs[i];
+	for (struct g *gp = allgs; gp != NULL; gp = gp->alllink) {
 		switch (plat_load32(&gp->atomicstatus)) {
 		case _Gwaiting:
 		case _Gpreempted:
@@ -1493,7 +1522,7 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, con
 		rt_throw("newproc1: new g is not Gdead");
 
 	/* gostartcallfn: a fresh context that starts in goentry. */
-	plat_ctx_make(&newg->sched, newg->stack, newg->stacksize, goentry);
+	plat_ctx_make(&newg->sched, newg->stack, gstackusable(newg), goentry);
 	newg->fn = fn;
 	newg->arg = arg;
 	newg->parentGoid = callergp ? callergp->goid : 0;
@@ -2646,8 +2675,7 @@ static void schedtrace(bool detailed)
 	}
 
 	plat_lock(&allglock);
-	for (size_t i = 0; i < allglen; i++) {
-		struct g *gp = allgs[i];
+	for (struct g *gp = allgs; gp != NULL; gp = gp->alllink) {
 		struct m *mp = rt_relaxed_load(&gp->m);
 		gprint("  G%lld: status=%u(%s) m=", (long long)gp->goid, rt_readgstatus(gp),
 		       rt_waitReason_string(gp->waitreason));
@@ -2821,12 +2849,14 @@ _Noreturn void rt_rt0_go(const struct rt_config *cfg, int32_t gomaxprocs, void (
 
 void rt_teardown(void)
 {
-	for (size_t i = 0; i < allglen; i++)
-		if (allgs[i]->stack)
-			plat_stackfree(allgs[i]->stack, allgs[i]->stacksize);
-	plat_free(allgs, allgcap * sizeof *allgs);
+	/* A g with a stack lives in it (malg): read it before freeing. */
+	for (struct g *gp = allgs, *next; gp != NULL; gp = next) {
+		next = gp->alllink;
+		if (gp->stack)
+			plat_stackfree(gp->stack, gp->stacksize);
+	}
 	allgs = NULL;
-	allglen = allgcap = 0;
+	allgtail = &allgs;
 	for (struct m *mp = rt_allm, *next; mp; mp = next) {
 		next = mp->alllink;
 		if (mp->g0 && mp->g0->stack)

@@ -150,6 +150,11 @@ struct g {
 	bool asyncPreempt;     /* gsched: the pending preemption request is an asynchronous one */
 	const char *label;     /* gsched: the workload's label for analysis (static or owned by the
 	                          caller) */
+	struct g *alllink;     /* gsched: the next g on allgs, a list here (Go's is a slice): an
+	                          entry then costs no memory beyond the g */
+	struct sudog *sudogroom; /* gsched: room for one sudog beside the g at the top of its stack
+	                            (malg), until the sudog allocator takes it; NULL once taken,
+	                            and for a g without a stack */
 };
 
 struct m {

@@ -11,10 +11,18 @@
  * releaseSudog throws otherwise, with Go's messages - so a stale sudog
  * can never be found on a queue.
  *
- * gsched keeps a list of every sudog it ever allocated (Go leaves them
- * to the GC), so that rt_sudogs_free frees them all at teardown: those in
- * the caches and those still queued by goroutines a run abandoned (a
- * deadlock or a panic ends a run with goroutines parked).  The list grows
+ * A fresh sudog is taken first from the room malg leaves beside a g at
+ * the top of its stack (g.sudogroom): the g that first needs one from the
+ * allocator gets its own, so that a million goroutines parked on a
+ * channel each touch one stack page and no heap.  Such a sudog then
+ * serves any g, as any other does, and lives as long as that stack (to
+ * teardown).
+ *
+ * gsched keeps a list of every sudog it allocated on the heap (Go
+ * leaves them to the GC), so that rt_sudogs_free frees them all at
+ * teardown: those in the caches and those still queued by goroutines a
+ * run abandoned (a deadlock or a panic ends a run with goroutines
+ * parked).  The list grows
  * only on the allocation path, which is rare once the caches are warm;
  * it is appended under sched.sudoglock, which the allocation path holds
  * anyway (Go allocates just after dropping that lock; allocating inside
@@ -36,10 +44,19 @@ static struct {
 	size_t n, cap;
 } sudogs;
 
-/* Allocate a fresh sudog and remember it.  sched.sudoglock must be held. */
+/* Allocate a fresh sudog and remember it.  sched.sudoglock must be held.
+ * The room beside the calling g (g.sudogroom, at the top of its stack:
+ * malg) comes first; a sudog there lives as long as that g's stack, to
+ * teardown, and is not on the list (it goes with the stack). */
 static struct sudog *newsudog(void)
 {
 	plat_assertLockHeld(&rt_sched.sudoglock);
+	struct g *gp = rt_getg();
+	if (gp->sudogroom != NULL) {
+		struct sudog *s = gp->sudogroom; /* zeroed by malg, never used */
+		gp->sudogroom = NULL;
+		return s;
+	}
 	if (sudogs.n == sudogs.cap) {
 		size_t cap = sudogs.cap ? 2 * sudogs.cap : 256;
 		sudogs.all =

@@ -84,6 +84,8 @@ struct sim_thread {
 	void *arg;
 	void *ownstack; /* a stack the engine allocated for this thread */
 	size_t ownstacksize;
+	int64_t g0_left; /* its M's g0's context: the clock when it was last switched out (0:
+	                    never); a goroutine's is in its ctx_room */
 	struct sim_thread *next_waiter; /* mutex wait queue */
 	int64_t lock_wait_start;        /* when it began waiting for a runtime lock */
 	const char *blocked_on;         /* "note" or "lock", for deadlock messages */
@@ -1072,13 +1074,33 @@ void plat_stackfree(void *stack, size_t size)
 	arch_stack_free(stack, size);
 }
 
+/* The simulator's own state of a goroutine's context, in the top bytes
+ * of the stack plat_ctx_make makes it on (the frames begin below): a
+ * context's stack_lo + stack_size (arch/ctx.h) finds it, with no memory
+ * beyond the stack's page and nothing in the backend-neutral context.
+ * An M's g0 context, never made here, keeps its state in the M's thread
+ * (g0_left). */
+struct ctx_room {
+	int64_t left;   /* the M's clock when the context was last switched out (0: never,
+	                   since made) */
+	int64_t unused; /* keeps the frames below 16-byte aligned */
+};
+
+static int64_t *left_of(struct plat_ctx *c)
+{
+	if (c == &S.cur->m->g0->sched)
+		return &S.cur->g0_left;
+	return &((struct ctx_room *)((char *)c->stack_lo + c->stack_size))->left;
+}
+
 void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void))
 {
 	/* A fresh context on a stack that no other thread can reach until
 	 * the goroutine is published: unobservable. */
 	charge(jitter(COST_CTX_MAKE));
-	arch_ctx_make(c, stack, size, entry);
-	c->left = 0;
+	uintptr_t room = ((uintptr_t)stack + size - sizeof(struct ctx_room)) & ~(uintptr_t)15;
+	arch_ctx_make(c, stack, room - (uintptr_t)stack, entry);
+	((struct ctx_room *)room)->left = 0;
 }
 
 void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
@@ -1092,9 +1114,10 @@ void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
 	int64_t now = S.cur->clock;
 	/* A goroutine resumed after cold-full or more of not running pays
 	 * cold (cost.h's SIM_FIT_PARAMS). */
-	if (to->left > 0 && now - to->left >= S.fit[SIM_FIT_COLD_FULL])
+	int64_t left = *left_of(to);
+	if (left > 0 && now - left >= S.fit[SIM_FIT_COLD_FULL])
 		charge(jitter(S.fit[SIM_FIT_COLD]));
-	save->left = now;
+	*left_of(save) = now;
 	arch_ctx_switch(save, to, false);
 }
 

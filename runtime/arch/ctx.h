@@ -77,8 +77,6 @@ struct plat_ctx {
 	size_t stack_size;
 	void *fake_stack; /* ASan's fake-stack handle while switched out */
 	void *tsan_fiber; /* TSan's fiber of this context (made once, kept when remade) */
-	int64_t left;     /* the simulator: its M's clock when it was last switched out (0:
-	                     never, since made); the native backend leaves it 0 */
 };
 
 void arch_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void));
