@@ -294,13 +294,25 @@ static uint32_t readgstatus_private(struct g *gp)
 	return v;
 }
 
-/* casgstatus on a g that no other thread can reach at all (malg's, not
- * yet on allgs): the checks and the event of casgstatus, with a relaxed
- * store for the compare-and-swap, for the same reason. */
-static void casgstatus_private(struct g *gp, uint32_t oldval, uint32_t newval)
+/* casgstatus on a g whose status no other thread can write at the
+ * moment, with why for the event: the checks and the event of
+ * casgstatus, with a relaxed store for the compare-and-swap.  Two kinds
+ * of g:
+ *   - one no other thread can reach at all (malg's, not yet on allgs:
+ *     casgstatus_private), whose status no other thread reads either;
+ *   - the M's own g: the g it runs (only its M moves a g out of
+ *     _Grunning), or the g it has just taken off a run queue and is
+ *     about to run (off every queue: only its holder moves it).  Other
+ *     threads read these (checkdead, shouldStealTimers, schedtrace),
+ *     and docs/simulator.md ("Operations no other thread can observe")
+ *     shows that none of them can tell whether the store was a yield
+ *     point.
+ * Not a yield point of the simulator; with rt_private_ops_yield (tests),
+ * casgstatus itself, which throws if another thread wrote the status. */
+static void casgstatus_owned(struct g *gp, uint32_t oldval, uint32_t newval, const char *why)
 {
 	if (__builtin_expect(rt_private_ops_yield, 0)) {
-		casgstatus_why(gp, oldval, newval, NULL); /* throws if another thread wrote it */
+		casgstatus_why(gp, oldval, newval, why); /* throws if another thread wrote it */
 		return;
 	}
 	if (oldval == newval || !rt_legal_gstatus_transition(oldval, newval))
@@ -308,7 +320,12 @@ static void casgstatus_private(struct g *gp, uint32_t oldval, uint32_t newval)
 	if (rt_relaxed_load(&gp->atomicstatus) != oldval)
 		rt_throw("casgstatus: bad oldval");
 	rt_relaxed_store(&gp->atomicstatus, newval);
-	rt_trace(RT_EV_GSTATUS, gp->goid, oldval, newval, NULL);
+	rt_trace(RT_EV_GSTATUS, gp->goid, oldval, newval, why);
+}
+
+static void casgstatus_private(struct g *gp, uint32_t oldval, uint32_t newval)
+{
+	casgstatus_owned(gp, oldval, newval, NULL);
 }
 
 /* ---- allocation of gs and ms ---- */
@@ -1401,7 +1418,9 @@ static void execute(struct g *gp, bool inheritTime)
 	/* Published with release: sysmon reads it without a lock (preemptone). */
 	__atomic_store_n(&mp->curg, gp, __ATOMIC_RELEASE);
 	gp->m = mp;
-	casgstatus_why(gp, _Grunnable, _Grunning, inheritTime ? "inherit" : NULL);
+	/* gp is off every run queue, in this M's hands: only it moves gp's
+	 * status (casgstatus_owned). */
+	casgstatus_owned(gp, _Grunnable, _Grunning, inheritTime ? "inherit" : NULL);
 	rt_relaxed_store(&gp->preempt, false);
 	if (!inheritTime)
 		rt_relaxed_store(&mp->p->schedtick, mp->p->schedtick + 1);
@@ -1611,7 +1630,8 @@ static void goschedImpl(struct g *gp, bool preempted)
 	uint32_t status = readgstatus_private(gp);
 	if (status != _Grunning)
 		rt_throw("bad g status");
-	casgstatus_why(gp, _Grunning, _Grunnable, preempted ? "preempted" : "gosched");
+	/* gp is this M's running g: only it moves gp's status. */
+	casgstatus_owned(gp, _Grunning, _Grunnable, preempted ? "preempted" : "gosched");
 	dropg();
 	plat_lock(&rt_sched.lock);
 	rt_globrunqput(gp);

@@ -28,7 +28,7 @@ static const struct {
 	uint64_t seeds; /* 1..seeds */
 	const char *strategy;
 } found[] = {
-        {"needspinning", 2000, 20, NULL},  {"spinning-recheck", 0, 10, NULL},
+        {"needspinning", 2000, 20, NULL},  {"spinning-recheck", 0, 40, NULL},
         {"runnext-noinherit", 0, 1, NULL}, {"runqgrab-floor", 0, 1, NULL},
         {"procresize-timers", 0, 1, NULL}, {"no-preemption", 0, 1, NULL},
         {"timer-steal", 0, 1, NULL},       {"global-fairness", 0, 1, NULL},

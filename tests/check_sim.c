@@ -856,8 +856,9 @@ START_TEST(test_unobservable_ops_keep_interleavings)
 END_TEST
 
 /* The runtime's status operations that no other thread can observe
- * (proc.c's readgstatus_private and casgstatus_private: the status of
- * the M's own running g, of a dead g it holds, of a fresh g) are not
+ * (proc.c's readgstatus_private, casgstatus_private and
+ * casgstatus_owned: the status of the M's own running g, of the g it has
+ * just taken off a run queue, of a dead g it holds, of a fresh g) are not
  * yield points.  The argument (docs/simulator.md) rests on one premise:
  * no other thread writes the word while the operation could be moved.
  * With rt_private_ops_yield each of them is a yield point again (as
@@ -898,6 +899,61 @@ START_TEST(test_private_status_ops_keep_interleavings)
 }
 END_TEST
 
+/* The owned status operations (proc.c's casgstatus_owned: execute's
+ * runnable -> running, goschedImpl's running -> runnable) are not yield
+ * points either; other threads read those statuses, and
+ * docs/simulator.md argues that none of them can tell.  A run without
+ * the yield points is a run with them in which the strategy let the
+ * thread go on, so what the check can find is the other way round: an
+ * outcome reachable only with them.  Three goroutines on two Ps each
+ * call Gosched three times and note when they finished; over 300 seeds
+ * of free interleaving, every finishing order reached with the yield
+ * points (rt_private_ops_yield) is reached without them, and every run
+ * completes. */
+static int owned_order[3], owned_n;
+static struct gs_waitgroup owned_wg;
+
+static void owned_worker(void *arg)
+{
+	for (int i = 0; i < 3; i++)
+		gs_gosched();
+	owned_order[owned_n++] = (int)(intptr_t)arg;
+	gs_wg_done(&owned_wg);
+}
+
+static void owned_main(void *arg)
+{
+	gs_wg_add(&owned_wg, 3);
+	for (intptr_t i = 0; i < 3; i++)
+		gs_go(owned_worker, (void *)i);
+	gs_wg_wait(&owned_wg);
+}
+
+START_TEST(test_owned_status_ops_keep_outcomes)
+{
+	uint32_t reached[2] = {0, 0}; /* bit 9 * first + 3 * second + third */
+	for (int yield = 0; yield < 2; yield++) {
+		for (uint64_t seed = 1; seed <= 300; seed++) {
+			struct sim_result res;
+			memset(&owned_wg, 0, sizeof owned_wg);
+			owned_n = 0;
+			rt_private_ops_yield = yield;
+			run_prog(owned_main, NULL, 2, seed, SIM_WINDOW_INF, NULL, &res);
+			rt_private_ops_yield = false;
+			ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s",
+			              (unsigned long long)seed, res.message);
+			ck_assert_int_eq(owned_n, 3);
+			reached[yield] |= UINT32_C(1) << (9 * owned_order[0] + 3 * owned_order[1] +
+			                                  owned_order[2]);
+		}
+	}
+	ck_assert_msg((reached[1] & ~reached[0]) == 0,
+	              "orders reached with the yield points and not without: %#x",
+	              reached[1] & ~reached[0]);
+	ck_assert_int_gt(__builtin_popcount(reached[1]), 2);
+}
+END_TEST
+
 START_TEST(test_stream_seeds_differ)
 {
 	ck_assert_uint_ne(sim_stream_seed(7, SIM_STREAM_STRATEGY, 0),
@@ -929,6 +985,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_gomaxprocs_changes);
 	tcase_add_test(tc, test_record_replay);
 	tcase_add_test(tc, test_private_status_ops_keep_interleavings);
+	tcase_add_test(tc, test_owned_status_ops_keep_outcomes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("engine");
 	tcase_add_test(tc, test_time_saturates);
