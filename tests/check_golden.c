@@ -391,12 +391,15 @@ START_TEST(test_upgrade_v1)
 	             " ALTER TABLE runs DROP COLUMN idle_bound_ns;"
 	             " ALTER TABLE runs DROP COLUMN starve_bound_ns;"
 	             " ALTER TABLE runs DROP COLUMN progress_bound;"
+	             " ALTER TABLE runs DROP COLUMN first_event;"
+	             " ALTER TABLE runs DROP COLUMN last_event;"
 	             " UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA "
 	             "user_version = 1");
 	ck_assert_int_eq(gsched("replay %s", db), 1); /* no limits stored: runs to the end */
 	ck_assert_ptr_nonnull(strstr(out, "has no stored schedule"));
 	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --noise on --db %s --quiet", db), 0);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 4);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE first_event IS NULL"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM schedules"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE noise = 'off'"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE idle_bound_ns IS NULL"), 1);

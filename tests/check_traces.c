@@ -277,6 +277,19 @@ START_TEST(test_roundtrip)
 	ck_assert_int_eq(query_int(db, "SELECT max(seq) FROM events WHERE run = 2"), 2);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM events WHERE run = 1"), (int64_t)n);
 	ck_assert_int_eq(query_int(db, "SELECT message IS NULL FROM runs WHERE id = 2"), 1);
+	/* Each run's rowid range holds exactly its events. */
+	for (int r = 1; r <= 2; r++) {
+		char q[200];
+		int64_t want = r == 1 ? (int64_t)n : 3;
+		snprintf(q, sizeof q, "SELECT last_event - first_event + 1 FROM runs WHERE id = %d",
+		         r);
+		ck_assert_int_eq(query_int(db, q), want);
+		snprintf(q, sizeof q,
+		         "SELECT count(*) FROM events, runs WHERE runs.id = %d AND events.run = %d"
+		         " AND events.rowid BETWEEN first_event AND last_event",
+		         r, r);
+		ck_assert_int_eq(query_int(db, q), want);
+	}
 	query_text(db, "PRAGMA integrity_check", text, sizeof text);
 	ck_assert_str_eq(text, "ok");
 	sqlite3_close(db);
@@ -625,18 +638,18 @@ START_TEST(test_refuses_foreign_files)
 	sqlite3_close(db);
 
 	/* A gsched database of another schema version. */
-	snprintf(path, sizeof path, "%s/v5.db", dir);
+	snprintf(path, sizeof path, "%s/v6.db", dir);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db,
-	                              "PRAGMA user_version = 5; CREATE TABLE meta (key, value);"
-	                              " INSERT INTO meta VALUES ('schema_version', '5')",
+	                              "PRAGMA user_version = 6; CREATE TABLE meta (key, value);"
+	                              " INSERT INTO meta VALUES ('schema_version', '6')",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
-	expect_refused(path, "schema version 5");
+	expect_refused(path, "schema version 6");
 	char err[512] = "";
 	ck_assert_ptr_null(tr_sqlite_open(path, &test_run, err, sizeof err));
-	ck_assert_msg(strstr(err, "version 5") != NULL, "message '%s'", err);
+	ck_assert_msg(strstr(err, "version 6") != NULL, "message '%s'", err);
 }
 END_TEST
 

@@ -431,6 +431,8 @@ int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 		d->version = 3;
 	else if (v && strcmp(v, "4") == 0)
 		d->version = 4;
+	else if (v && strcmp(v, "5") == 0)
+		d->version = 5;
 	else {
 		snprintf(err, errlen,
 		         "%s: gsched database of schema version %.20s; this gsched reads versions "
@@ -465,8 +467,10 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 {
 	static const char sql[] =
 	        "SELECT scenario, scenario_json, seed, backend, strategy, window_ns, policy_json,"
-	        " bugs_json, gomaxprocs, build, status, n_events, trace_hash, message,"
-	        " (SELECT count(*) FROM events WHERE run = ?1) FROM runs WHERE id = ?1";
+	        " bugs_json, gomaxprocs, build, status, n_events, trace_hash, message"
+	        " FROM runs WHERE id = ?1";
+	/* Only for a run cut short (no n_events): a scan of the events. */
+	static const char count_sql[] = "SELECT count(*) FROM events WHERE run = ?1";
 	sqlite3_stmt *st = NULL;
 	int64_t lo = 0, hi = 0;
 
@@ -524,7 +528,15 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 		goto fail;
 	}
 	if (h->status == TR_RUNNING) {
-		h->n_events = (uint64_t)sqlite3_column_int64(st, 14); /* hash: read_events */
+		sqlite3_stmt *cnt = NULL;
+		if (sqlite3_prepare_v2(d->db, count_sql, -1, &cnt, NULL) != SQLITE_OK ||
+		    (sqlite3_bind_int64(cnt, 1, id), sqlite3_step(cnt)) != SQLITE_ROW) {
+			sqlite3_finalize(cnt);
+			dberr(err, errlen, d, "counting the run's events");
+			goto fail;
+		}
+		h->n_events = (uint64_t)sqlite3_column_int64(cnt, 0); /* hash: read_events */
+		sqlite3_finalize(cnt);
 	} else {
 		h->n_events = (uint64_t)sqlite3_column_int64(st, 11);
 		if (parse_hash((const char *)sqlite3_column_text(st, 12), &h->hash) < 0) {
@@ -614,13 +626,37 @@ int tr_db_read_events(struct tr_db *d, struct tr_header *h, struct tr_trace *t, 
 	                               " FROM events WHERE run = ?1 ORDER BY rowid";
 	static const char by_seq[] = "SELECT seq, t_ns, m, p, g, kind, obj, a, b, detail"
 	                             " FROM events WHERE run = ?1 ORDER BY seq";
+	/* Version 5 records a finished run's rowid range (schema.sql): a
+	 * range of the table rather than a scan of all of it. */
+	static const char by_range[] = "SELECT seq, t_ns, m, p, g, kind, obj, a, b, detail"
+	                               " FROM events WHERE rowid BETWEEN ?2 AND ?3 AND run = ?1"
+	                               " ORDER BY rowid";
 	sqlite3_stmt *st = NULL;
 	struct tr_stats stats;
 	int rc;
 
 	tr_trace_init(t);
 	tr_stats_init(&stats);
-	if (sqlite3_prepare_v2(d->db, by_rowid, -1, &st, NULL) != SQLITE_OK &&
+	if (d->version >= 5) {
+		if (sqlite3_prepare_v2(d->db,
+		                       "SELECT first_event, last_event FROM runs WHERE id = ?1", -1,
+		                       &st, NULL) != SQLITE_OK ||
+		    (sqlite3_bind_int64(st, 1, h->run_id), sqlite3_step(st)) != SQLITE_ROW) {
+			dberr(err, errlen, d, "reading the runs row's event range");
+			goto fail;
+		}
+		bool ranged = sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		              sqlite3_column_type(st, 1) != SQLITE_NULL;
+		int64_t first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
+		sqlite3_finalize(st);
+		st = NULL;
+		/* A file of the keyed WITHOUT ROWID table has no rowid: below. */
+		if (ranged && sqlite3_prepare_v2(d->db, by_range, -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 2, first);
+			sqlite3_bind_int64(st, 3, last);
+		}
+	}
+	if (!st && sqlite3_prepare_v2(d->db, by_rowid, -1, &st, NULL) != SQLITE_OK &&
 	    sqlite3_prepare_v2(d->db, by_seq, -1, &st, NULL) != SQLITE_OK) {
 		dberr(err, errlen, d, "reading the events table");
 		goto fail;

@@ -1,4 +1,4 @@
--- schema.sql - the gsched trace database, schema version 4.
+-- schema.sql - the gsched trace database, schema version 5.
 --
 -- One file holds any number of runs.  A run is one row of `runs` and its
 -- events, one row each in `events`, numbered by seq from 0 in the order
@@ -8,20 +8,21 @@
 -- and are created together with these tables.
 --
 -- Invariants:
---  * user_version and meta.schema_version are both 4; a change to any
---    table's meaning bumps both.  The writer upgrades a version-1, -2 or
---    -3 file in place (version 2 only adds the schedules table, old runs
+--  * user_version and meta.schema_version are both 5; a change to any
+--    table's meaning bumps both.  The writer upgrades a version-1 to -4
+--    file in place (version 2 only adds the schedules table, old runs
 --    having no schedule; version 3 only adds runs.noise, 'off' for old
 --    runs, which had no noise model; version 4 only adds the oracles'
---    bounds, NULL for old runs: not recorded) and refuses newer or
---    unknown versions rather than guessing.
+--    bounds, NULL for old runs: not recorded; version 5 only adds
+--    runs.first_event and last_event, NULL for old runs) and refuses
+--    newer or unknown versions rather than guessing.
 --  * Nothing here depends on the wall clock or the host: a run's rows,
 --    apart from runs.id, are the same for the same scenario, seed and
 --    build (see DESIGN.md, determinism contract).
 --  * A run whose status is 'running' was cut short (the process died or
 --    its sink was closed without finishing): it holds the batches that
 --    were committed, a whole number of TR_SQLITE_BATCH events.
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -29,7 +30,7 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES
 	('application', 'gsched'),
-	('schema_version', '4');
+	('schema_version', '5');
 
 CREATE TABLE runs (
 	id            INTEGER PRIMARY KEY,
@@ -67,8 +68,16 @@ CREATE TABLE runs (
 	mparks           INTEGER,
 	max_ms           INTEGER,       -- largest M id + 1
 	violations       INTEGER,
-	message          TEXT           -- throw message, deadlock description, ...
+	message          TEXT,          -- the throw message or deadlock description...
+	first_event      INTEGER,       -- rowids of the run's first and last events: below
+	last_event       INTEGER
 );
+-- runs.first_event and last_event: every event of the run has a rowid
+-- between them (other writers' runs may interleave, so a reader still
+-- asks for run = id), which turns a scan of the whole events table into
+-- a range of it.  NULL: no events, the run was cut short, or it was
+-- written before version 5.  (No comma in a column's comment: SQLite's
+-- DROP COLUMN, which tests use to make older files, misreads one.)
 
 -- One row per scheduler state transition.  m/p/g name the actor: the M,
 -- the P it held (-1 if none) and its current user goroutine (0 if none).

@@ -24,7 +24,7 @@
  *    is kept; later events are dropped; ->finish reports it.
  *  - A file is written only if it is empty or a gsched database of
  *    TR_SCHEMA_VERSION; anything else is refused before it is touched,
- *    except one of an older version (1 to 3), which is upgraded in place
+ *    except one of an older version (1 to 4), which is upgraded in place
  *    under the write lock (each version only adds a table or columns;
  *    see schema.sql).
  *  - The schedules row (tr_sqlite_set_schedule, tr_sqlite_set_limits) is
@@ -86,9 +86,10 @@ struct sq {
 	sqlite3_stmt *ins1; /* the same, one row: a batch's tail */
 	char *path;
 	int64_t run_id;
-	int64_t given;   /* events given to ->event */
-	int64_t written; /* events committed = the seq of batch[0] */
-	int in_txn;      /* a write transaction is open (only inside a flush) */
+	int64_t given;                   /* events given to ->event */
+	int64_t written;                 /* events committed = the seq of batch[0] */
+	int64_t first_rowid, last_rowid; /* of the run's events so far (0: none yet) */
+	int in_txn;                      /* a write transaction is open (only inside a flush) */
 	int finished;
 	int failed; /* errmsg holds the first error */
 	char errmsg[512];
@@ -181,9 +182,9 @@ static int exec(struct sq *w, const char *sql, const char *what, char *err, size
 
 /*
  * Decide whether the file may be written: 1 if it holds no tables yet
- * (create the schema), 0 if it is a gsched database of our version, 2, 3
- * or 4 if it is one of version 1, 2 or 3 (upgrade it), -1 with a message
- * otherwise.
+ * (create the schema), 0 if it is a gsched database of our version,
+ * version + 1 if it is one of version 1 to 4 (upgrade it), -1 with a
+ * message otherwise.
  * Reads only, so a file we refuse is left as it was.
  */
 static int check_file(struct sq *w, char *err, size_t errlen)
@@ -234,6 +235,10 @@ static int check_file(struct sq *w, char *err, size_t errlen)
 		sqlite3_finalize(st);
 		return 4;
 	}
+	if (v && strcmp(v, "4") == 0 && user_version == 4) {
+		sqlite3_finalize(st);
+		return 5;
+	}
 	if (!v || strcmp(v, want) != 0 || user_version != TR_SCHEMA_VERSION) {
 		snprintf(what, sizeof what,
 		         "gsched database of schema version %.20s (user_version %d); this "
@@ -274,6 +279,13 @@ static const char upgrade_v3_sql[] = "ALTER TABLE runs ADD COLUMN idle_bound_ns 
                                      "ALTER TABLE runs ADD COLUMN progress_bound INTEGER;"
                                      "UPDATE meta SET value = '4' WHERE key = 'schema_version';"
                                      "PRAGMA user_version = 4;";
+
+/* Version 4 -> 5: the rowid range of a run's events.  Older runs did not
+ * record it: NULL, and readers scan for them as before. */
+static const char upgrade_v4_sql[] = "ALTER TABLE runs ADD COLUMN first_event INTEGER;"
+                                     "ALTER TABLE runs ADD COLUMN last_event INTEGER;"
+                                     "UPDATE meta SET value = '5' WHERE key = 'schema_version';"
+                                     "PRAGMA user_version = 5;";
 
 /* Fill g_state_names and p_state_names from the runtime's one spelling
  * of each status (runtime/events.c), in a new schema. */
@@ -429,8 +441,16 @@ static int step(struct sq *w, sqlite3_stmt *st, int64_t first, int n)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		/* The rows of one INSERT take consecutive rowids, past every
+		 * other row (a rowid table that never reached the largest
+		 * rowid); other writers' batches may fall between ours. */
+		int64_t last = sqlite3_last_insert_rowid(w->db);
+		if (w->first_rowid == 0)
+			w->first_rowid = last - n + 1;
+		w->last_rowid = last;
 		return 0;
+	}
 	char what[80];
 	snprintf(what, sizeof what, "writing events %" PRId64 "-%" PRId64, first, first + n - 1);
 	remember(w, what);
@@ -545,7 +565,8 @@ static int sq_finish(struct tr_sink *s, enum tr_status status, const struct tr_s
 	        "UPDATE runs SET status = ?1, n_events = ?2, trace_hash = ?3, end_ns = ?4,"
 	        " g_created = ?5, g_finished = ?6, ctx_switches = ?7, steals = ?8,"
 	        " stolen_gs = ?9, spinning_periods = ?10, runqputslow = ?11, globrunqget = ?12,"
-	        " mparks = ?13, max_ms = ?14, violations = ?15, message = ?16 WHERE id = ?17";
+	        " mparks = ?13, max_ms = ?14, violations = ?15, message = ?16,"
+	        " first_event = ?18, last_event = ?19 WHERE id = ?17";
 	struct sq *w = (struct sq *)s;
 	sqlite3_stmt *st = NULL;
 	char hash[17], what[160];
@@ -591,6 +612,10 @@ static int sq_finish(struct tr_sink *s, enum tr_status status, const struct tr_s
 	if (message)
 		sqlite3_bind_text(st, 16, message, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 17, w->run_id);
+	if (w->last_rowid > 0) { /* NULL for a run without events */
+		sqlite3_bind_int64(st, 18, w->first_rowid);
+		sqlite3_bind_int64(st, 19, w->last_rowid);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto sqlfail;
 	sqlite3_finalize(st);
@@ -735,8 +760,11 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	if ((fresh == 2 || fresh == 3) &&
 	    exec(w, upgrade_v2_sql, "upgrading it from schema version 2", err, errlen) < 0)
 		goto fail;
-	if (fresh >= 2 &&
+	if (fresh >= 2 && fresh <= 4 &&
 	    exec(w, upgrade_v3_sql, "upgrading it from schema version 3", err, errlen) < 0)
+		goto fail;
+	if (fresh >= 2 &&
+	    exec(w, upgrade_v4_sql, "upgrading it from schema version 4", err, errlen) < 0)
 		goto fail;
 	/* Views a later build added (every view is CREATE VIEW IF NOT EXISTS):
 	 * a file written by an older gsched gains them with its next run. */

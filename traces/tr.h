@@ -120,7 +120,7 @@ const char *tr_build_string(void);
 
 /* The database schema version (PRAGMA user_version, meta.schema_version)
  * that this build writes and accepts. */
-#define TR_SCHEMA_VERSION 4
+#define TR_SCHEMA_VERSION 5
 
 /* How long a writer waits for another to let go of the file (one batch
  * of it, normally) before it gives up: sqlite_pragmas.c. */
