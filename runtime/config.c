@@ -130,6 +130,10 @@ const struct rt_bugdef rt_bugs[] = {
         {"wakeup-local", RT_BUG_WAKEUP_LOCAL, "Go 1.1's schedule (Go 1.2's resetspinning)",
          "the last spinning M, on finding work, wakes another only if its own local queue "
          "has more: work submitted while it spun elsewhere waits with a P idle"},
+        {"handoffp-global", RT_BUG_HANDOFFP_GLOBAL, "#13645 (handoffp's sched.runqsize checks)",
+         "handoffp ignores the global run queue: a P handed off from a blocking system call "
+         "goes idle while a goroutine that yielded waits there, and with an M blocked in the "
+         "network poller nothing runs it until the call returns"},
 };
 const size_t rt_nbugs = sizeof rt_bugs / sizeof rt_bugs[0];
 

@@ -114,6 +114,7 @@ enum rt_bug {
 	RT_BUG_NO_PREEMPTION = 1u << 9,     /* sysmon never preempts a long-running goroutine */
 	RT_BUG_TIMER_STEAL = 1u << 10,      /* no timer stealing from a running P */
 	RT_BUG_WAKEUP_LOCAL = 1u << 11,     /* resetspinning wakes an M only for local work */
+	RT_BUG_HANDOFFP_GLOBAL = 1u << 12,  /* handoffp ignores the global run queue */
 };
 
 struct rt_bugdef {

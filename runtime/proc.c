@@ -762,8 +762,10 @@ static void startm(struct p *pp, bool spinning, bool lockheld)
  * write barriers are not allowed. */
 void rt_handoffp(struct p *pp)
 {
+	/* bug knob handoffp-global: the global queue is not a work source */
+	bool global = !(rt_cfg.bugs & RT_BUG_HANDOFFP_GLOBAL);
 	/* if it has local work, start it straight away */
-	if (!rt_runqempty(pp) || rt_relaxed_load(&rt_sched.runqsize) != 0) {
+	if (!rt_runqempty(pp) || (global && rt_relaxed_load(&rt_sched.runqsize) != 0)) {
 		rt_trace(RT_EV_HANDOFFP, pp->id, 1, 0, "work");
 		startm(pp, false, false);
 		return;
@@ -787,7 +789,7 @@ void rt_handoffp(struct p *pp)
 		rt_trace(RT_EV_HANDOFFP, pp->id, 0, 0, "gcstop");
 		return;
 	}
-	if (rt_sched.runqsize != 0) {
+	if (global && rt_sched.runqsize != 0) {
 		plat_unlock(&rt_sched.lock);
 		rt_trace(RT_EV_HANDOFFP, pp->id, 1, 0, "global");
 		startm(pp, false, false);

@@ -73,6 +73,7 @@ struct sim_thread {
 	bool sigpending;     /* a preemption signal (plat_signalM) not yet delivered */
 	bool timed;          /* in notetsleep: clock is the deadline */
 	bool sleeping;       /* in usleep or a syscall: clock is the wake time */
+	bool woken;          /* timed, and woken before its deadline: about to run */
 	int64_t sleep_start; /* when a timed sleep began */
 	int64_t os_next;     /* noise: the clock at which the OS next takes this thread's core;
 	                        pushed back by the time the thread spends off its core */
@@ -422,6 +423,23 @@ static bool asleep(const struct sim_thread *t)
 	return t->timed || t->sleeping;
 }
 
+/* The current thread blocks or goes to sleep: if no other eligible
+ * thread is awake either (a timed sleeper already woken counts as
+ * awake), tell the observer that the machine is quiet.  O(eligible
+ * threads), at blocks and sleeps only. */
+static void quiet_check(void)
+{
+	struct sim_observer *o = S.cfg->observer;
+	if (!o || !o->quiet)
+		return;
+	for (int i = 0; i < S.nelig; i++) {
+		const struct sim_thread *t = S.elig[i];
+		if (t != S.cur && (!asleep(t) || t->woken))
+			return;
+	}
+	o->quiet(o);
+}
+
 static _Noreturn __attribute__((noinline, cold)) void time_limit(void)
 {
 	char msg[96];
@@ -566,6 +584,7 @@ static void block(const char *on)
 	t->state = T_BLOCKED;
 	t->blocked_on = on;
 	elig_remove(t);
+	quiet_check();
 	reschedule();
 }
 
@@ -852,8 +871,10 @@ bool plat_notetsleep(struct plat_note *n, int64_t ns)
 	t->sleep_start = t->clock;
 	/* eligible again at the deadline (late by the timer slack), or earlier if woken */
 	set_clock(t, tadd(t->clock, tadd(ns, sim_noise_slack(&S.noise))));
+	quiet_check();
 	reschedule();
 	t->timed = false;
+	t->woken = false;
 	t->os_next = tadd(t->os_next, t->clock - t->sleep_start); /* off its core meanwhile */
 	if (n->waiter == t)
 		n->waiter = NULL;
@@ -888,6 +909,7 @@ void plat_notewakeup(struct plat_note *n)
 	n->waiter = NULL;
 	int64_t at = tadd(S.cur->clock, sim_noise_wake(&S.noise, WAKE_LATENCY));
 	if (w->timed) {
+		w->woken = true;
 		if (at < w->sleep_start)
 			at = w->sleep_start;
 		if (at < w->clock)
@@ -913,6 +935,7 @@ void plat_usleep(uint32_t us)
 	int64_t ns = tadd((int64_t)us * 1000, sim_noise_slack(&S.noise)); /* timer slack */
 	S.cur->sleeping = true;
 	S.cur->os_next = tadd(S.cur->os_next, ns); /* off its core meanwhile */
+	quiet_check();
 	yieldk(ns, SIM_Y_TIME);
 	S.cur->sleeping = false;
 }
@@ -996,6 +1019,7 @@ void plat_syscall(int64_t ns)
 {
 	S.cur->sleeping = true;                    /* blocked in the kernel */
 	S.cur->os_next = tadd(S.cur->os_next, ns); /* off its core meanwhile */
+	quiet_check();
 	S.work_steps++;
 	yieldk(ns, SIM_Y_WORK);
 	S.cur->sleeping = false;

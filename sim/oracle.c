@@ -15,7 +15,12 @@
  *                      pass without any goroutine changing state;
  *   lost-wakeup        every thread is blocked while a goroutine is
  *                      runnable (checked when the engine finds no
- *                      eligible thread; no bound).
+ *                      eligible thread), or every thread is blocked or
+ *                      asleep while a goroutine is runnable, every P is
+ *                      idle and no M spins (checked as the last running
+ *                      thread blocks or goes to sleep: nothing will look
+ *                      for the work until a timer, the network or the
+ *                      end of a system call wakes a thread); no bound.
  *
  * The state it keeps is rebuilt from events alone: each goroutine's
  * status and since when it has been runnable (gstatus), the number of
@@ -74,7 +79,8 @@ struct oracles {
 	int64_t nrunnable;
 	/* Ps and Ms */
 	int64_t npidle;
-	uint8_t *spinning; /* indexed by M id */
+	int64_t gomaxprocs; /* from procresize: 0 until the first */
+	uint8_t *spinning;  /* indexed by M id */
 	int32_t nm;
 	int32_t nspinning;
 	/* work conservation: since when (-1: not now) */
@@ -212,6 +218,9 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 	case RT_EV_PIDLEGET:
 		o->npidle = ev->a;
 		break;
+	case RT_EV_PROCRESIZE:
+		o->gomaxprocs = ev->a;
+		break;
 	case RT_EV_SPINNING:
 		set_spinning(o, ev->obj, ev->a != 0);
 		break;
@@ -266,6 +275,27 @@ static void stuck(struct sim_observer *obs)
 	fire(o, "lost-wakeup", msg);
 }
 
+/* Every thread is blocked or asleep.  In Go 1.21 work is never left on
+ * the global queue with every P idle and no M awake to take it: each
+ * path that puts work there either holds a P, starts an M (injectglist),
+ * or found no P idle (exitsyscall), and an M gives up its P only after
+ * looking at the global queue under sched.lock.  So with every P idle
+ * and no M spinning, a runnable goroutine waits for whatever wakes a
+ * sleeper next: sysmon does not start Ms for it. */
+static void quiet(struct sim_observer *obs)
+{
+	struct oracles *o = (struct oracles *)obs;
+	if (o->fired || o->oom || o->nrunnable == 0 || o->gomaxprocs == 0 ||
+	    o->npidle != o->gomaxprocs || o->nspinning != 0)
+		return;
+	char msg[200];
+	snprintf(msg, sizeof msg,
+	         "lost-wakeup: every thread is blocked or asleep while %" PRId64
+	         " goroutine(s) are runnable and all %" PRId64 " P(s) are idle",
+	         o->nrunnable, o->npidle);
+	fire(o, "lost-wakeup", msg);
+}
+
 /* The time bounds under the run's window: off under free interleaving,
  * with the window as slack otherwise (the engine calls this with the
  * window the run has, which swarm draws per seed). */
@@ -289,6 +319,7 @@ struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_
 		return NULL;
 	o->obs.event = observe;
 	o->obs.stuck = stuck;
+	o->obs.quiet = quiet;
 	o->obs.window = set_window;
 	o->b0 = *b;
 	set_window(&o->obs, window_ns);

@@ -83,6 +83,10 @@ struct sim_observer {
 	void (*event)(struct sim_observer *o, const struct rt_event *ev);
 	/* No thread is eligible: the run is about to end as a deadlock. */
 	void (*stuck)(struct sim_observer *o);
+	/* Every thread is blocked or asleep (usleep, a timed note sleep, a
+	 * system call): nothing runs until a sleeper's time comes.  Called
+	 * as the last running thread blocks or goes to sleep.  May be NULL. */
+	void (*quiet)(struct sim_observer *o);
 	/* The run's window, before its first event: the configured one, or
 	 * the one the swarm strategy drew.  May be NULL. */
 	void (*window)(struct sim_observer *o, int64_t window_ns);

@@ -32,7 +32,7 @@ static const struct {
         {"runnext-noinherit", 0, 1, NULL}, {"runqgrab-floor", 0, 1, NULL},
         {"procresize-timers", 0, 1, NULL}, {"no-preemption", 0, 1, NULL},
         {"timer-steal", 0, 1, NULL},       {"global-fairness", 0, 1, NULL},
-        {"wakeup-local", 0, 1, NULL},
+        {"wakeup-local", 0, 1, NULL},      {"handoffp-global", 2000, 500, NULL},
 };
 
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
@@ -211,6 +211,12 @@ START_TEST(oracles_trip)
 	snprintf(path, sizeof path, "%s/scenarios/bugs/timer-steal.json", GSCHED_SOURCE_DIR);
 	ck_assert_int_eq(run(path, "timer-steal", 1, 0, &st, oracle, sizeof oracle, &b), 1);
 	ck_assert_str_eq(oracle, "liveness");
+	/* lost wake-up: a P handed off idle while a goroutine waits on the
+	 * global queue, every thread blocked or asleep */
+	snprintf(path, sizeof path, "%s/scenarios/bugs/handoffp-global.json", GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, "handoffp-global", 492, 2000, &st, oracle, sizeof oracle, &b),
+	                 1);
+	ck_assert_str_eq(oracle, "lost-wakeup");
 	/* the time bounds are not checked under free interleaving */
 	b.starve_ns = 5000000;
 	ck_assert_int_eq(
