@@ -212,10 +212,14 @@ START_TEST(oracles_trip)
 	ck_assert_int_eq(run(path, "timer-steal", 1, 0, &st, oracle, sizeof oracle, &b), 1);
 	ck_assert_str_eq(oracle, "liveness");
 	/* lost wake-up: a P handed off idle while a goroutine waits on the
-	 * global queue, every thread blocked or asleep */
+	 * global queue, every thread blocked or asleep (a race: the first
+	 * seed of the range that finds it) */
 	snprintf(path, sizeof path, "%s/scenarios/bugs/handoffp-global.json", GSCHED_SOURCE_DIR);
-	ck_assert_int_eq(run(path, "handoffp-global", 492, 2000, &st, oracle, sizeof oracle, &b),
-	                 1);
+	uint64_t s = 1;
+	while (s <= 500 &&
+	       run(path, "handoffp-global", s, 2000, &st, oracle, sizeof oracle, &b) == 0)
+		s++;
+	ck_assert_uint_le(s, 500);
 	ck_assert_str_eq(oracle, "lost-wakeup");
 	/* the time bounds are not checked under free interleaving */
 	b.starve_ns = 5000000;
