@@ -294,7 +294,7 @@ static void heap_up(struct sim_thread *t)
 	heap_set(i, t);
 }
 
-static void heap_down(struct sim_thread *t)
+static inline __attribute__((always_inline)) void heap_down(struct sim_thread *t)
 {
 	int i = t->hidx, n = S.nelig;
 	for (;;) {
@@ -468,7 +468,10 @@ static _Noreturn __attribute__((noinline, cold)) void step_limit(void)
  * running threads: O(n). */
 static __attribute__((noinline)) void reschedule(void)
 {
-	if (S.cur->hidx >= 0)
+	/* Mostly the root: a root can only move down (heap_fix's own case). */
+	if (S.cur->hidx == 0)
+		heap_down(S.cur);
+	else if (S.cur->hidx > 0)
 		heap_fix(S.cur);
 	int n = S.nelig;
 	if (n == 0)
