@@ -58,12 +58,16 @@ void rt_runqput(struct p *pp, struct g *gp, bool next)
 	if (!rt_cfg.runnext) /* policy runnext=off: every g to the queue's tail */
 		next = false;
 
+	/* gsched: the trace names gp by the goid read before gp is published:
+	 * once it is, another P may steal it, run it to its end and reuse its
+	 * g for a new goroutine before this P traces. */
 	if (next) {
+		int64_t goid = rt_relaxed_load(&gp->goid);
 		struct g *oldnext;
 		do {
 			oldnext = plat_loadp((void *const *)&pp->runnext);
 		} while (!plat_casp((void **)&pp->runnext, oldnext, gp));
-		rt_trace(RT_EV_RUNQPUT, gp->goid, pp->id, 1, NULL);
+		rt_trace(RT_EV_RUNQPUT, goid, pp->id, 1, NULL);
 		if (oldnext == NULL)
 			return;
 		/* Kick the old runnext out to the regular run queue. */
@@ -74,9 +78,10 @@ void rt_runqput(struct p *pp, struct g *gp, bool next)
 		uint32_t h = plat_loadacq32(&pp->runqhead); /* synchronize with consumers */
 		uint32_t t = pp->runqtail;
 		if (t - h < pp->runqcap) {
+			int64_t goid = rt_relaxed_load(&gp->goid);
 			rt_relaxed_store(&pp->runq[t % pp->runqcap], gp);
 			plat_storerel32(&pp->runqtail, t + 1); /* makes the item available */
-			rt_trace(RT_EV_RUNQPUT, gp->goid, pp->id, 0, NULL);
+			rt_trace(RT_EV_RUNQPUT, goid, pp->id, 0, NULL);
 			return;
 		}
 		if (runqputslow(pp, gp, h, t))
