@@ -152,6 +152,49 @@ START_TEST(test_bundled_determinism)
 }
 END_TEST
 
+/* The summary README.md shows for `gsched run spawn-tree --seed 7 --db
+ * out.db` (the indented block after "prints a summary like this:") is
+ * summary, the same run's output with its database at dbpath. */
+static void readme_summary_matches(const char *summary, const char *dbpath)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/README.md", GSCHED_SOURCE_DIR);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	static char text[1 << 17], shown[1 << 12], want[1 << 12];
+	size_t len = fread(text, 1, sizeof text - 1, f);
+	text[len] = 0;
+	fclose(f);
+	const char *lead = "`gsched run` prints a summary like this:\n\n";
+	const char *p = strstr(text, lead);
+	ck_assert_msg(p != NULL, "README.md: no \"%.40s\"", lead);
+	p += strlen(lead);
+	size_t n = 0; /* the block's lines without their 4-space indent */
+	while (strncmp(p, "    ", 4) == 0) {
+		const char *eol = strchr(p, '\n');
+		ck_assert_ptr_nonnull(eol);
+		size_t l = (size_t)(eol + 1 - (p + 4));
+		ck_assert_uint_lt(n + l, sizeof shown);
+		memcpy(shown + n, p + 4, l);
+		n += l;
+		p = eol + 1;
+	}
+	shown[n] = 0;
+	n = 0; /* summary with dbpath named out.db */
+	for (const char *q = summary; *q;) {
+		size_t dl = strlen(dbpath);
+		const char *src = strncmp(q, dbpath, dl) == 0 ? "out.db" : NULL;
+		size_t l = src ? strlen(src) : 1;
+		ck_assert_uint_lt(n + l, sizeof want);
+		memcpy(want + n, src ? src : q, l);
+		n += l;
+		q += src ? dl : 1;
+	}
+	want[n] = 0;
+	ck_assert_msg(strcmp(shown, want) == 0,
+	              "README.md's example summary is not what gsched prints now:\n%s", want);
+}
+
 START_TEST(test_spawn_tree_summary_and_db)
 {
 	char path[] = "/tmp/gsched-db-XXXXXX";
@@ -191,6 +234,10 @@ START_TEST(test_spawn_tree_summary_and_db)
 	ck_assert_int_eq(sqlite3_column_int64(st, 4), events);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+
+	/* README.md shows this summary (with the database named out.db):
+	 * the example a user copies must be what gsched prints. */
+	readme_summary_matches(out, path);
 
 	/* Without a database the hash is the same: the sink does not take
 	 * part in the run. */
