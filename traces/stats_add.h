@@ -85,24 +85,33 @@ void tr_stats_add_rare(struct tr_stats *st, const struct rt_event *ev);
 
 static inline void tr_stats_add_inline(struct tr_stats *st, const struct rt_event *ev)
 {
+	/* Every field of the event is read once, into locals, before any
+	 * store to *st: the compiler cannot know that the two do not
+	 * overlap, and would otherwise read the event again after each
+	 * counter it updates. */
+	const int64_t t = ev->t_ns, g = ev->g, obj = ev->obj, a = ev->a, b = ev->b;
+	const int32_t m = ev->m, p = ev->p;
+	const uint32_t k = (uint32_t)ev->kind;
+	const char *const detail = ev->detail;
+
 	/* The event's digest: three lanes that do not depend on the running
 	 * hash, so the CPU computes them while the previous event's step of
 	 * the chain is still in flight. */
-	uint64_t x = tr_fold(TR_K2, (uint64_t)ev->t_ns);
-	uint64_t y = tr_fold(TR_K3, (uint64_t)(uint32_t)ev->m | (uint64_t)(uint32_t)ev->p << 32);
-	uint64_t z = tr_fold_detail(TR_K4, ev->detail);
-	x = tr_fold(x, (uint64_t)ev->g);
-	y = tr_fold(y, (uint64_t)(uint32_t)ev->kind);
-	x = tr_fold(x, (uint64_t)ev->obj);
-	y = tr_fold(y, (uint64_t)ev->a);
-	x = tr_fold(x, (uint64_t)ev->b);
+	uint64_t x = tr_fold(TR_K2, (uint64_t)t);
+	uint64_t y = tr_fold(TR_K3, (uint64_t)(uint32_t)m | (uint64_t)(uint32_t)p << 32);
+	uint64_t z = tr_fold_detail(TR_K4, detail);
+	x = tr_fold(x, (uint64_t)g);
+	y = tr_fold(y, (uint64_t)k);
+	x = tr_fold(x, (uint64_t)obj);
+	y = tr_fold(y, (uint64_t)a);
+	x = tr_fold(x, (uint64_t)b);
 	uint64_t e = x ^ tr_rotl(y, 21) ^ tr_rotl(z, 42);
 	e ^= e >> 29;
 	e *= TR_K2;
 	e ^= e >> 32;
 	/* The chain: one multiply per event. */
 	uint64_t h = (st->hash ^ e) * TR_K1;
-	st->hash = h ^ h >> 32;
+	h ^= h >> 32;
 
 	/* The summary.  The common kinds (gstatus, runqput, newproc, runqget
 	 * and goexit are nine events in ten) follow no pattern a branch
@@ -111,17 +120,21 @@ static inline void tr_stats_add_inline(struct tr_stats *st, const struct rt_even
 	 * rare, and one well-predicted test of a mask sends them to the
 	 * switch.  (A switch on every event mispredicted on two in three.)
 	 * max_live only grows at a newproc, so taking the maximum at every
-	 * event gives the same figure. */
-	uint32_t k = (uint32_t)ev->kind;
+	 * event gives the same figure.  The counters are read, then written,
+	 * each once. */
 	int64_t gstatus = k == RT_EV_GSTATUS;
+	int64_t end_ns = st->end_ns, max_ms = st->max_ms, max_live = st->max_live;
+	int64_t created = st->g_created + (k == RT_EV_NEWPROC);
+	int64_t finished = st->g_finished + (gstatus & (a == _Grunning) & (b == _Gdead));
+	int64_t live = created - finished;
+	st->ctx_switches += gstatus & (a == _Grunnable) & (b == _Grunning);
+	st->hash = h;
 	st->n_events++;
-	st->end_ns = ev->t_ns > st->end_ns ? ev->t_ns : st->end_ns;
-	st->max_ms = (int64_t)ev->m + 1 > st->max_ms ? (int64_t)ev->m + 1 : st->max_ms;
-	st->g_created += k == RT_EV_NEWPROC;
-	st->g_finished += gstatus & (ev->a == _Grunning) & (ev->b == _Gdead);
-	st->ctx_switches += gstatus & (ev->a == _Grunnable) & (ev->b == _Grunning);
-	int64_t live = st->g_created - st->g_finished;
-	st->max_live = live > st->max_live ? live : st->max_live;
+	st->end_ns = t > end_ns ? t : end_ns;
+	st->max_ms = (int64_t)m + 1 > max_ms ? (int64_t)m + 1 : max_ms;
+	st->g_created = created;
+	st->g_finished = finished;
+	st->max_live = live > max_live ? live : max_live;
 	if (__builtin_expect(k < 64 && (TR_RARE_KINDS >> k & 1), 0))
 		tr_stats_add_rare(st, ev);
 }
