@@ -21,6 +21,24 @@
  * (the engine's steps where more than one thread could run), which is
  * what k estimates (cli_run measures it with a random-walk run).
  *
+ * PCT under a window above 0 (docs/exploration.md, "PCT under a
+ * window").  The paper's setting is free interleaving, where a priority
+ * can hold a thread back for as long as a bug needs, which a random walk
+ * does with a chance exponentially small in the length of the hold.  A
+ * window of w ns lets no thread fall more than w behind the earliest, so
+ * no hold is longer than w, and what the window leaves to decide is the
+ * order of operations within w of each other: which of one thread's
+ * operations fall between two of another's.  There a strict priority
+ * order (and any rule that runs threads in clock order shifted by a lag)
+ * puts another thread's operations into such a gap only at a change
+ * point, 1 in k decisions, where a random walk does it at every pass of
+ * the workload through the race.  So under such a window PCT draws
+ * uniformly among the candidates no change point demoted, and a change
+ * point demotes the thread only until it next runs: it then falls the
+ * whole window behind, the longest hold the window allows (a random walk
+ * rarely holds a thread that long).  Under window 0 (candidates share
+ * one clock) and free interleaving PCT is the paper's.
+ *
  * Swarm (Groce et al., "Swarm Testing", ISSTA 2012).  Each seed draws a
  * configuration, then walks randomly within it: the window (0, 1 us,
  * 20 us or free interleaving); for each kind of yield point (enum
@@ -43,7 +61,13 @@
  * Alternatives not taken: PCT priorities by M id drawn up front (the
  * number of threads is not known at the start); change points over steps
  * rather than decisions (most steps have a single candidate under a
- * finite window, where a change point would do nothing).
+ * finite window, where a change point would do nothing); under a window,
+ * the highest priority first (the thread of highest priority runs the
+ * window ahead of the others all run long), a lag within the window per
+ * thread (clock + lag order), redrawn per stretch of virtual time or
+ * with random delays per decision, and holds at a rate per decision:
+ * each found the window's races less often than the random walk
+ * (docs/exploration.md has the figures).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +115,7 @@ void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint6
 		for (int i = 0; i < st->nchange; i++)
 			st->change[i] = (int64_t)(next64(rng) % (uint64_t)k);
 		qsort(st->change, (size_t)st->nchange, sizeof st->change[0], cmp_i64);
+		st->walk = *window > 0 && *window < SIM_WINDOW_MAX;
 	} else if (st->kind == SIM_STRATEGY_SWARM) {
 		static const int64_t windows[] = {0, 1000, 20000, SIM_WINDOW_INF};
 		*window = windows[sim_draw(rng, 4)];
@@ -120,10 +145,12 @@ static uint64_t prio(struct sim_strat *st, int id, uint64_t *rng)
 		while (n <= id)
 			n *= 2;
 		uint64_t *p = realloc(st->prio, (size_t)n * sizeof *p);
-		if (!p)
+		uint64_t *s = realloc(st->saved, (size_t)n * sizeof *s);
+		if (!p || !s)
 			abort(); /* a few words per thread */
 		memset(p + st->nprio, 0, (size_t)(n - st->nprio) * sizeof *p);
 		st->prio = p;
+		st->saved = s;
 		st->nprio = n;
 	}
 	if (st->prio[id] == 0)
@@ -131,18 +158,35 @@ static uint64_t prio(struct sim_strat *st, int id, uint64_t *rng)
 	return st->prio[id];
 }
 
-static uint32_t highest(struct sim_strat *st, uint32_t n, const int *ids, uint64_t *rng)
+/* A priority a change point gave (below every initial one). */
+static bool demoted(uint64_t p)
 {
-	uint32_t best = 0;
-	uint64_t bp = prio(st, ids[0], rng);
-	for (uint32_t i = 1; i < n; i++) {
+	return p < (uint64_t)SIM_PCT_MAX_DEPTH;
+}
+
+/* PCT's pick among the candidates: the highest priority; under a
+ * window above 0, a uniform draw among those no change point demoted
+ * (the head comment says why), the highest priority when fewer than
+ * two are left. */
+static uint32_t pct_pick(struct sim_strat *st, uint32_t n, const int *ids, uint64_t *rng)
+{
+	uint32_t best = 0, up = 0;
+	uint64_t bp = 0;
+	for (uint32_t i = 0; i < n; i++) {
 		uint64_t p = prio(st, ids[i], rng);
-		if (p > bp || (p == bp && ids[i] < ids[best])) {
+		up += !demoted(p);
+		if (i == 0 || p > bp || (p == bp && ids[i] < ids[best])) {
 			best = i;
 			bp = p;
 		}
 	}
-	return best;
+	if (!st->walk || up < 2)
+		return best;
+	uint32_t k = sim_draw(rng, up);
+	for (uint32_t i = 0; i < n; i++)
+		if (!demoted(st->prio[ids[i]]) && k-- == 0)
+			return i;
+	return best; /* not reached: k < up */
 }
 
 uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cur,
@@ -150,12 +194,19 @@ uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cu
 {
 	switch (st->kind) {
 	case SIM_STRATEGY_PCT: {
-		uint32_t pick = highest(st, n, ids, rng);
+		/* Under a window, a demotion lasts until the thread ran again:
+		 * the window let it fall at most a window behind. */
+		if (st->walk && cur >= 0 && ids[cur] < st->nprio && st->prio[ids[cur]] != 0 &&
+		    demoted(st->prio[ids[cur]]))
+			st->prio[ids[cur]] = st->saved[ids[cur]];
+		uint32_t pick = pct_pick(st, n, ids, rng);
 		/* Several change points may fall on one decision. */
 		while (st->nextchange < st->nchange && st->change[st->nextchange] <= decision) {
 			st->nextchange++;
+			if (!demoted(st->prio[ids[pick]]))
+				st->saved[ids[pick]] = st->prio[ids[pick]];
 			st->prio[ids[pick]] = (uint64_t)(st->depth - st->nextchange);
-			pick = highest(st, n, ids, rng);
+			pick = pct_pick(st, n, ids, rng);
 		}
 		return pick;
 	}
@@ -174,5 +225,6 @@ uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cu
 void sim_strat_end(struct sim_strat *st)
 {
 	free(st->prio);
+	free(st->saved);
 	memset(st, 0, sizeof *st);
 }

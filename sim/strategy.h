@@ -22,7 +22,9 @@ struct sim_strat {
 	enum sim_strategy_kind kind;
 	/* pct */
 	int32_t depth;
-	uint64_t *prio; /* by thread id; 0: not drawn yet */
+	bool walk;       /* a finite window above 0: a random walk among the undemoted */
+	uint64_t *prio;  /* by thread id; 0: not drawn yet */
+	uint64_t *saved; /* by thread id: the priority a change point took away */
 	int nprio;
 	int64_t change[SIM_PCT_MAX_DEPTH]; /* decision indices, ascending */
 	int nchange, nextchange;
