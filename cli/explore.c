@@ -814,6 +814,9 @@ static cJSON *summary_json(const struct sweep *sw, const struct tally *t, const 
 	cli_format_window(buf, sizeof buf, sw->o->window_ns);
 	cJSON_AddStringToObject(j, "window", buf);
 	cJSON_AddStringToObject(j, "noise", sw->o->noise->name);
+	char cost[256];
+	cli_cost_string(sw->o, cost, sizeof cost);
+	cJSON_AddStringToObject(j, "cost", cost);
 	cJSON_AddItemToObject(j, "policies", cJSON_Parse(policy_json));
 	char bugs_json[512];
 	cli_bugs_json(&sw->o->rt, bugs_json, sizeof bugs_json);
@@ -1310,8 +1313,8 @@ static double jnum(const cJSON *j, const char *k, bool *ok)
 
 static int cmd_merge(struct cli_opts *o)
 {
-	static const char *const same[] = {"scenario_hash", "strategy", "window",
-	                                   "noise",         "seeds",    "build"};
+	static const char *const same[] = {"scenario_hash", "strategy", "window", "noise",
+	                                   "cost",          "seeds",    "build"};
 	struct tally t = {0};
 	cJSON *first = NULL, *merged = NULL;
 	int rc = 2, nshards = 0;

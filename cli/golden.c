@@ -80,6 +80,7 @@ static int run_golden(const char *file, struct cli_opts *o, struct tr_header *ou
 	out->strategy = strdup(o->strategy->name);
 	out->backend = strdup(o->backend->name);
 	out->noise = strdup(o->noise->name);
+	out->cost = strdup(info.cost);
 	out->policy_json = strdup(info.policy_json);
 	out->bugs_json = strdup(info.bugs_json);
 	out->message = res->message[0] ? strdup(res->message) : NULL;
@@ -98,7 +99,7 @@ static int run_golden(const char *file, struct cli_opts *o, struct tr_header *ou
 		snprintf(err, errlen, "%s: the scenario text does not parse as JSON", file);
 		rc = 2;
 	} else if (!out->scenario || !out->strategy || !out->backend || !out->policy_json ||
-	           !out->bugs_json || !out->noise) {
+	           !out->bugs_json || !out->noise || !out->cost) {
 		snprintf(err, errlen, "out of memory");
 		rc = 2;
 	}
@@ -739,6 +740,7 @@ static int cmd_diff(struct cli_opts *o)
 	setting_diff("window", x, y, &ns);
 	setting_diff("strategy", ha.strategy, hb.strategy, &ns);
 	setting_diff("noise", ha.noise, hb.noise, &ns);
+	setting_diff("cost", ha.cost, hb.cost, &ns);
 	setting_diff("policies", ha.policy_json, hb.policy_json, &ns);
 	setting_diff("bugs", ha.bugs_json, hb.bugs_json, &ns);
 	fmt_bounds(x, sizeof x, &ha);

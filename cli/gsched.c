@@ -69,8 +69,9 @@ static void print_summary(const struct cli_opts *o, const struct sim_result *res
 
 	cli_format_window(window, sizeof window, o->window_ns);
 	printf("%-14s%s (gomaxprocs %d)\n", "scenario", sc_name(info->sc), sc_gomaxprocs(info->sc));
-	printf("%-14s%" PRIu64 " (strategy %s, window %s%s)\n", "seed", o->seed, o->strategy->name,
-	       window, strcmp(o->noise->name, "off") == 0 ? ", noise off" : "");
+	printf("%-14s%" PRIu64 " (strategy %s, window %s%s%s%s)\n", "seed", o->seed,
+	       o->strategy->name, window, strcmp(o->noise->name, "off") == 0 ? ", noise off" : "",
+	       info->cost[0] ? ", cost " : "", info->cost);
 	printf("%-14s%s%s%s\n", "status", tr_status_name(res->status), res->message[0] ? ": " : "",
 	       res->message);
 	printf("%-14s%" PRId64 " created, %" PRId64 " finished, at most %" PRId64

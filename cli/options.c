@@ -106,6 +106,15 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                        .metavar = "on|off",
                        .choices = cli_noises,
                        .help = "the simulator's noise model:"},
+        [CLI_COST] = {.name = "cost",
+                      .arg = CLI_ARG_COST,
+                      .offset = AT(cost),
+                      .metavar = "FILE|KEY=NS,...",
+                      .def = "sim/cost.h's table",
+                      .help = "the simulator's host-dependent figures (fresh-g, cold, "
+                              "cold-full, os-gap, os-away; docs/simulator.md): a cost file "
+                              "as scripts/calibrate/host writes for this machine, or "
+                              "key=ns,... on top of the table; stored with the run"},
         [CLI_STRATEGY] = {.name = "strategy",
                           .arg = CLI_ARG_CHOICE,
                           .offset = AT(strategy),
@@ -552,6 +561,16 @@ static int set_value(struct cli_opts *o, const struct cli_flag *f, const char *v
 		return cli_policy_set(field, v, err, errlen);
 	case CLI_ARG_BUG:
 		return cli_bug_set(field, v, err, errlen);
+	case CLI_ARG_COST: {
+		char cerr[400];
+		struct cli_cost *c = field;
+		if (!sim_fit_load(v, c->fit, cerr, sizeof cerr)) {
+			snprintf(err, errlen, "--%s: %s", f->name, cerr);
+			return -1;
+		}
+		c->given = true;
+		return 0;
+	}
 	}
 	snprintf(err, errlen, "--%s: expected %s (got '%s')", f->name, expected, v);
 	return -1;

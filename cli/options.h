@@ -56,6 +56,13 @@ const struct cli_choice *cli_choose(const struct cli_choice *t, const char *what
 
 struct cli_command;
 
+/* --cost: the figures of sim/cost.h's SIM_FIT_PARAMS a run uses, from a
+ * cost file or key=ns,... (sim_fit_load); not given: the table's. */
+struct cli_cost {
+	bool given;
+	int64_t fit[SIM_FIT_MAX]; /* when given: every figure, defaults filled in */
+};
+
 /*
  * Everything a command line can say, and everything else a run is made
  * from.  cli_opts_init sets every default; the parser then sets what the
@@ -70,6 +77,7 @@ struct cli_opts {
 	int64_t window_ns;         /* --window; SIM_WINDOW_INF: free interleaving */
 	const struct cli_choice *strategy, *backend;
 	const struct cli_choice *noise; /* --noise: a row of cli_noises[] */
+	struct cli_cost cost;           /* --cost: the host's fitted figures */
 	struct rt_config rt;            /* --policy, on top of Go's defaults */
 	int64_t max_steps, max_time_ns; /* 0: no limit */
 	struct sim_bounds bounds;       /* the oracles' bounds (--idle-bound, ...); 0: off */
@@ -124,6 +132,7 @@ enum cli_flag_id {
 	CLI_SEED,
 	CLI_WINDOW,
 	CLI_NOISE,
+	CLI_COST,
 	CLI_STRATEGY,
 	CLI_BACKEND,
 	CLI_MAX_STEPS,
@@ -167,9 +176,9 @@ enum cli_flag_id {
 #define CLI_F(id) (UINT64_C(1) << (id))
 /* The flags that shape a run's event stream. */
 #define CLI_RUN_FLAGS                                                                              \
-	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_NOISE) | CLI_F(CLI_STRATEGY) |            \
-	 CLI_F(CLI_BACKEND) | CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) | CLI_F(CLI_POLICY) |     \
-	 CLI_F(CLI_BUG) | CLI_F(CLI_IDLE_BOUND) | CLI_F(CLI_STARVE_BOUND) |                        \
+	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_NOISE) | CLI_F(CLI_COST) |                \
+	 CLI_F(CLI_STRATEGY) | CLI_F(CLI_BACKEND) | CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) |   \
+	 CLI_F(CLI_POLICY) | CLI_F(CLI_BUG) | CLI_F(CLI_IDLE_BOUND) | CLI_F(CLI_STARVE_BOUND) |    \
 	 CLI_F(CLI_PROGRESS_BOUND))
 /* The flags of a sweep (explore) on top of those. */
 #define CLI_EXPLORE_FLAGS                                                                          \
@@ -190,6 +199,7 @@ enum cli_arg {
 	CLI_ARG_CHOICE,   /* const struct cli_choice *: a row of choices */
 	CLI_ARG_POLICY,   /* struct rt_config: KEY=VAL of rt_policies[] (repeatable) */
 	CLI_ARG_BUG,      /* struct rt_config: a name of rt_bugs[] (repeatable) */
+	CLI_ARG_COST,     /* struct cli_cost: a cost file or key=ns,... (sim_fit_load) */
 };
 
 struct cli_flag {

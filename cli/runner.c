@@ -101,6 +101,14 @@ out:
 	return rc;
 }
 
+void cli_cost_string(const struct cli_opts *o, char *buf, size_t len)
+{
+	if (o->cost.given)
+		sim_fit_format(o->cost.fit, buf, len);
+	else if (len)
+		buf[0] = 0;
+}
+
 int cli_opts_from_header(const struct tr_header *h, struct cli_opts *o, char *err, size_t errlen)
 {
 	char why[256];
@@ -118,6 +126,13 @@ int cli_opts_from_header(const struct tr_header *h, struct cli_opts *o, char *er
 	    cli_bugs_from_json(h->bugs_json ? h->bugs_json : "[]", &o->rt, why, sizeof why) < 0) {
 		snprintf(err, errlen, "%s", why);
 		return 2;
+	}
+	if (h->cost && *h->cost) {
+		if (!sim_fit_parse(h->cost, o->cost.fit, why, sizeof why)) {
+			snprintf(err, errlen, "cost: %s", why);
+			return 2;
+		}
+		o->cost.given = true;
 	}
 	o->scenario = h->scenario;
 	o->scenario_text = h->scenario_json;
@@ -303,6 +318,8 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	}
 	cli_policy_json(&o->rt, info->policy_json, sizeof info->policy_json);
 	cli_bugs_json(&o->rt, info->bugs_json, sizeof info->bugs_json);
+	if (!o->backend->real_time) /* a model of the simulator */
+		cli_cost_string(o, info->cost, sizeof info->cost);
 	if (o->db) {
 		struct tr_run r = {
 		        .scenario = o->scenario,
@@ -314,6 +331,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		        .noise = o->backend->real_time
 		                         ? "off"
 		                         : o->noise->name, /* a model of the simulator */
+		        .cost = info->cost,
 		        .policy_json = info->policy_json,
 		        .bugs_json = info->bugs_json,
 		        .gomaxprocs = sc_gomaxprocs(info->sc),
@@ -350,6 +368,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	cfg.seed = o->seed;
 	cfg.window_ns = o->window_ns;
 	cfg.noise_off = strcmp(o->noise->name, "off") == 0;
+	cfg.fit = o->cost.given ? o->cost.fit : NULL;
 	cfg.max_steps = o->max_steps;
 	cfg.max_time_ns = o->max_time_ns;
 	cfg.rt = &o->rt;

@@ -26,6 +26,7 @@ struct cli_run_info {
 	int64_t run_id;            /* with o->db: the runs.id written */
 	char policy_json[1024];    /* runs.policy_json of o->rt */
 	char bugs_json[512];       /* runs.bugs_json of o->rt */
+	char cost[256];            /* runs.cost of o->cost: "" unless --cost (cli_cost_string) */
 	struct an_result *asserts; /* with o->assertions: one per assertion of sc */
 	size_t nasserts;
 	struct sim_margins margins; /* how close the run came to each oracle's bound */
@@ -62,12 +63,17 @@ void cli_bugs_json(const struct rt_config *rt, char *buf, size_t len);
 /* The reverse, on top of rt: 0, or -1 with a message. */
 int cli_bugs_from_json(const char *json, struct rt_config *rt, char *err, size_t errlen);
 
+/* o->cost as runs.cost and a golden's cost: line store it: every figure,
+ * "fresh-g=...,cold=...,..." (sim_fit_format), or "" without --cost (the
+ * build's table). */
+void cli_cost_string(const struct cli_opts *o, char *buf, size_t len);
+
 /* The options of the run header h describes (a database row or a golden
  * header), on top of o set with cli_opts_init: scenario text, seed,
- * strategy, window, noise, policies, bug knobs and limits, so that replay,
+ * strategy, window, noise, cost figures, policies, bug knobs and limits, so that replay,
  * check and shrink re-run it as it ran.  0, or 2 with a one-line message
- * in err (no scenario text, a strategy, noise, policy or bug this build
- * does not know).  o's strings point into h. */
+ * in err (no scenario text, a strategy, noise, cost key, policy or bug
+ * this build does not know).  o's strings point into h. */
 int cli_opts_from_header(const struct tr_header *h, struct cli_opts *o, char *err, size_t errlen);
 
 /* JSON text compacted to one line (cJSON's unformatted print), or NULL if

@@ -60,29 +60,32 @@ static const int64_t cost_work[PLAT_WORK_N] = {
 #define NOISE_TIMER_SLACK_MIN 40000 /* a timed sleep ends at least this late (timer slack) */
 #define NOISE_TIMER_SLACK     20000 /* ... plus up to this, uniform */
 
-/* The figures scripts/calibrate fits to Go measured on the machine
- * (docs/simulator.md, "Calibration"), one table: the key a run may
- * override them by (sim_config.fit, GSCHED_COST for a C program), the
- * default, and what the figure is.  Every other figure above is set by
- * hand. */
+/* The figures scripts/calibrate fits to Go measured on a host
+ * (docs/simulator.md, "The fitted figures"), one table: the key a run may
+ * override them by (`gsched run --cost`, sim_config.fit, GSCHED_COST for
+ * a C program), the default, the least value a run may give, and what
+ * the figure is.  The defaults are the figures of the 2-core machine the
+ * simulator was first fitted on; a cost file (scripts/calibrate/host)
+ * carries another host's.  Every other figure above is set by hand. */
 #define SIM_FIT_PARAMS(X)                                                                          \
 	/* plat_stackalloc: a goroutine made from fresh memory (malg, or gfget                     \
 	 * of a g whose stack was freed): Go allocates the g and its stack and                     \
 	 * faults their pages in; a g reused from a free list costs nothing of                     \
 	 * it */                                                                                   \
-	X(FRESH_G, "fresh-g", 16000)                                                               \
+	X(FRESH_G, "fresh-g", 16000, 0)                                                            \
 	/* a goroutine resumed after COLD_FULL or more of not running (parked                      \
 	 * or waiting for a P) pays COLD: Go's timer fires 0.5 us late after a                     \
 	 * 0.2 ms sleep, 1.1 us after 9 ms, 3-5 us after 12-40 ms (flooded P) */                   \
-	X(COLD, "cold", 3500)                                                                      \
-	X(COLD_FULL, "cold-full", 10000000)                                                        \
-	/* the noise model: mean running time between two losses of the core,                      \
-	 * and mean time off it */                                                                 \
-	X(OS_GAP, "os-gap", 60000000)                                                              \
-	X(OS_AWAY, "os-away", 1000000)
+	X(COLD, "cold", 3500, 0)                                                                   \
+	X(COLD_FULL, "cold-full", 10000000, 1)                                                     \
+	/* the noise model: mean running time between two losses of the core                       \
+	 * (at least 1 us: a shorter one would stall the run), and mean time                       \
+	 * off it (0: the OS never takes a core) */                                                \
+	X(OS_GAP, "os-gap", 60000000, 1000)                                                        \
+	X(OS_AWAY, "os-away", 1000000, 0)
 
 enum sim_fit {
-#define SIM_FIT_ENUM(id, key, def) SIM_FIT_##id,
+#define SIM_FIT_ENUM(id, key, def, min) SIM_FIT_##id,
 	SIM_FIT_PARAMS(SIM_FIT_ENUM)
 #undef SIM_FIT_ENUM
 	        SIM_FIT_N

@@ -8,7 +8,8 @@
  *   GSCHED_WINDOW  the eligible window in ns, or "inf" (default 0)
  *   GSCHED_NOISE   the noise model, "on" (default) or "off" (--noise)
  *   GSCHED_COST    figures of cost.h's SIM_FIT_PARAMS to use instead of
- *                  its own, "key=ns[,key=ns...]" (scripts/calibrate)
+ *                  its own: "key=ns[,key=ns...]" or a cost file, as
+ *                  `gsched run --cost` takes them (scripts/calibrate)
  * It prints one line on stderr - status, seed, virtual time, events and
  * the trace hash - and returns the run's exit status (0 complete, 1
  * deadlock, throw or panic).  A malformed variable is reported and gives
@@ -59,7 +60,9 @@ int gs_main(int32_t gomaxprocs, void (*fn)(void *), void *arg)
 	cfg.noise_off = noise && strcmp(noise, "off") == 0;
 	int64_t fit[SIM_FIT_MAX];
 	char err[256];
-	if (!sim_fit_parse(getenv("GSCHED_COST"), fit, err, sizeof err)) {
+	const char *cost = getenv("GSCHED_COST");
+	sim_fit_defaults(fit);
+	if (cost && *cost && !sim_fit_load(cost, fit, err, sizeof err)) {
 		fprintf(stderr, "gsched: GSCHED_COST: %s\n", err);
 		return 2;
 	}

@@ -105,7 +105,7 @@ struct sim_config {
 	                       GOMAXPROCS, at least 2 */
 	bool noise_off;     /* the noise model (noise.h) off: every cost exactly cost.h's */
 	const int64_t *fit; /* NULL: cost.h's SIM_FIT_PARAMS; else SIM_FIT_MAX figures, in
-	                       that order (sim_fit_parse), for scripts/calibrate's search */
+	                       that order (sim_fit_load: --cost, GSCHED_COST) */
 	FILE *out;          /* the program's output (plat_print: schedtrace), or NULL: dropped */
 	int64_t mem_limit;  /* bytes the program may hold, its stacks and the runtime's objects
 	                       (plat_stackalloc, plat_alloc): past it the run ends with status oom,
@@ -165,6 +165,15 @@ void sim_fit_defaults(int64_t fit[SIM_FIT_MAX]);
 /* The defaults, overridden by spec, "key=ns[,key=ns...]" (NULL or "": none).
  * False, with a message in err, on a malformed spec. */
 bool sim_fit_parse(const char *spec, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen);
+/* The defaults, overridden by arg: a spec as sim_fit_parse takes if it
+ * holds '=', else the name of a cost file, whose lines are specs, with
+ * '#' comments and blank lines (scripts/calibrate/host writes one).  A key
+ * given twice is an error.  False, with a message naming the file and
+ * line, the key and what was expected, on bad input. */
+bool sim_fit_load(const char *arg, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen);
+/* Every figure of fit as a spec, "fresh-g=16000,cold=3500,...", in
+ * SIM_FIT_PARAMS order: what a database or golden stores of a run. */
+void sim_fit_format(const int64_t fit[SIM_FIT_MAX], char *buf, size_t len);
 
 /* Run mainfn(arg) as the main goroutine of a program with gomaxprocs Ps.
  * Returns the exit status a CLI should use: 0 complete (or stopped at a

@@ -393,12 +393,14 @@ START_TEST(test_upgrade_v1)
 	             " ALTER TABLE runs DROP COLUMN progress_bound;"
 	             " ALTER TABLE runs DROP COLUMN first_event;"
 	             " ALTER TABLE runs DROP COLUMN last_event;"
+	             " ALTER TABLE runs DROP COLUMN cost;"
 	             " UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA "
 	             "user_version = 1");
 	ck_assert_int_eq(gsched("replay %s", db), 1); /* no limits stored: runs to the end */
 	ck_assert_ptr_nonnull(strstr(out, "has no stored schedule"));
 	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --noise on --db %s --quiet", db), 0);
-	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(query_int(db, "PRAGMA user_version"), TR_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE cost = ''"), 2);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE first_event IS NULL"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM schedules"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE noise = 'off'"), 1);
@@ -431,6 +433,73 @@ START_TEST(test_bounds_recorded)
 	ck_assert_int_eq(gsched("show %s", db), 0);
 	ck_assert_ptr_nonnull(strstr(
 	        out, "\noracle-bounds: idle-ns 20000000 starve-ns 0 progress-steps 1000000\n"));
+	remove_dir();
+}
+END_TEST
+
+/* --cost: the host's figures from a cost file or key=ns pairs change the
+ * run (a cheaper fresh g, a busier OS), a file and the same pairs give
+ * the same run, the figures are stored in the runs row and a golden's
+ * header, and replay, show and check re-run the run with them.  Without
+ * --cost the row stores '' and a golden has no cost line. */
+START_TEST(test_cost_recorded)
+{
+	make_dir();
+	char db[128], file[128], path[160];
+	snprintf(db, sizeof db, "%s/c.db", dir);
+	snprintf(file, sizeof file, "%s/host.cost", dir);
+	write_file(file, "# a host's figures\n"
+	                 "fresh-g=1000   # a goroutine from fresh memory\n"
+	                 "\n"
+	                 " os-gap = 5000000\n");
+	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --db %s --quiet", db), 0);
+	ck_assert_int_eq(
+	        gsched("run gosched-storm --seed 4 --cost fresh-g=1000,os-gap=5000000 --db %s", db),
+	        0);
+	ck_assert_msg(strstr(out, ", cost fresh-g=1000,cold=3500,"), "%s", out);
+	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --cost %s --db %s --quiet", file, db),
+	                 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE id = 1 AND cost = ''"), 1);
+	ck_assert_int_eq(query_int(db,
+	                           "SELECT count(*) FROM runs WHERE cost = 'fresh-g=1000,"
+	                           "cold=3500,cold-full=10000000,os-gap=5000000,os-away=1000000'"),
+	                 2);
+	ck_assert_int_eq(query_int(db, "SELECT count(DISTINCT trace_hash) FROM runs"), 2);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs a, runs b WHERE a.id = 2"
+	                               " AND b.id = 3 AND a.trace_hash = b.trace_hash"),
+	                 1);
+	ck_assert_int_eq(gsched("replay %s --run 2", db), 0);
+	ck_assert_msg(strstr(out, "reproduced"), "%s", out);
+	ck_assert_int_eq(gsched("show %s --run 3", db), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\ncost: fresh-g=1000,cold=3500,cold-full=10000000,"
+	                                  "os-gap=5000000,os-away=1000000\n"));
+	ck_assert_int_eq(gsched("show %s --run 1", db), 0);
+	ck_assert_ptr_null(strstr(out, "\ncost:"));
+	/* a golden carries the figures, and check re-runs with them */
+	ck_assert_int_eq(gsched("record gosched-storm --seed 4 --cost %s --max-steps 20000 "
+	                        "--name c --dir %s",
+	                        file, dir),
+	                 0);
+	snprintf(path, sizeof path, "%s/c.trace", dir);
+	char *text = test_read_file(path);
+	ck_assert_ptr_nonnull(strstr(text, "\ncost: fresh-g=1000,"));
+	free(text);
+	ck_assert_int_eq(gsched("check %s", path), 0);
+	/* bad input: the flag, the key or the file's line, and status 2 */
+	ck_assert_int_eq(gsched("run gosched-storm --cost fresh=1"), 2);
+	ck_assert_msg(strstr(out, "--cost: expected key=ns[,key=ns...] with keys fresh-g cold"),
+	              "%s", out);
+	ck_assert_int_eq(gsched("run gosched-storm --cost os-gap=10"), 2);
+	ck_assert_msg(strstr(out, "--cost: os-gap: expected at least 1000 ns (got 10)"), "%s", out);
+	ck_assert_int_eq(gsched("run gosched-storm --cost cold=-5"), 2);
+	ck_assert_msg(strstr(out, "--cost: cold: expected a number of ns (got '-5')"), "%s", out);
+	ck_assert_int_eq(gsched("run gosched-storm --cost cold=1,cold=2"), 2);
+	ck_assert_msg(strstr(out, "--cost: cold: given twice"), "%s", out);
+	ck_assert_int_eq(gsched("run gosched-storm --cost %s/none.cost", dir), 2);
+	ck_assert_msg(strstr(out, "none.cost: No such file or directory"), "%s", out);
+	write_file(file, "cold=100\nfresh-g 2us\n");
+	ck_assert_int_eq(gsched("run gosched-storm --cost %s", file), 2);
+	ck_assert_msg(strstr(out, "host.cost:2: expected key=ns"), "%s", out);
 	remove_dir();
 }
 END_TEST
@@ -547,6 +616,7 @@ Suite *make_golden_suite(void)
 	tcase_add_test(tc, test_upgrade_v1);
 	tcase_add_test(tc, test_keyed_events_table);
 	tcase_add_test(tc, test_bounds_recorded);
+	tcase_add_test(tc, test_cost_recorded);
 	tcase_add_test(tc, test_schedule_codec);
 	tcase_add_test(tc, test_bundled_goldens);
 	suite_add_tcase(s, tc);

@@ -119,6 +119,8 @@ int tr_golden_write(FILE *f, const struct tr_header *h, const struct tr_trace *t
 	else
 		fprintf(f, "window: %" PRId64 "\n", h->window_ns);
 	fprintf(f, "noise: %s\n", h->noise ? h->noise : "off");
+	if (h->cost && *h->cost) /* only a run given --cost: the table's runs keep their text */
+		fprintf(f, "cost: %s\n", h->cost);
 	fprintf(f, "strategy: %s\n", h->strategy ? h->strategy : "random");
 	fprintf(f, "backend: %s\n", h->backend ? h->backend : "sim");
 	fprintf(f, "policies: ");
@@ -413,6 +415,15 @@ int tr_golden_parse(const char *file, const char *text, struct tr_header *h, str
 		if (dup_value(&ps, &h->noise, v))
 			goto fail;
 	} else if (!(h->noise = strdup("off"))) {
+		perr(&ps, "out of memory");
+		goto fail;
+	}
+	/* Only a run given --cost has the line (its figures, checked when
+	 * the run is re-run); without it, the table's. */
+	if (strncmp(ps.p, "cost: ", 6) == 0) {
+		if (!(v = keyed(&ps, "cost", "key=ns[,key=ns...]")) || dup_value(&ps, &h->cost, v))
+			goto fail;
+	} else if (!(h->cost = strdup(""))) {
 		perr(&ps, "out of memory");
 		goto fail;
 	}

@@ -274,6 +274,7 @@ int tr_evkind_parse(const char *name, int32_t *kind)
 void tr_header_free(struct tr_header *h)
 {
 	free(h->noise);
+	free(h->cost);
 	free(h->scenario);
 	free(h->scenario_json);
 	free(h->strategy);
@@ -433,6 +434,8 @@ int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 		d->version = 4;
 	else if (v && strcmp(v, "5") == 0)
 		d->version = 5;
+	else if (v && strcmp(v, "6") == 0)
+		d->version = 6;
 	else {
 		snprintf(err, errlen,
 		         "%s: gsched database of schema version %.20s; this gsched reads versions "
@@ -568,6 +571,19 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 		st = NULL;
 	}
 	if (!h->noise && !(h->noise = strdup("off")))
+		goto oom;
+	if (d->version >= 6) {
+		if (sqlite3_prepare_v2(d->db, "SELECT cost FROM runs WHERE id = ?1", -1, &st,
+		                       NULL) != SQLITE_OK ||
+		    (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_ROW) {
+			dberr(err, errlen, d, "reading runs.cost");
+			goto fail;
+		}
+		h->cost = dup_col(st, 0);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (!h->cost && !(h->cost = strdup("")))
 		goto oom;
 	if (d->version >= 4) {
 		if (sqlite3_prepare_v2(

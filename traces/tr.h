@@ -37,6 +37,8 @@ struct tr_run {
 	 * has_bounds; else the columns stay NULL (not recorded). */
 	bool has_bounds;
 	int64_t idle_bound_ns, starve_bound_ns, progress_bound;
+	const char *cost; /* the simulator's fitted figures, "key=ns,..." (sim_fit_format), or
+	                     NULL or "": sim/cost.h's table */
 };
 
 /* Figures derived from the event stream (tr_stats_add per event). */
@@ -120,7 +122,7 @@ const char *tr_build_string(void);
 
 /* The database schema version (PRAGMA user_version, meta.schema_version)
  * that this build writes and accepts. */
-#define TR_SCHEMA_VERSION 5
+#define TR_SCHEMA_VERSION 6
 
 /* How long a writer waits for another to let go of the file (one batch
  * of it, normally) before it gives up: sqlite_pragmas.c. */
@@ -179,6 +181,7 @@ struct tr_header {
 	int64_t run_id; /* database runs.id; 0 for a golden file */
 	char *scenario, *scenario_json, *strategy, *backend, *policy_json, *bugs_json;
 	char *noise; /* "on" or "off": the noise model (older databases and goldens: "off") */
+	char *cost;  /* "key=ns,...": the run's --cost figures; "" the table's (older files: "") */
 	char *build; /* database only: golden files never hold it */
 	char *message;
 	uint64_t seed;

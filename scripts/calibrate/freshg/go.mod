@@ -1,0 +1,3 @@
+module gsched/calibrate/freshg
+
+go 1.19
