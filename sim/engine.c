@@ -667,31 +667,39 @@ static void plain_entry(void)
 
 /* ---- the platform (runtime/platform.h) ---- */
 
-uint32_t plat_load32(const uint32_t *p)
+/* The atomics, plat_getg and plat_work are the scheduler's commonest
+ * calls, each a yield point's fast path of a few instructions: they are
+ * defined inline and always_inline, so that under link-time optimisation
+ * (GSCHED_LTO, the release preset) they are inlined into the runtime's
+ * call sites rather than called (docs/simulator.md, "Speed").  Declared
+ * without inline in platform.h, these are still the functions' external
+ * definitions, which every other build calls. */
+
+inline __attribute__((always_inline)) uint32_t plat_load32(const uint32_t *p)
 {
 	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
-uint32_t plat_loadacq32(const uint32_t *p)
+inline __attribute__((always_inline)) uint32_t plat_loadacq32(const uint32_t *p)
 {
 	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
-void plat_store32(uint32_t *p, uint32_t v)
+inline __attribute__((always_inline)) void plat_store32(uint32_t *p, uint32_t v)
 {
 	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
-void plat_storerel32(uint32_t *p, uint32_t v)
+inline __attribute__((always_inline)) void plat_storerel32(uint32_t *p, uint32_t v)
 {
 	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
-bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
+inline __attribute__((always_inline)) bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	if (*p != old)
@@ -700,18 +708,18 @@ bool plat_cas32(uint32_t *p, uint32_t old, uint32_t new_)
 	return true;
 }
 
-bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_)
+inline __attribute__((always_inline)) bool plat_casrel32(uint32_t *p, uint32_t old, uint32_t new_)
 {
 	return plat_cas32(p, old, new_);
 }
 
-uint32_t plat_xadd32(uint32_t *p, int32_t delta)
+inline __attribute__((always_inline)) uint32_t plat_xadd32(uint32_t *p, int32_t delta)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	return *p += (uint32_t)delta;
 }
 
-uint32_t plat_xchg32(uint32_t *p, uint32_t v)
+inline __attribute__((always_inline)) uint32_t plat_xchg32(uint32_t *p, uint32_t v)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	uint32_t old = *p;
@@ -719,31 +727,31 @@ uint32_t plat_xchg32(uint32_t *p, uint32_t v)
 	return old;
 }
 
-void plat_or32(uint32_t *p, uint32_t v)
+inline __attribute__((always_inline)) void plat_or32(uint32_t *p, uint32_t v)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	*p |= v;
 }
 
-void plat_and32(uint32_t *p, uint32_t v)
+inline __attribute__((always_inline)) void plat_and32(uint32_t *p, uint32_t v)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	*p &= v;
 }
 
-uint64_t plat_load64(const uint64_t *p)
+inline __attribute__((always_inline)) uint64_t plat_load64(const uint64_t *p)
 {
 	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
-void plat_store64(uint64_t *p, uint64_t v)
+inline __attribute__((always_inline)) void plat_store64(uint64_t *p, uint64_t v)
 {
 	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
-bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
+inline __attribute__((always_inline)) bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	if (*p != old)
@@ -752,13 +760,13 @@ bool plat_cas64(uint64_t *p, uint64_t old, uint64_t new_)
 	return true;
 }
 
-uint64_t plat_xadd64(uint64_t *p, int64_t delta)
+inline __attribute__((always_inline)) uint64_t plat_xadd64(uint64_t *p, int64_t delta)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	return *p += (uint64_t)delta;
 }
 
-uint64_t plat_xchg64(uint64_t *p, uint64_t v)
+inline __attribute__((always_inline)) uint64_t plat_xchg64(uint64_t *p, uint64_t v)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	uint64_t old = *p;
@@ -766,19 +774,19 @@ uint64_t plat_xchg64(uint64_t *p, uint64_t v)
 	return old;
 }
 
-void *plat_loadp(void *const *p)
+inline __attribute__((always_inline)) void *plat_loadp(void *const *p)
 {
 	yieldk(jitter(COST_LOAD), SIM_Y_ATOMIC);
 	return *p;
 }
 
-void plat_storep(void **p, void *v)
+inline __attribute__((always_inline)) void plat_storep(void **p, void *v)
 {
 	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
 	*p = v;
 }
 
-bool plat_casp(void **p, void *old, void *new_)
+inline __attribute__((always_inline)) bool plat_casp(void **p, void *old, void *new_)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);
 	if (*p != old)
@@ -1148,7 +1156,7 @@ void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to)
 	arch_ctx_switch(save, to, false);
 }
 
-struct g *plat_getg(void)
+inline __attribute__((always_inline)) struct g *plat_getg(void)
 {
 	return S.curg;
 }
@@ -1177,7 +1185,7 @@ bool plat_spend(int64_t ns)
 /* Scheduler code between operations: charged to the calling thread,
  * not a yield point (code that touches no shared word is unobservable:
  * its next operation simply happens that much later). */
-void plat_work(enum plat_work kind)
+inline __attribute__((always_inline)) void plat_work(enum plat_work kind)
 {
 	if (S.cur)
 		charge(jitter(cost_work[kind]));
