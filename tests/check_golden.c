@@ -485,6 +485,11 @@ START_TEST(test_cost_recorded)
 	ck_assert_ptr_nonnull(strstr(text, "\ncost: fresh-g=1000,"));
 	free(text);
 	ck_assert_int_eq(gsched("check %s", path), 0);
+	/* the cost file stored for a host stays one gsched reads */
+	ck_assert_int_eq(gsched("run gosched-storm --cost %s/bench/data/fidelity/2026-12-03-host/"
+	                        "host.cost --max-steps 1000 --quiet",
+	                        GSCHED_SOURCE_DIR),
+	                 0);
 	/* bad input: the flag, the key or the file's line, and status 2 */
 	ck_assert_int_eq(gsched("run gosched-storm --cost fresh=1"), 2);
 	ck_assert_msg(strstr(out, "--cost: expected key=ns[,key=ns...] with keys fresh-g cold"),
