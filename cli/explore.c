@@ -354,6 +354,11 @@ int ex_write_failure(const struct cli_opts *o, const char *dir, uint64_t want_ha
 	cli_format_window(window, sizeof window, o->window_ns);
 	fprintf(f, "%s, seed %" PRIu64 " (strategy %s, window %s)\n", o->scenario, o->seed,
 	        o->strategy->name, window);
+	if (o->strategy->value == SIM_STRATEGY_SWARM) {
+		char drew[256];
+		sim_swarm_describe(&res, drew, sizeof drew);
+		fprintf(f, "swarm drew: %s\n", drew);
+	}
 	fprintf(f, "%s%s%s\n", r->oracle,
 	        r->message[0] && !strstr(r->oracle, r->message) ? ": " : "",
 	        r->message[0] && !strstr(r->oracle, r->message) ? r->message : "");

@@ -72,6 +72,11 @@ static void print_summary(const struct cli_opts *o, const struct sim_result *res
 	printf("%-14s%" PRIu64 " (strategy %s, window %s%s%s%s)\n", "seed", o->seed,
 	       o->strategy->name, window, strcmp(o->noise->name, "off") == 0 ? ", noise off" : "",
 	       info->cost[0] ? ", cost " : "", info->cost);
+	if (o->strategy->value == SIM_STRATEGY_SWARM && !o->backend->real_time) {
+		char drew[256];
+		sim_swarm_describe(res, drew, sizeof drew);
+		printf("%-14s%s\n", "swarm drew", drew);
+	}
 	printf("%-14s%s%s%s\n", "status", tr_status_name(res->status), res->message[0] ? ": " : "",
 	       res->message);
 	printf("%-14s%" PRId64 " created, %" PRId64 " finished, at most %" PRId64

@@ -1256,6 +1256,8 @@ static int finish(struct sim_result *res)
 	res->preemptions = S.preemptions;
 	res->window_ns = S.window;
 	res->ymask = S.strat.kind == SIM_STRATEGY_SWARM ? S.strat.mask : (1u << SIM_Y_COUNT) - 1;
+	res->os_gap_ns = S.noise.os ? S.noise.os_gap : 0;
+	res->os_away_ns = S.noise.os ? S.noise.os_away : 0;
 	sim_strat_end(&S.strat);
 	free(S.ids);
 	res->departed_decision = S.departed_decision;

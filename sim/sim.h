@@ -148,7 +148,13 @@ struct sim_result {
 	int64_t preemptions;
 	int64_t window_ns; /* the window the run had (swarm draws one) */
 	uint32_t ymask;    /* swarm: the kinds of yield point that could switch (bit per kind) */
+	int64_t os_gap_ns, os_away_ns; /* the OS taking cores away (means; 0: never) */
 };
+
+/* What a swarm run drew, in words: "window inf; may switch at atomic,
+ * lock; the OS takes a core for 2 ms every 15 ms" (or "never").  For
+ * the summary of `gsched run` and a failure's story. */
+void sim_swarm_describe(const struct sim_result *res, char *buf, size_t len);
 
 /* The PRNG streams derived from a run's seed. */
 enum sim_stream {

@@ -69,12 +69,15 @@
  * each found the window's races less often than the random walk
  * (docs/exploration.md has the figures).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strategy.h"
 
 #include "cost.h"
+#include "sim.h"
+#include "tr.h"
 
 const char *const sim_ykind_names[SIM_Y_COUNT] = {
         [SIM_Y_ATOMIC] = "atomic", [SIM_Y_RMW] = "rmw",   [SIM_Y_LOCK] = "lock",
@@ -227,4 +230,29 @@ void sim_strat_end(struct sim_strat *st)
 	free(st->prio);
 	free(st->saved);
 	memset(st, 0, sizeof *st);
+}
+
+void sim_swarm_describe(const struct sim_result *res, char *buf, size_t len)
+{
+	char w[32], gap[32], away[32];
+	if (res->window_ns < 0 || res->window_ns >= SIM_WINDOW_MAX)
+		snprintf(w, sizeof w, "inf");
+	else
+		tr_fmt_ns(w, sizeof w, res->window_ns);
+	size_t n = (size_t)snprintf(buf, len, "window %s; may switch at", w);
+	int any = 0;
+	for (int k = 0; k < SIM_Y_COUNT && n < len; k++)
+		if (res->ymask >> k & 1)
+			n += (size_t)snprintf(buf + n, len - n, "%s %s", any++ ? "," : "",
+			                      sim_ykind_names[k]);
+	if (!any && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " none of the kinds");
+	if (n >= len)
+		return;
+	if (res->os_away_ns > 0)
+		snprintf(buf + n, len - n, "; the OS takes a core for %s every %s (means)",
+		         tr_fmt_ns(away, sizeof away, res->os_away_ns),
+		         tr_fmt_ns(gap, sizeof gap, res->os_gap_ns));
+	else
+		snprintf(buf + n, len - n, "; the OS never takes a core");
 }
