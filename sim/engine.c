@@ -192,6 +192,16 @@ static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[], int c
 		return (uint32_t)(((splitmix64(&S.rng) >> 32) * n) >> 32);
 	for (uint32_t i = 0; i < n; i++)
 		S.ids[i] = cand[i]->id;
+	/* Swarm holds the yielding thread on (a kind turned off) only while
+	 * no other candidate lags it by more than SIM_SWARM_HOLD_NS. */
+	if (S.strat.kind == SIM_STRATEGY_SWARM && cur >= 0) {
+		int64_t lag = cand[cur]->clock - SIM_SWARM_HOLD_NS;
+		for (uint32_t i = 0; i < n; i++)
+			if (cand[i]->clock < lag) {
+				cur = -1;
+				break;
+			}
+	}
 	return sim_strat_pick(&S.strat, n, S.ids, cur, S.ykind, S.decisions, &S.rng);
 }
 

@@ -120,7 +120,7 @@ void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint6
 		qsort(st->change, (size_t)st->nchange, sizeof st->change[0], cmp_i64);
 		st->walk = *window > 0 && *window < SIM_WINDOW_MAX;
 	} else if (st->kind == SIM_STRATEGY_SWARM) {
-		static const int64_t windows[] = {0, 1000, 20000, SIM_WINDOW_INF};
+		static const int64_t windows[] = {0, 1000, SIM_SWARM_HOLD_NS, SIM_WINDOW_INF};
 		*window = windows[sim_draw(rng, 4)];
 		st->mask = (uint32_t)(next64(rng) >> 40) & ((1u << SIM_Y_COUNT) - 1);
 		/* How often the OS takes a core away, and for how long (means):

@@ -32,6 +32,17 @@ struct sim_strat {
 	uint32_t mask; /* bit k: yield points of kind k may switch threads */
 };
 
+/* Swarm's longest hold: at a yield point of a kind turned off, the
+ * yielding thread goes on only while no other candidate's clock is more
+ * than this behind its own; past it the walk draws as usual.  It is the
+ * widest finite window swarm draws, so under those windows the rule
+ * never applies; under free interleaving it keeps the mask from holding
+ * a thread on for ever while another one waits to run (a sleeper whose
+ * time has come, such as sysmon, or an M woken from its note): no OS
+ * leaves a runnable thread off every core while another runs for
+ * hundreds of milliseconds. */
+#define SIM_SWARM_HOLD_NS 20000
+
 /* Set up st for cfg at the start of a run; rng is the strategy stream.
  * May change *window and how often the OS takes cores away in *noise
  * (swarm draws both). */
