@@ -8,7 +8,9 @@
  *                      runnable and no M spins, for longer than idle_ns
  *                      (the contract behind Go #43997 and #45867: when
  *                      there is work and an idle P, some M is looking
- *                      for it);
+ *                      for it); a goroutine that Gosched, a preemption
+ *                      or goyield made runnable does not count, as Go
+ *                      1.21 wakes no P for it (unwoken());
  *   starvation         a goroutine stays runnable longer than starve_ns;
  *   liveness           progress_steps scheduler steps (yield points
  *                      outside the program's own spends and syscalls)
@@ -64,6 +66,7 @@ enum { G_DEAD, G_RUNNABLE, G_OTHER };
 
 struct gstate {
 	uint8_t st;
+	bool unwoken;  /* runnable by a path that in Go 1.21 wakes no P (unwoken()) */
 	int64_t since; /* frontier time it became runnable */
 };
 
@@ -77,6 +80,7 @@ struct oracles {
 	struct gstate *g;
 	int64_t ng;
 	int64_t nrunnable;
+	int64_t nwoken; /* of them, those made runnable by a path that looks for an idle P */
 	/* Ps and Ms */
 	int64_t npidle;
 	int64_t gomaxprocs; /* from procresize: 0 until the first */
@@ -165,12 +169,27 @@ static void check_idle(struct oracles *o, int64_t d)
 		snprintf(msg, sizeof msg,
 		         "work-conservation: for %s (bound %s) a P was idle while %" PRId64
 		         " goroutine(s) were runnable and no M was spinning",
-		         a, b, o->nrunnable);
+		         a, b, o->nwoken);
 		fire(o, "work-conservation", msg);
 	}
 }
 
-static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to)
+/* A goroutine made runnable this way is put on a run queue by Go 1.21
+ * without a wakep: goschedImpl (Gosched, and sysmon's or a signal's
+ * preemption) puts it on the global queue, goyield on its P's queue, and
+ * neither looks for an idle P (goschedImpl calls wakep from Go 1.22 on).
+ * While only such goroutines wait, a P can stay idle for as long as they
+ * keep cycling through the queues (gosched-storm under swarm: 4 loopers
+ * on 3 Ps for the rest of the run), and Go 1.21 promises nothing else:
+ * work conservation is the contract of the paths that do call wakep
+ * (ready, newproc, injectglist, the spinning M that finds work). */
+static bool unwoken(const char *why)
+{
+	return why && (strcmp(why, "gosched") == 0 || strcmp(why, "preempted") == 0 ||
+	               strcmp(why, "goyield") == 0);
+}
+
+static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to, const char *why)
 {
 	int64_t cap = o->ng;
 	if (goid < 0)
@@ -184,12 +203,15 @@ static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to
 	(void)from;
 	if (g->st == G_RUNNABLE) {
 		o->nrunnable--;
+		o->nwoken -= !g->unwoken;
 		check_wait(o, goid, o->now - g->since, true);
 	}
 	if (to == 1 /* _Grunnable */) {
 		g->st = G_RUNNABLE;
 		g->since = o->now;
+		g->unwoken = unwoken(why);
 		o->nrunnable++;
+		o->nwoken += !g->unwoken;
 	} else {
 		g->st = to == 6 /* _Gdead */ ? G_DEAD : G_OTHER;
 	}
@@ -211,7 +233,7 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 		o->now = ev->t_ns;
 	switch (ev->kind) {
 	case RT_EV_GSTATUS:
-		on_gstatus(o, ev->obj, ev->a, ev->b);
+		on_gstatus(o, ev->obj, ev->a, ev->b, ev->detail);
 		o->progress_at = sim_sched_steps();
 		break;
 	case RT_EV_PIDLEPUT:
@@ -233,7 +255,7 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 	}
 
 	/* Work conservation. */
-	bool idle = o->npidle > 0 && o->nrunnable > 0 && o->nspinning == 0;
+	bool idle = o->npidle > 0 && o->nwoken > 0 && o->nspinning == 0;
 	if (idle && o->wc_since < 0) {
 		o->wc_since = o->now;
 	} else if (o->wc_since >= 0) {
