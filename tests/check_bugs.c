@@ -367,6 +367,29 @@ START_TEST(gosched_leaves_a_p_idle)
 }
 END_TEST
 
+/* A scenario's timing assertions are timed under the window the run
+ * drew, as the oracles are: swarm seeds that drew free interleaving for
+ * a run configured with window 0 failed min-parallelism
+ * (goroutine-parallelism seed 9) and finish-before (timer-storm seed 6)
+ * on clocks that are not comparable; under a drawn finite window they
+ * get its slack (the summary and the story say what was drawn). */
+START_TEST(swarm_assertions_under_the_drawn_window)
+{
+	static char out[8192];
+	ck_assert_int_eq(
+	        run_gschedf(out, sizeof out, "run goroutine-parallelism --strategy swarm --seed 9"),
+	        0);
+	ck_assert_msg(strstr(out, "swarm drew    window inf;") &&
+	                      strstr(out, "skipped under window inf"),
+	              "%s", out);
+	ck_assert_int_eq(run_gschedf(out, sizeof out, "run timer-storm --strategy swarm --seed 6"),
+	                 0);
+	ck_assert_msg(strstr(out, "swarm drew    window inf;") &&
+	                      strstr(out, "skipped under window inf"),
+	              "%s", out);
+}
+END_TEST
+
 Suite *make_bugs_suite(void)
 {
 	Suite *s = suite_create("bugs");
@@ -378,6 +401,7 @@ Suite *make_bugs_suite(void)
 	tcase_add_test(tc, oracles_trip);
 	tcase_add_test(tc, swarm_holds_no_sleeper_back);
 	tcase_add_test(tc, gosched_leaves_a_p_idle);
+	tcase_add_test(tc, swarm_assertions_under_the_drawn_window);
 	tcase_add_loop_test(tc, knob_found_by_its_scenarios, 0, sizeof found / sizeof found[0]);
 	suite_add_tcase(s, tc);
 	return s;
