@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -417,6 +418,57 @@ START_TEST(test_stack_pool_guard_and_colour)
 }
 END_TEST
 
+/* A pool that cannot map a new arena says so every time it is asked, and
+ * carves good stacks once memory is back: it used to skip an arena index
+ * at each failed call after the first and hand out a stack inside no
+ * mapping (the native many-alive under a memory limit died in malg). */
+START_TEST(test_stack_pool_out_of_memory)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return; /* ASan's shadow does not live under an address-space limit */
+#endif
+	enum { size = 192 * 1024, arena = 64 };
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		long pages = 0;
+		FILE *f = fopen("/proc/self/statm", "r");
+		if (!f || fscanf(f, "%ld", &pages) != 1)
+			_exit(10);
+		fclose(f);
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(11);
+		rlim_t max = rl.rlim_max;
+		rl.rlim_cur = (rlim_t)pages * 4096 + (32u << 20);
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(12);
+		int got = 0;
+		while (arch_stack_alloc(size) != NULL)
+			if (++got > 1000)
+				_exit(13); /* the limit did not hold */
+		for (int i = 0; i < 3; i++)
+			if (arch_stack_alloc(size) != NULL)
+				_exit(14); /* a stack with no arena behind it */
+		rl.rlim_cur = max;
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			_exit(15);
+		for (int i = 0; i < 2 * arena; i++) {
+			volatile char *s = arch_stack_alloc(size);
+			if (s == NULL)
+				_exit(16);
+			s[0] = 1; /* faults if the stack is in no mapping */
+			s[size - 1] = 1;
+		}
+		_exit(0);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	              "stack pool under a memory limit: status 0x%x", st);
+}
+END_TEST
+
 Suite *make_runtime_suite(void)
 {
 	Suite *s = suite_create("runtime");
@@ -438,6 +490,7 @@ Suite *make_runtime_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stacks");
 	tcase_add_test(tc, test_stack_pool_guard_and_colour);
+	tcase_add_test(tc, test_stack_pool_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -116,11 +116,14 @@ static struct sizeclass *class_of(size_t size)
 	return NULL;
 }
 
-/* Make arenas[c->cur] the one to carve, mapping a new arena if needed. */
-static bool next_arena(struct sizeclass *c)
+/* Make arenas[cur] the one to carve (c->cur, once it is there), mapping
+ * a new arena if needed.  On failure nothing changes: a caller that runs
+ * out of memory may ask again (another M, the out-of-memory path), and
+ * must not skip an arena that was never mapped. */
+static bool next_arena(struct sizeclass *c, size_t cur)
 {
 	size_t len = slot_of(c->size) * ARENA_STACKS;
-	if (c->cur == c->narenas) {
+	if (cur == c->narenas) {
 		void *base = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (base == MAP_FAILED)
@@ -138,7 +141,8 @@ static bool next_arena(struct sizeclass *c)
 		c->arenas[c->narenas++] = base;
 		reserved += len;
 	}
-	c->next = c->arenas[c->cur];
+	c->cur = cur;
+	c->next = c->arenas[cur];
 	c->end = c->next + len;
 	return true;
 }
@@ -180,12 +184,8 @@ void *arch_stack_alloc(size_t size)
 		UNPOISON(s, size);
 		return s;
 	}
-	if (c->next == c->end) {
-		if (c->next != NULL)
-			c->cur++;
-		if (!next_arena(c))
-			return NULL;
-	}
+	if (c->next == c->end && !next_arena(c, c->next != NULL ? c->cur + 1 : c->cur))
+		return NULL;
 	size_t slot = slot_of(size);
 	char *arena = c->arenas[c->cur];
 	void *s = carve(c, c->next, (size_t)(c->next - arena) / slot);
