@@ -89,10 +89,14 @@ struct oracles {
 	int32_t nspinning;
 	/* work conservation: since when (-1: not now) */
 	int64_t wc_since;
-	/* starvation: next scan time */
+	/* starvation: next scan time (INT64_MAX: the oracle is off) */
 	int64_t next_scan;
-	/* liveness: scheduler steps at the last progress */
-	int64_t progress_at;
+	/* liveness: scheduler steps at the last progress, at the last event
+	 * seen, and the count past which the oracle fires (INT64_MAX: off).
+	 * Within a stretch without progress the steps only grow, so the
+	 * longest stretch (the margin) is folded in when one ends, and by
+	 * sim_oracles_margins for the stretch still going. */
+	int64_t progress_at, last_steps, stall_limit;
 	int64_t slack; /* the window: how far apart two clocks may be */
 	bool fired, oom;
 };
@@ -194,7 +198,7 @@ static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to
 	int64_t cap = o->ng;
 	if (goid < 0)
 		return;
-	if (!grow((void **)&o->g, &cap, goid, sizeof *o->g)) {
+	if (goid >= cap && !grow((void **)&o->g, &cap, goid, sizeof *o->g)) {
 		o->oom = true;
 		return;
 	}
@@ -217,11 +221,32 @@ static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to
 	}
 }
 
+/* The liveness oracle's threshold, from progress_at and the bound. */
+static void set_stall_limit(struct oracles *o)
+{
+	int64_t bound = o->b.progress_steps;
+	if (bound <= 0 || __builtin_add_overflow(o->progress_at, bound, &o->stall_limit))
+		o->stall_limit = INT64_MAX;
+}
+
 static void scan_starving(struct oracles *o)
 {
 	for (int64_t i = 0; i < o->ng; i++)
 		if (o->g[i].st == G_RUNNABLE)
 			check_wait(o, i, o->now - o->g[i].since, false);
+}
+
+/* Liveness: the bound is passed. */
+static __attribute__((noinline, cold)) void stalled(struct oracles *o, int64_t n)
+{
+	if (n > o->m.progress_steps)
+		o->m.progress_steps = n;
+	char msg[200];
+	snprintf(msg, sizeof msg,
+	         "liveness: %" PRId64 " scheduler steps (bound %" PRId64
+	         ") without any goroutine changing state",
+	         n, o->b.progress_steps);
+	fire(o, "liveness", msg);
 }
 
 static void observe(struct sim_observer *obs, const struct rt_event *ev)
@@ -231,10 +256,16 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 		return;
 	if (ev->t_ns > o->now)
 		o->now = ev->t_ns;
+	int64_t steps = sim_sched_steps();
 	switch (ev->kind) {
 	case RT_EV_GSTATUS:
 		on_gstatus(o, ev->obj, ev->a, ev->b, ev->detail);
-		o->progress_at = sim_sched_steps();
+		/* The stretch without progress that ends here lasted until the
+		 * last event before this one. */
+		if (o->last_steps - o->progress_at > o->m.progress_steps)
+			o->m.progress_steps = o->last_steps - o->progress_at;
+		o->progress_at = steps;
+		set_stall_limit(o);
 		break;
 	case RT_EV_PIDLEPUT:
 	case RT_EV_PIDLEGET:
@@ -251,7 +282,12 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 			set_spinning(o, ev->obj, true);
 		break;
 	default:
-		break;
+		/* No other kind changes what work conservation looks at, and
+		 * after every event a stretch of idleness has begun if there is
+		 * one (wc_since >= 0): the stretch, if any, goes on. */
+		if (o->wc_since >= 0)
+			check_idle(o, o->now - o->wc_since);
+		goto time_checks;
 	}
 
 	/* Work conservation. */
@@ -264,24 +300,17 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 			o->wc_since = -1;
 	}
 
+time_checks:
 	/* Starvation of goroutines that have not run (yet). */
-	if (o->b.starve_ns > 0 && o->nrunnable > 0 && o->now >= o->next_scan) {
+	if (o->now >= o->next_scan && o->nrunnable > 0) {
 		scan_starving(o);
 		o->next_scan = o->now + o->b.starve_ns / 4;
 	}
 
 	/* Liveness. */
-	int64_t stalled = sim_sched_steps() - o->progress_at;
-	if (stalled > o->m.progress_steps)
-		o->m.progress_steps = stalled;
-	if (o->b.progress_steps > 0 && stalled > o->b.progress_steps) {
-		char msg[200];
-		snprintf(msg, sizeof msg,
-		         "liveness: %" PRId64 " scheduler steps (bound %" PRId64
-		         ") without any goroutine changing state",
-		         stalled, o->b.progress_steps);
-		fire(o, "liveness", msg);
-	}
+	o->last_steps = steps;
+	if (steps > o->stall_limit)
+		stalled(o, steps - o->progress_at);
 }
 
 static void stuck(struct sim_observer *obs)
@@ -332,6 +361,8 @@ static void set_window(struct sim_observer *obs, int64_t window_ns)
 	} else {
 		o->slack = window_ns;
 	}
+	o->next_scan = o->b.starve_ns > 0 ? 0 : INT64_MAX;
+	set_stall_limit(o);
 }
 
 struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns)
@@ -353,6 +384,8 @@ void sim_oracles_margins(const struct sim_observer *obs, struct sim_margins *out
 {
 	const struct oracles *o = (const struct oracles *)obs;
 	*out = o->m;
+	if (o->last_steps - o->progress_at > out->progress_steps)
+		out->progress_steps = o->last_steps - o->progress_at; /* the stretch going on */
 }
 
 void sim_oracles_free(struct sim_observer *obs)
