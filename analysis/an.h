@@ -47,6 +47,15 @@ void an_set_window(struct an_checker *c, int64_t window_ns);
  * the reason) when the scenario gives none. */
 void an_set_real_time(struct an_checker *c, bool real_time);
 
+/* While the run goes on, the longest time within [from, to] that the
+ * OS kept one thread off its core (the simulator's noise model:
+ * sim_os_away_within; NULL, the default: none).  A wait that ends while
+ * the run goes on does not count it, as the work-conservation oracle
+ * does not: an M the OS takes off its core while it holds a goroutine
+ * it is about to run delays that goroutine by the OS's doing, not the
+ * scheduler's (a wait still open at the end counts in full). */
+void an_set_away(struct an_checker *c, int64_t (*away)(int64_t from, int64_t to));
+
 /* Feed one event (what the sink's ->event does). */
 void an_event(struct an_checker *c, const struct rt_event *ev);
 /* The checker as a sink: ->event feeds it; ->finish and ->close do

@@ -50,6 +50,7 @@ struct an_checker {
 	int64_t counts[RT_EV__COUNT];
 	int64_t window; /* -1 inf */
 	bool real_time; /* the events carry wall-clock time (native backend) */
+	int64_t (*away)(int64_t from, int64_t to); /* an_set_away, or NULL */
 };
 
 static int label_index(struct an_checker *c, const char *name, bool add)
@@ -103,6 +104,8 @@ static void gstatus(struct an_checker *c, const struct rt_event *ev)
 	}
 	if (g->runnable && ev->b == G_RUNNING && l) {
 		int64_t w = span(g->since, t);
+		if (c->away && w > 0)
+			w = span(c->away(g->since, t), w);
 		if (w > l->max_wait || l->max_wait_g == 0) {
 			l->max_wait = w > l->max_wait ? w : l->max_wait;
 			l->max_wait_g = ev->obj;
@@ -191,6 +194,11 @@ void an_free(struct an_checker *c)
 void an_set_window(struct an_checker *c, int64_t window_ns)
 {
 	c->window = window_ns < 0 ? -1 : window_ns;
+}
+
+void an_set_away(struct an_checker *c, int64_t (*away)(int64_t from, int64_t to))
+{
+	c->away = away;
 }
 
 void an_set_real_time(struct an_checker *c, bool real_time)

@@ -355,6 +355,8 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		}
 		an_set_window(checker, o->window_ns);
 		an_set_real_time(checker, o->backend->real_time);
+		if (o->backend->run == cli_run_sim)
+			an_set_away(checker, sim_os_away_within);
 		fan.to[fan.n++] = an_sink(checker);
 	}
 	if (o->sink)
