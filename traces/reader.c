@@ -458,6 +458,33 @@ static char *dup_col(sqlite3_stmt *st, int col)
 	return s ? strdup(s) : NULL;
 }
 
+/* *out = the runs row's text column col, added in schema version since:
+ * dflt for a file older than that or a NULL.  0, or 2 with err set. */
+static int run_text_col(struct tr_db *d, int64_t id, const char *col, int since, const char *dflt,
+                        char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (d->version >= since) {
+		char sql[64], what[64];
+		snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE id = ?1", col);
+		snprintf(what, sizeof what, "reading runs.%s", col);
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK ||
+		    (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_ROW) {
+			dberr(err, errlen, d, what);
+			sqlite3_finalize(st);
+			return 2;
+		}
+		*out = dup_col(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (!*out && !(*out = strdup(dflt))) {
+		snprintf(err, errlen, "%s: out of memory", d->path);
+		return 2;
+	}
+	return 0;
+}
+
 static int parse_hash(const char *s, uint64_t *out)
 {
 	if (!s || strlen(s) != 16 || strspn(s, "0123456789abcdef") != 16)
@@ -559,32 +586,9 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 		goto oom;
 	sqlite3_finalize(st);
 	st = NULL;
-	if (d->version >= 3) {
-		if (sqlite3_prepare_v2(d->db, "SELECT noise FROM runs WHERE id = ?1", -1, &st,
-		                       NULL) != SQLITE_OK ||
-		    (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_ROW) {
-			dberr(err, errlen, d, "reading runs.noise");
-			goto fail;
-		}
-		h->noise = dup_col(st, 0);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if (!h->noise && !(h->noise = strdup("off")))
-		goto oom;
-	if (d->version >= 6) {
-		if (sqlite3_prepare_v2(d->db, "SELECT cost FROM runs WHERE id = ?1", -1, &st,
-		                       NULL) != SQLITE_OK ||
-		    (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_ROW) {
-			dberr(err, errlen, d, "reading runs.cost");
-			goto fail;
-		}
-		h->cost = dup_col(st, 0);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if (!h->cost && !(h->cost = strdup("")))
-		goto oom;
+	if (run_text_col(d, id, "noise", 3, "off", &h->noise, err, errlen) != 0 ||
+	    run_text_col(d, id, "cost", 6, "", &h->cost, err, errlen) != 0)
+		goto fail;
 	if (d->version >= 4) {
 		if (sqlite3_prepare_v2(
 		            d->db,
