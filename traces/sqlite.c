@@ -180,6 +180,24 @@ static int exec(struct sq *w, const char *sql, const char *what, char *err, size
 	return -1;
 }
 
+/* exec, trying again while SQLite answers busy without having asked
+ * busy_wait: switching a file to WAL (the first writer's pragmas on a new
+ * file) needs a lock that SQLite does not wait for, so with writers
+ * starting at once one of them saw "database is locked" at once.  Waits as
+ * busy_wait does, within its budget. */
+static int exec_busy(struct sq *w, const char *sql, const char *what, char *err, size_t errlen)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || !busy_wait(w, tries))
+			break;
+	}
+	sq_errf(err, errlen, w->path, w->db, what);
+	return -1;
+}
+
 /*
  * Decide whether the file may be written: 1 if it holds no tables yet
  * (create the schema), 0 if it is a gsched database of our version,
@@ -753,8 +771,10 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	if (exec(w, "COMMIT", "reading it", err, errlen) < 0)
 		goto fail;
 	w->in_txn = 0;
-	if (exec(w, tr_sqlite_pragmas, "setting up the connection", err, errlen) < 0)
+	if (exec_busy(w, tr_sqlite_pragmas, "setting up the connection", err, errlen) < 0)
 		goto fail;
+	/* The pragmas' busy_timeout replaced busy_wait with SQLite's own. */
+	sqlite3_busy_handler(w->db, busy_wait, w);
 	if (exec(w, "BEGIN IMMEDIATE", "locking the database", err, errlen) < 0)
 		goto fail;
 	w->in_txn = 1;
