@@ -10,8 +10,7 @@
 set -u
 gsched=$1
 seeds=${2:-3}
-shift $(($# < 2 ? $# : 2))
-skip=" $* "
+skip=" ${*:3} "
 data=$(dirname "$0")/data/lang
 pass=0
 fail=0
