@@ -113,8 +113,9 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                       .def = "sim/cost.h's table",
                       .help = "the simulator's host-dependent figures (fresh-g, cold, "
                               "cold-full, os-gap, os-away; docs/simulator.md): a cost file "
-                              "as scripts/calibrate/host writes for this machine, or "
-                              "key=ns,... on top of the table; stored with the run"},
+                              "as scripts/calibrate/host writes for this machine, "
+                              "key=ns,... on top of the table, or both, left to right "
+                              "(FILE,os-away=0); stored with the run"},
         [CLI_STRATEGY] = {.name = "strategy",
                           .arg = CLI_ARG_CHOICE,
                           .offset = AT(strategy),

@@ -1,7 +1,8 @@
 /*
  * fit.c - the figures scripts/calibrate fits (cost.h's SIM_FIT_PARAMS):
- * their defaults, and a run's overrides, given as "key=ns,key=ns" or as a
- * cost file of such lines (`gsched run --cost`, GSCHED_COST).
+ * their defaults, and a run's overrides, given as "key=ns,key=ns", as a
+ * cost file of such lines, or as both ("host.cost,os-away=0": `gsched run
+ * --cost`, GSCHED_COST).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -107,27 +108,21 @@ bool sim_fit_parse(const char *spec, int64_t fit[SIM_FIT_MAX], char *err, size_t
 	return apply(spec, strlen(spec), fit, given, "", err, errlen);
 }
 
-bool sim_fit_load(const char *arg, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen)
+/* Apply the cost file at path on top of fit; a key given twice in the
+ * file is an error. */
+static bool load_file(const char *path, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen)
 {
-	if (!arg || !*arg) {
-		sim_fit_defaults(fit);
-		snprintf(err, errlen, "expected a cost file or key=ns[,key=ns...] (got '')");
-		return false;
-	}
-	if (strchr(arg, '='))
-		return sim_fit_parse(arg, fit, err, errlen);
-	sim_fit_defaults(fit);
-	FILE *f = fopen(arg, "r");
+	FILE *f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "%.200s: %s (expected a cost file, or key=ns[,key=ns...])",
-		         arg, strerror(errno));
+		         path, strerror(errno));
 		return false;
 	}
 	bool given[SIM_FIT_N] = {false}, ok = true;
 	char line[1024], where[256];
 	for (int lineno = 1; ok && fgets(line, sizeof line, f); lineno++) {
 		size_t len = strlen(line);
-		snprintf(where, sizeof where, "%.200s:%d: ", arg, lineno);
+		snprintf(where, sizeof where, "%.200s:%d: ", path, lineno);
 		if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(f)) {
 			snprintf(err, errlen, "%sline too long (expected key=ns)", where);
 			ok = false;
@@ -143,11 +138,54 @@ bool sim_fit_load(const char *arg, int64_t fit[SIM_FIT_MAX], char *err, size_t e
 		ok = apply(line, len, fit, given, where, err, errlen);
 	}
 	if (ok && ferror(f)) {
-		snprintf(err, errlen, "%.200s: %s", arg, strerror(errno));
+		snprintf(err, errlen, "%.200s: %s", path, strerror(errno));
 		ok = false;
 	}
 	fclose(f);
 	return ok;
+}
+
+bool sim_fit_load(const char *arg, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen)
+{
+	sim_fit_defaults(fit);
+	if (!arg || strspn(arg, " \t,") == strlen(arg)) {
+		snprintf(err, errlen, "expected a cost file or key=ns[,key=ns...] (got '%.80s')",
+		         arg ? arg : "");
+		return false;
+	}
+	/* Items left to right, each on top of those before it: a file name,
+	 * or a key=ns pair.  A key given twice among the pairs, or twice in
+	 * one file, is a mistake, not an override. */
+	bool given[SIM_FIT_N] = {false};
+	for (const char *item = arg; item;) {
+		const char *comma = strchr(item, ',');
+		size_t len = comma ? (size_t)(comma - item) : strlen(item);
+		const char *next = comma ? comma + 1 : NULL;
+		size_t lead = strspn(item, " \t");
+		item += lead < len ? lead : len;
+		len -= lead < len ? lead : len;
+		while (len > 0 && (item[len - 1] == ' ' || item[len - 1] == '\t'))
+			len--;
+		if (len > 0 && memchr(item, '=', len)) {
+			if (!apply(item, len, fit, given, "", err, errlen))
+				return false;
+		} else if (len > 0) {
+			char path[1024];
+			if (len >= sizeof path) {
+				snprintf(err, errlen,
+				         "expected a cost file name of at most %zu "
+				         "characters (got %zu)",
+				         sizeof path - 1, len);
+				return false;
+			}
+			memcpy(path, item, len);
+			path[len] = 0;
+			if (!load_file(path, fit, err, errlen))
+				return false;
+		}
+		item = next;
+	}
+	return true;
 }
 
 void sim_fit_format(const int64_t fit[SIM_FIT_MAX], char *buf, size_t len)

@@ -171,11 +171,13 @@ void sim_fit_defaults(int64_t fit[SIM_FIT_MAX]);
 /* The defaults, overridden by spec, "key=ns[,key=ns...]" (NULL or "": none).
  * False, with a message in err, on a malformed spec. */
 bool sim_fit_parse(const char *spec, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen);
-/* The defaults, overridden by arg: a spec as sim_fit_parse takes if it
- * holds '=', else the name of a cost file, whose lines are specs, with
- * '#' comments and blank lines (scripts/calibrate/host writes one).  A key
- * given twice is an error.  False, with a message naming the file and
- * line, the key and what was expected, on bad input. */
+/* The defaults, overridden by arg: comma-separated items applied left to
+ * right, each a key=ns pair or the name of a cost file, whose lines are
+ * specs, with '#' comments and blank lines (scripts/calibrate/host writes
+ * one): "host.cost,os-away=0" is a host's figures with one changed.  A key
+ * given twice among the pairs, or twice in one file, is an error.  False,
+ * with a message naming the file and line, the key and what was
+ * expected, on bad input. */
 bool sim_fit_load(const char *arg, int64_t fit[SIM_FIT_MAX], char *err, size_t errlen);
 /* Every figure of fit as a spec, "fresh-g=16000,cold=3500,...", in
  * SIM_FIT_PARAMS order: what a database or golden stores of a run. */

@@ -439,8 +439,9 @@ END_TEST
 
 /* --cost: the host's figures from a cost file or key=ns pairs change the
  * run (a cheaper fresh g, a busier OS), a file and the same pairs give
- * the same run, the figures are stored in the runs row and a golden's
- * header, and replay, show and check re-run the run with them.  Without
+ * the same run, as does a file with pairs after or before it (left to
+ * right, a later item overriding an earlier one), the figures are stored in the runs row and a
+ * golden's header, and replay, show and check re-run the run with them.  Without
  * --cost the row stores '' and a golden has no cost line. */
 START_TEST(test_cost_recorded)
 {
@@ -459,11 +460,20 @@ START_TEST(test_cost_recorded)
 	ck_assert_msg(strstr(out, ", cost fresh-g=1000,cold=3500,"), "%s", out);
 	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --cost %s --db %s --quiet", file, db),
 	                 0);
+	/* a file and pairs together, left to right: a pair overrides the file */
+	ck_assert_int_eq(gsched("run gosched-storm --seed 4 --cost %s,os-gap=5000000,cold=3500 "
+	                        "--db %s --quiet",
+	                        file, db),
+	                 0);
+	ck_assert_int_eq(
+	        gsched("run gosched-storm --seed 4 --cost os-gap=70000000,%s --db %s --quiet", file,
+	               db),
+	        0);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE id = 1 AND cost = ''"), 1);
 	ck_assert_int_eq(query_int(db,
 	                           "SELECT count(*) FROM runs WHERE cost = 'fresh-g=1000,"
 	                           "cold=3500,cold-full=10000000,os-gap=5000000,os-away=1000000'"),
-	                 2);
+	                 4);
 	ck_assert_int_eq(query_int(db, "SELECT count(DISTINCT trace_hash) FROM runs"), 2);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs a, runs b WHERE a.id = 2"
 	                               " AND b.id = 3 AND a.trace_hash = b.trace_hash"),
@@ -502,6 +512,10 @@ START_TEST(test_cost_recorded)
 	ck_assert_msg(strstr(out, "--cost: cold: given twice"), "%s", out);
 	ck_assert_int_eq(gsched("run gosched-storm --cost %s/none.cost", dir), 2);
 	ck_assert_msg(strstr(out, "none.cost: No such file or directory"), "%s", out);
+	ck_assert_int_eq(gsched("run gosched-storm --cost %s,cold=1,%s/none.cost", file, dir), 2);
+	ck_assert_msg(strstr(out, "none.cost: No such file or directory"), "%s", out);
+	ck_assert_int_eq(gsched("run gosched-storm --cost %s,cold=1,cold=2", file), 2);
+	ck_assert_msg(strstr(out, "--cost: cold: given twice"), "%s", out);
 	write_file(file, "cold=100\nfresh-g 2us\n");
 	ck_assert_int_eq(gsched("run gosched-storm --cost %s", file), 2);
 	ck_assert_msg(strstr(out, "host.cost:2: expected key=ns"), "%s", out);
