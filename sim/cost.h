@@ -59,6 +59,11 @@ static const int64_t cost_work[PLAT_WORK_N] = {
 #define NOISE_WAKE_FLOOR_PCT  40    /* of WAKE_LATENCY fixed; the rest drawn, mean kept */
 #define NOISE_TIMER_SLACK_MIN 40000 /* a timed sleep ends at least this late (timer slack) */
 #define NOISE_TIMER_SLACK     20000 /* ... plus up to this, uniform */
+/* A run's machine: every spend of the run at a speed drawn once per run,
+ * Laplace-shaped around 1 with this mean deviation in parts per million
+ * (fitted to Go's makespan from process to process under SCHED_FIFO on
+ * the host of 2026-12-03; docs/simulator.md, "The noise model"). */
+#define NOISE_RUN_SPEED_PPM 5000
 
 /* The figures scripts/calibrate fits to Go measured on a host
  * (docs/simulator.md, "The fitted figures"), one table: the key a run may

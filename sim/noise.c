@@ -11,9 +11,10 @@
  *
  * Alternatives not taken: a normal or log-normal jitter (needs libm's
  * exp/log, whose last bits are not promised equal across libraries and
- * compilers - the trace hash would depend on the build); one global
- * slowdown factor per run (varies the total, not the interleaving, and
- * the interleaving is what a fairness study samples).
+ * compilers - the trace hash would depend on the build).  A run's speed
+ * factor alone would vary the total, not the interleaving (what a
+ * fairness study samples), so it comes on top of the per-operation
+ * draws, not instead of them.
  */
 #include "noise.h"
 
@@ -33,6 +34,18 @@ void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on, int64_t os_gap,
 	n->os_gap = os_gap;
 	n->os_away = os_away;
 	n->rng = sim_stream_seed(seed, SIM_STREAM_NOISE, 0) | 1; /* xorshift: never 0 */
+	n->speed = INT64_C(1) << 20;
+	if (on) {
+		/* The machine a process gets differs from run to run (where its
+		 * memory lands, the host's other guests, the core's clock):
+		 * Laplace-shaped, mean deviation NOISE_RUN_SPEED_PPM. */
+		struct sim_noise run = {.rng = sim_stream_seed(seed, SIM_STREAM_NOISE, 1) | 1};
+		int64_t mean = ((int64_t)NOISE_RUN_SPEED_PPM << 20) / 1000000;
+		int64_t dev = sim_noise_exp(&run, mean);
+		if (dev > (INT64_C(1) << 19))
+			dev = INT64_C(1) << 19; /* at most 1.5x or 0.5x: a tail cut, not a fit */
+		n->speed += (sim_noise_next(&run) & 1) ? dev : -dev;
+	}
 }
 
 int64_t sim_noise_exp_large(uint64_t k, uint64_t u, int64_t mean)
@@ -48,8 +61,8 @@ int64_t sim_noise_spend(struct sim_noise *n, int64_t ns)
 	/* uniform in [-NOISE_SPEND_PCT, +NOISE_SPEND_PCT] percent, in 1/1024ths */
 	int64_t span = 2 * NOISE_SPEND_PCT * 1024 / 100;
 	int64_t f = 1024 - span / 2 + (int64_t)(sim_noise_next(n) % (uint64_t)(span + 1));
-	unsigned __int128 x = (unsigned __int128)(uint64_t)ns * (uint64_t)f;
-	return sat(x >> 10);
+	unsigned __int128 x = (unsigned __int128)(uint64_t)ns * (uint64_t)f * (uint64_t)n->speed;
+	return sat(x >> 30);
 }
 
 int64_t sim_noise_wake(struct sim_noise *n, int64_t base)

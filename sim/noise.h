@@ -30,12 +30,15 @@ struct sim_noise {
 	bool on;
 	bool os;                 /* the OS takes cores away (on, or the swarm strategy's draw) */
 	int64_t os_gap, os_away; /* their means: cost.h's os-gap and os-away, or the swarm's draw */
+	int64_t speed;           /* this run's machine: a spend takes ns * speed / 2^20 */
 	uint64_t rng;            /* xorshift64* state, from the noise stream */
 };
 
 /* Start the model for a run of this seed (on: draw; off: every function
  * below returns the exact figure, and draws nothing), the OS taking a
- * core every os_gap ns of running for os_away ns (means; 0: never). */
+ * core every os_gap ns of running for os_away ns (means; 0: never).  On,
+ * it draws the run's machine speed (NOISE_RUN_SPEED_PPM) from a stream of
+ * its own, so that the per-operation draws keep their sequence. */
 void sim_noise_init(struct sim_noise *n, uint64_t seed, bool on, int64_t os_gap, int64_t os_away);
 
 static inline uint64_t sim_noise_next(struct sim_noise *n)
@@ -82,9 +85,9 @@ static inline int64_t sim_noise_cost(struct sim_noise *n, int64_t cost)
 	return c < 0 ? INT64_MAX : c; /* overflow: the engine's tadd saturates the clock */
 }
 
-/* The CPU time a workload's spend of ns takes: within +-NOISE_SPEND_PCT
- * percent (the core's speed is not constant: frequency, the cache, the
- * other hyperthread). */
+/* The CPU time a workload's spend of ns takes: ns at the run's speed,
+ * within +-NOISE_SPEND_PCT percent (the core's speed is not constant:
+ * frequency, the cache, the other hyperthread). */
 int64_t sim_noise_spend(struct sim_noise *n, int64_t ns);
 
 /* The latency from a futex wake to the woken thread running. */
