@@ -1005,6 +1005,11 @@ int64_t sim_sched_steps(void)
 	return S.steps - S.work_steps;
 }
 
+int64_t sim_event_frontier(void)
+{
+	return S.stats.end_ns;
+}
+
 int64_t sim_os_away_within(int64_t from, int64_t to)
 {
 	int64_t most = 0;
@@ -1218,8 +1223,16 @@ void plat_trace(struct rt_event *ev)
 	tr_stats_add_inline(&S.stats, ev);
 	if (S.cfg->sink)
 		S.cfg->sink->event(S.cfg->sink, ev);
-	if (S.cfg->observer)
-		S.cfg->observer->event(S.cfg->observer, ev);
+	struct sim_observer *o = S.cfg->observer;
+	if (o) {
+		/* The observer's filter (sim.h): most events need no call. */
+		const int64_t steps = S.steps - S.work_steps;
+		const uint32_t k = (uint32_t)ev->kind;
+		if ((k < 64 && (o->kinds >> k & 1)) || ev->t_ns >= o->at || steps > o->steps)
+			o->event(o, ev);
+		if (k != RT_EV_VIOLATION)
+			o->ev_steps = steps;
+	}
 }
 
 int64_t sim_now(void)

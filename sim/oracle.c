@@ -53,7 +53,10 @@
  * stream and its hash are those of a run without it.
  *
  * Cost: O(1) per event, plus a scan of the goroutine table every
- * starve_ns/4 of virtual time for goroutines that never run.
+ * starve_ns/4 of virtual time for goroutines that never run.  Most
+ * events cost less: the oracles tell the engine which ones they need
+ * (set_filter: the kinds that change their state, and any event once a
+ * check is due), and the engine skips the call for the others.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -249,13 +252,49 @@ static __attribute__((noinline, cold)) void stalled(struct oracles *o, int64_t n
 	fire(o, "liveness", msg);
 }
 
+/* The kinds that change what the oracles keep: observe is called for
+ * every event of these, and for the others only when a check is due. */
+#define OBSERVED_KINDS                                                                             \
+	(UINT64_C(1) << RT_EV_GSTATUS | UINT64_C(1) << RT_EV_PIDLEPUT |                            \
+	 UINT64_C(1) << RT_EV_PIDLEGET | UINT64_C(1) << RT_EV_PROCRESIZE |                         \
+	 UINT64_C(1) << RT_EV_SPINNING | UINT64_C(1) << RT_EV_STARTM)
+_Static_assert(RT_EV__COUNT <= 64, "OBSERVED_KINDS is a 64-bit mask of kinds");
+
+/* The engine's filter (struct sim_observer): an event of another kind
+ * only moves the frontier and the step count on, which the engine keeps
+ * (sim_event_frontier, ev_steps), and is checked against three things:
+ * a work-conservation stretch going on (every event checks it), the
+ * next starvation scan (due at next_scan while a goroutine is
+ * runnable), and the liveness threshold.  While none is due, skipping
+ * it leaves every verdict, margin and message as they were. */
+static void set_filter(struct oracles *o)
+{
+	if (o->oom) {
+		o->obs.kinds = 0;
+		o->obs.at = INT64_MAX;
+		o->obs.steps = INT64_MAX;
+		return;
+	}
+	o->obs.kinds = OBSERVED_KINDS;
+	if (o->wc_since >= 0)
+		o->obs.at = INT64_MIN; /* every event checks the stretch */
+	else if (o->nrunnable == 0)
+		o->obs.at = INT64_MAX; /* no scan until a gstatus */
+	else                           /* the first event at next_scan or later: the scan is due */
+		o->obs.at = o->next_scan > o->now ? o->next_scan : INT64_MIN;
+	o->obs.steps = o->stall_limit;
+}
+
 static void observe(struct sim_observer *obs, const struct rt_event *ev)
 {
 	struct oracles *o = (struct oracles *)obs;
 	if (o->fired || o->oom || ev->kind == RT_EV_VIOLATION)
 		return;
-	if (ev->t_ns > o->now)
-		o->now = ev->t_ns;
+	/* What the events the engine skipped since the last call would have
+	 * left: the latest time of any event (this one included), and the
+	 * steps at the event before this one. */
+	o->now = sim_event_frontier();
+	o->last_steps = obs->ev_steps;
 	int64_t steps = sim_sched_steps();
 	switch (ev->kind) {
 	case RT_EV_GSTATUS:
@@ -309,6 +348,7 @@ time_checks:
 
 	/* Liveness. */
 	o->last_steps = steps;
+	set_filter(o);
 	if (steps > o->stall_limit)
 		stalled(o, steps - o->progress_at);
 }
@@ -363,6 +403,7 @@ static void set_window(struct sim_observer *obs, int64_t window_ns)
 	}
 	o->next_scan = o->b.starve_ns > 0 ? 0 : INT64_MAX;
 	set_stall_limit(o);
+	set_filter(o);
 }
 
 struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns)
@@ -375,8 +416,8 @@ struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_
 	o->obs.quiet = quiet;
 	o->obs.window = set_window;
 	o->b0 = *b;
-	set_window(&o->obs, window_ns);
 	o->wc_since = -1;
+	set_window(&o->obs, window_ns);
 	return &o->obs;
 }
 
@@ -384,8 +425,11 @@ void sim_oracles_margins(const struct sim_observer *obs, struct sim_margins *out
 {
 	const struct oracles *o = (const struct oracles *)obs;
 	*out = o->m;
-	if (o->last_steps - o->progress_at > out->progress_steps)
-		out->progress_steps = o->last_steps - o->progress_at; /* the stretch going on */
+	/* The steps at the last event, skipped or not (after an oom, at the
+	 * last one looked at). */
+	int64_t last = o->oom ? o->last_steps : obs->ev_steps;
+	if (last - o->progress_at > out->progress_steps)
+		out->progress_steps = last - o->progress_at; /* the stretch going on */
 }
 
 void sim_oracles_free(struct sim_observer *obs)

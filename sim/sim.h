@@ -90,6 +90,18 @@ struct sim_observer {
 	/* The run's window, before its first event: the configured one, or
 	 * the one the swarm strategy drew.  May be NULL. */
 	void (*window)(struct sim_observer *o, int64_t window_ns);
+	/* Which events the engine passes to event(): one whose kind k has
+	 * bit k of `kinds` set, one at time `at` or later, or one seen past
+	 * `steps` scheduler steps (sim_sched_steps); the others it skips,
+	 * without a call.  Zero (as calloc leaves them): every event.  The
+	 * observer sets these; the engine reads them at every event. */
+	uint64_t kinds;
+	int64_t at;
+	int64_t steps;
+	/* Set by the engine: sim_sched_steps() at the latest event that was
+	 * not a violation, passed or skipped (inside event(), the one before
+	 * the event passed). */
+	int64_t ev_steps;
 };
 
 struct sim_config {
@@ -203,6 +215,10 @@ _Noreturn void sim_violation(const char *oracle, const char *msg);
 /* Yield points executed so far outside the program's own work (its
  * spends and syscalls): the scheduler's steps. */
 int64_t sim_sched_steps(void);
+/* The latest time of any event of the run so far (the events of several
+ * threads are not in time order under a window): for an observer that
+ * skips events. */
+int64_t sim_event_frontier(void);
 /* The longest time within [from, to] that the noise model's OS kept one
  * thread off its core (its last such stretch; 0 with the model off). */
 int64_t sim_os_away_within(int64_t from, int64_t to);
