@@ -830,6 +830,7 @@ static cJSON *summary_json(const struct sweep *sw, const struct tally *t, const 
 	cJSON_AddNumberToObject(bounds, "idle_ns", (double)sw->o->bounds.idle_ns);
 	cJSON_AddNumberToObject(bounds, "starve_ns", (double)sw->o->bounds.starve_ns);
 	cJSON_AddNumberToObject(bounds, "progress_steps", (double)sw->o->bounds.progress_steps);
+	cJSON_AddNumberToObject(bounds, "timer_ns", (double)sw->o->bounds.timer_ns);
 	cJSON_AddNumberToObject(j, "max_steps", (double)sw->o->max_steps);
 	cJSON_AddNumberToObject(j, "max_time_ns", (double)sw->o->max_time_ns);
 	cJSON_AddStringToObject(j, "build", tr_build_string());

@@ -91,6 +91,7 @@ static int run_golden(const char *file, struct cli_opts *o, struct tr_header *ou
 	out->idle_bound_ns = o->bounds.idle_ns;
 	out->starve_bound_ns = o->bounds.starve_ns;
 	out->progress_bound = o->bounds.progress_steps;
+	out->timer_bound_ns = o->bounds.timer_ns;
 	out->gomaxprocs = sc_gomaxprocs(info.sc);
 	out->status = res->status;
 	out->n_events = res->stats.n_events;
@@ -617,10 +618,17 @@ static void fmt_bounds(char *buf, size_t len, const struct tr_header *h)
 {
 	if (h->idle_bound_ns < 0 || h->starve_bound_ns < 0 || h->progress_bound < 0)
 		snprintf(buf, len, "defaults (not recorded)");
+	else if (h->timer_bound_ns < 0)
+		snprintf(buf, len,
+		         "idle-ns %" PRId64 " starve-ns %" PRId64 " progress-steps %" PRId64
+		         " timer-ns default (not recorded)",
+		         h->idle_bound_ns, h->starve_bound_ns, h->progress_bound);
 	else
 		snprintf(buf, len,
-		         "idle-ns %" PRId64 " starve-ns %" PRId64 " progress-steps %" PRId64,
-		         h->idle_bound_ns, h->starve_bound_ns, h->progress_bound);
+		         "idle-ns %" PRId64 " starve-ns %" PRId64 " progress-steps %" PRId64
+		         " timer-ns %" PRId64,
+		         h->idle_bound_ns, h->starve_bound_ns, h->progress_bound,
+		         h->timer_bound_ns);
 }
 
 static int load_run(const char *cmd, const char *path, int64_t run, struct tr_header *h,
@@ -722,7 +730,7 @@ static int cmd_diff(struct cli_opts *o)
 		tr_trace_free(&ta);
 		return 2;
 	}
-	char la[4200], lb[4200], x[96], y[96];
+	char la[4200], lb[4200], x[160], y[160];
 	snprintf(la, sizeof la, "A %s run %" PRId64, pa, ha.run_id);
 	snprintf(lb, sizeof lb, "B %s run %" PRId64, pb, hb.run_id);
 	if (!ha.run_id)

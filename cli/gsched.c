@@ -39,9 +39,10 @@ static void print_margins(const struct cli_opts *o, const struct cli_run_info *i
 {
 	const struct sim_margins *m = &info->margins;
 	const struct sim_bounds *b = &o->bounds;
-	char idle[32], idleb[32], starve[32], starveb[32], steps[32];
+	char idle[32], idleb[32], starve[32], starveb[32], steps[32], timer[32], timerb[32];
 	tr_fmt_ns(idle, sizeof idle, m->idle_ns);
 	tr_fmt_ns(starve, sizeof starve, m->starve_ns);
+	tr_fmt_ns(timer, sizeof timer, m->timer_ns);
 	bool inf = o->window_ns < 0 || o->window_ns >= SIM_WINDOW_MAX;
 	if (b->idle_ns && !inf)
 		tr_fmt_ns(idleb, sizeof idleb, b->idle_ns);
@@ -52,13 +53,17 @@ static void print_margins(const struct cli_opts *o, const struct cli_run_info *i
 	else
 		snprintf(starveb, sizeof starveb, "%s",
 		         inf ? "not checked under window inf" : "off");
+	if (b->timer_ns && !inf)
+		tr_fmt_ns(timerb, sizeof timerb, b->timer_ns);
+	else
+		snprintf(timerb, sizeof timerb, "%s", inf ? "not checked under window inf" : "off");
 	if (b->progress_steps)
 		snprintf(steps, sizeof steps, "%" PRId64, b->progress_steps);
 	else
 		snprintf(steps, sizeof steps, "off");
 	printf("%-14sidle with work %s (bound %s), longest wait %s (bound %s), steps "
-	       "without progress %" PRId64 " (bound %s)\n",
-	       "oracles", idle, idleb, starve, starveb, m->progress_steps, steps);
+	       "without progress %" PRId64 " (bound %s), latest timer %s (bound %s)\n",
+	       "oracles", idle, idleb, starve, starveb, m->progress_steps, steps, timer, timerb);
 }
 
 static void print_summary(const struct cli_opts *o, const struct sim_result *res,

@@ -300,6 +300,14 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                                         "scheduler steps (yield points outside the program's "
                                         "spends and syscalls) without any goroutine changing "
                                         "state; 0 turns it off"},
+        [CLI_TIMER_BOUND] = {.name = "timer-bound",
+                             .arg = CLI_ARG_DURATION,
+                             .offset = AT(bounds.timer_ns),
+                             .metavar = "DUR",
+                             .def = "100ms",
+                             .help = "timer-lateness oracle: the run is a violation when a "
+                                     "timer runs more than DUR after it was due; 0 turns it "
+                                     "off"},
         [CLI_JSON] = {.name = "json",
                       .arg = CLI_ARG_SWITCH,
                       .offset = AT(json),
@@ -380,7 +388,7 @@ void cli_opts_init(struct cli_opts *o)
 	o->format = &cli_export_formats[0];
 	rt_config_default(&o->rt);
 	o->bounds = (struct sim_bounds){SIM_IDLE_BOUND_DEFAULT, SIM_STARVE_BOUND_DEFAULT,
-	                                SIM_PROGRESS_BOUND_DEFAULT};
+	                                SIM_PROGRESS_BOUND_DEFAULT, SIM_TIMER_BOUND_DEFAULT};
 }
 
 const struct cli_choice *cli_choose(const struct cli_choice *t, const char *what, const char *name,

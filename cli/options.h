@@ -161,6 +161,7 @@ enum cli_flag_id {
 	CLI_IDLE_BOUND,
 	CLI_STARVE_BOUND,
 	CLI_PROGRESS_BOUND,
+	CLI_TIMER_BOUND,
 	CLI_JSON,
 	CLI_CSV,
 	CLI_FORMAT,
@@ -179,7 +180,7 @@ enum cli_flag_id {
 	(CLI_F(CLI_SEED) | CLI_F(CLI_WINDOW) | CLI_F(CLI_NOISE) | CLI_F(CLI_COST) |                \
 	 CLI_F(CLI_STRATEGY) | CLI_F(CLI_BACKEND) | CLI_F(CLI_MAX_STEPS) | CLI_F(CLI_MAX_TIME) |   \
 	 CLI_F(CLI_POLICY) | CLI_F(CLI_BUG) | CLI_F(CLI_IDLE_BOUND) | CLI_F(CLI_STARVE_BOUND) |    \
-	 CLI_F(CLI_PROGRESS_BOUND))
+	 CLI_F(CLI_PROGRESS_BOUND) | CLI_F(CLI_TIMER_BOUND))
 /* The flags of a sweep (explore) on top of those. */
 #define CLI_EXPLORE_FLAGS                                                                          \
 	(CLI_F(CLI_SEEDS) | CLI_F(CLI_JOBS) | CLI_F(CLI_OUT) | CLI_F(CLI_STOP_AT_FIRST) |          \

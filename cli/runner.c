@@ -146,6 +146,8 @@ int cli_opts_from_header(const struct tr_header *h, struct cli_opts *o, char *er
 		o->bounds.starve_ns = h->starve_bound_ns;
 	if (h->progress_bound >= 0)
 		o->bounds.progress_steps = h->progress_bound;
+	if (h->timer_bound_ns >= 0)
+		o->bounds.timer_ns = h->timer_bound_ns;
 	return 0;
 }
 
@@ -340,6 +342,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 		        .idle_bound_ns = o->bounds.idle_ns,
 		        .starve_bound_ns = o->bounds.starve_ns,
 		        .progress_bound = o->bounds.progress_steps,
+		        .timer_bound_ns = o->bounds.timer_ns,
 		};
 		if (!(db = tr_sqlite_open(o->db, &r, err, errlen)))
 			goto out;

@@ -15,6 +15,11 @@
  *   liveness           progress_steps scheduler steps (yield points
  *                      outside the program's own spends and syscalls)
  *                      pass without any goroutine changing state;
+ *   timer-lateness     a timer runs more than timer_ns after its when
+ *                      (checked when it runs: the event names its when):
+ *                      sysmon's preemption and the timer stealing of idle
+ *                      Ms keep an expired timer from waiting long behind
+ *                      a goroutine that computes;
  *   lost-wakeup        every thread is blocked while a goroutine is
  *                      runnable (checked when the engine finds no
  *                      eligible thread), or every thread is blocked or
@@ -159,6 +164,30 @@ static void check_wait(struct oracles *o, int64_t goid, int64_t d, bool ran)
 	}
 }
 
+/* A timer of P p due at when ran at t (the time of the M that ran it). */
+static void check_timer(struct oracles *o, int64_t p, int64_t when, int64_t t)
+{
+	int64_t d = t - when;
+	/* As for work conservation: time the OS kept a thread off its core
+	 * (the M that would have run the timer, or the one computing on its
+	 * P) is not the scheduler's. */
+	if (d > o->b.timer_ns / 2)
+		d -= sim_os_away_within(when, t);
+	if (d > o->m.timer_ns)
+		o->m.timer_ns = d;
+	if (o->b.timer_ns > 0 && d > o->b.timer_ns + o->slack) {
+		char msg[256], a[32], b[32], w[32];
+		tr_fmt_ns(a, sizeof a, d);
+		tr_fmt_ns(b, sizeof b, o->b.timer_ns);
+		tr_fmt_ns(w, sizeof w, when);
+		snprintf(msg, sizeof msg,
+		         "timer-lateness: a timer of P %" PRId64
+		         " due at %s ran %s late (bound %s)",
+		         p, w, a, b);
+		fire(o, "timer-lateness", msg);
+	}
+}
+
 /* Work conservation: the stretch that began at wc_since lasts d. */
 static void check_idle(struct oracles *o, int64_t d)
 {
@@ -257,7 +286,8 @@ static __attribute__((noinline, cold)) void stalled(struct oracles *o, int64_t n
 #define OBSERVED_KINDS                                                                             \
 	(UINT64_C(1) << RT_EV_GSTATUS | UINT64_C(1) << RT_EV_PIDLEPUT |                            \
 	 UINT64_C(1) << RT_EV_PIDLEGET | UINT64_C(1) << RT_EV_PROCRESIZE |                         \
-	 UINT64_C(1) << RT_EV_SPINNING | UINT64_C(1) << RT_EV_STARTM)
+	 UINT64_C(1) << RT_EV_SPINNING | UINT64_C(1) << RT_EV_STARTM |                             \
+	 UINT64_C(1) << RT_EV_TIMER_FIRE)
 _Static_assert(RT_EV__COUNT <= 64, "OBSERVED_KINDS is a 64-bit mask of kinds");
 
 /* The engine's filter (struct sim_observer): an event of another kind
@@ -320,7 +350,13 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 		if (ev->b)
 			set_spinning(o, ev->obj, true);
 		break;
+	case RT_EV_TIMER_FIRE:
+		check_timer(o, ev->obj, ev->a, ev->t_ns);
+		if (o->fired)
+			return;
+		goto other;
 	default:
+	other:
 		/* No other kind changes what work conservation looks at, and
 		 * after every event a stretch of idleness has begun if there is
 		 * one (wc_since >= 0): the stretch, if any, goes on. */
@@ -398,6 +434,7 @@ static void set_window(struct sim_observer *obs, int64_t window_ns)
 	if (window_ns < 0 || window_ns >= SIM_WINDOW_MAX) {
 		o->b.idle_ns = 0;
 		o->b.starve_ns = 0;
+		o->b.timer_ns = 0;
 	} else {
 		o->slack = window_ns;
 	}

@@ -235,14 +235,16 @@ struct sim_bounds {
 	int64_t starve_ns;      /* starvation: a goroutine runnable this long without running */
 	int64_t progress_steps; /* liveness: this many scheduler steps without a goroutine
 	                           changing state */
+	int64_t timer_ns;       /* timer lateness: a timer run this long after its when */
 };
 #define SIM_IDLE_BOUND_DEFAULT     INT64_C(5000000)   /* 5 ms */
 #define SIM_STARVE_BOUND_DEFAULT   INT64_C(500000000) /* 500 ms */
 #define SIM_PROGRESS_BOUND_DEFAULT INT64_C(1000000)
+#define SIM_TIMER_BOUND_DEFAULT    INT64_C(100000000) /* 100 ms */
 
 /* How close a run came to each bound: the longest stretch seen. */
 struct sim_margins {
-	int64_t idle_ns, starve_ns, progress_steps;
+	int64_t idle_ns, starve_ns, progress_steps, timer_ns;
 };
 
 /* A new observer checking b (copied) for a run under window_ns (sim_config's),

@@ -209,7 +209,7 @@ START_TEST(oracles_trip)
 	enum tr_status st;
 	char path[512];
 	struct sim_bounds b = {SIM_IDLE_BOUND_DEFAULT, SIM_STARVE_BOUND_DEFAULT,
-	                       SIM_PROGRESS_BOUND_DEFAULT};
+	                       SIM_PROGRESS_BOUND_DEFAULT, SIM_TIMER_BOUND_DEFAULT};
 
 	/* work conservation: a job waits behind a P the knob keeps idle */
 	snprintf(path, sizeof path, "%s/scenarios/bugs/needspinning.json", GSCHED_SOURCE_DIR);
@@ -225,6 +225,12 @@ START_TEST(oracles_trip)
 	snprintf(path, sizeof path, "%s/scenarios/bugs/timer-steal.json", GSCHED_SOURCE_DIR);
 	ck_assert_int_eq(run(path, "timer-steal", 1, 0, &st, oracle, sizeof oracle, &b), 1);
 	ck_assert_str_eq(oracle, "liveness");
+	/* timer lateness: a heartbeat's timer behind two computations that
+	 * the knob never preempts (without it: 20 ms late at most) */
+	snprintf(path, sizeof path, "%s/tests/data/oracles/heartbeat.json", GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, "no-preemption", 1, 0, &st, oracle, sizeof oracle, &b), 1);
+	ck_assert_str_eq(oracle, "timer-lateness");
+	ck_assert_int_eq(run(path, NULL, 1, 0, &st, oracle, sizeof oracle, &b), 0);
 	/* lost wake-up: a P handed off idle while a goroutine waits on the
 	 * global queue, every thread blocked or asleep (a race: the first
 	 * seed of the range that finds it) */

@@ -394,6 +394,7 @@ START_TEST(test_upgrade_v1)
 	             " ALTER TABLE runs DROP COLUMN first_event;"
 	             " ALTER TABLE runs DROP COLUMN last_event;"
 	             " ALTER TABLE runs DROP COLUMN cost;"
+	             " ALTER TABLE runs DROP COLUMN timer_bound_ns;"
 	             " UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA "
 	             "user_version = 1");
 	ck_assert_int_eq(gsched("replay %s", db), 1); /* no limits stored: runs to the end */
@@ -405,6 +406,8 @@ START_TEST(test_upgrade_v1)
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM schedules"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE noise = 'off'"), 1);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE idle_bound_ns IS NULL"), 1);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE timer_bound_ns IS NULL"),
+	                 1);
 	ck_assert_int_eq(gsched("replay %s --run 2", db), 0);
 	ck_assert_int_eq(gsched("show %s --run 1", db), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\nmax-steps: unknown\n"));
@@ -431,8 +434,23 @@ START_TEST(test_bounds_recorded)
 	ck_assert_int_eq(gsched("replay %s", db), 0);
 	ck_assert_msg(strstr(out, "reproduced"), "%s", out);
 	ck_assert_int_eq(gsched("show %s", db), 0);
-	ck_assert_ptr_nonnull(strstr(
-	        out, "\noracle-bounds: idle-ns 20000000 starve-ns 0 progress-steps 1000000\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\noracle-bounds: idle-ns 20000000 starve-ns 0 "
+	                                  "progress-steps 1000000 timer-ns 100000000\n"));
+	/* The timer-lateness bound too: the heartbeat's timer, 0.9 s late
+	 * under the knob, is within 2 s; a replay under the default 100 ms
+	 * would end in a violation. */
+	ck_assert_int_eq(gsched("run %s/tests/data/oracles/heartbeat.json --bug no-preemption "
+	                        "--seed 1 --timer-bound 2s --db %s --quiet",
+	                        GSCHED_SOURCE_DIR, db),
+	                 0);
+	ck_assert_int_eq(query_int(db, "SELECT timer_bound_ns FROM runs WHERE id = 2"), 2000000000);
+	ck_assert_int_eq(gsched("replay %s --run 2", db), 0);
+	ck_assert_msg(strstr(out, "reproduced"), "%s", out);
+	ck_assert_int_eq(gsched("record %s/tests/data/oracles/heartbeat.json --bug no-preemption "
+	                        "--seed 1 --timer-bound 2s --name hb --dir %s",
+	                        GSCHED_SOURCE_DIR, dir),
+	                 0);
+	ck_assert_int_eq(gsched("check %s/hb.trace", dir), 0);
 	remove_dir();
 }
 END_TEST

@@ -638,18 +638,18 @@ START_TEST(test_refuses_foreign_files)
 	sqlite3_close(db);
 
 	/* A gsched database of another schema version. */
-	snprintf(path, sizeof path, "%s/v7.db", dir);
+	snprintf(path, sizeof path, "%s/v8.db", dir);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db,
-	                              "PRAGMA user_version = 7; CREATE TABLE meta (key, value);"
-	                              " INSERT INTO meta VALUES ('schema_version', '7')",
+	                              "PRAGMA user_version = 8; CREATE TABLE meta (key, value);"
+	                              " INSERT INTO meta VALUES ('schema_version', '8')",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
-	expect_refused(path, "schema version 7");
+	expect_refused(path, "schema version 8");
 	char err[512] = "";
 	ck_assert_ptr_null(tr_sqlite_open(path, &test_run, err, sizeof err));
-	ck_assert_msg(strstr(err, "version 7") != NULL, "message '%s'", err);
+	ck_assert_msg(strstr(err, "version 8") != NULL, "message '%s'", err);
 }
 END_TEST
 

@@ -127,11 +127,15 @@ int tr_golden_write(FILE *f, const struct tr_header *h, const struct tr_trace *t
 	put_line_value(f, h->policy_json ? h->policy_json : "{}");
 	fprintf(f, "bugs: ");
 	put_line_value(f, h->bugs_json ? h->bugs_json : "[]");
-	if (h->idle_bound_ns >= 0 && h->starve_bound_ns >= 0 && h->progress_bound >= 0)
+	if (h->idle_bound_ns >= 0 && h->starve_bound_ns >= 0 && h->progress_bound >= 0) {
 		fprintf(f,
 		        "oracle-bounds: idle-ns %" PRId64 " starve-ns %" PRId64
-		        " progress-steps %" PRId64 "\n",
+		        " progress-steps %" PRId64,
 		        h->idle_bound_ns, h->starve_bound_ns, h->progress_bound);
+		if (h->timer_bound_ns >= 0) /* recorded since the timer-lateness oracle */
+			fprintf(f, " timer-ns %" PRId64, h->timer_bound_ns);
+		fputc('\n', f);
+	}
 	fmt_limit(a, sizeof a, h->max_steps);
 	fmt_limit(b, sizeof b, h->max_time_ns);
 	fprintf(f, "max-steps: %s\nmax-time: %s\n", a, b);
@@ -437,21 +441,25 @@ int tr_golden_parse(const char *file, const char *text, struct tr_header *h, str
 		goto fail;
 	/* Written since runs record their oracles' bounds: a golden without
 	 * the line ran with the defaults. */
-	h->idle_bound_ns = h->starve_bound_ns = h->progress_bound = -1;
+	h->idle_bound_ns = h->starve_bound_ns = h->progress_bound = h->timer_bound_ns = -1;
 	if (strncmp(ps.p, "oracle-bounds: ", 15) == 0) {
-		if (!(v = keyed(&ps, "oracle-bounds", "idle-ns N starve-ns N progress-steps N")))
+		if (!(v = keyed(&ps, "oracle-bounds",
+		                "idle-ns N starve-ns N progress-steps N [timer-ns N]")))
 			goto fail;
-		int64_t b[3];
-		int used = 0;
+		int64_t b[4] = {0, 0, 0, -1};
+		int used = 0, more = 0;
 		if (sscanf(v,
 		           "idle-ns %" SCNd64 " starve-ns %" SCNd64 " progress-steps %" SCNd64 "%n",
 		           &b[0], &b[1], &b[2], &used) != 3 ||
-		    v[used] != 0 || b[0] < 0 || b[1] < 0 || b[2] < 0) {
-			perr(&ps,
-			     "expected 'oracle-bounds: idle-ns N starve-ns N progress-steps N' "
-			     "(non-negative integers; 0: that oracle off)");
+		    (v[used] != 0 &&
+		     (sscanf(v + used, " timer-ns %" SCNd64 "%n", &b[3], &more) != 1 ||
+		      v[used + more] != 0 || b[3] < 0)) ||
+		    b[0] < 0 || b[1] < 0 || b[2] < 0) {
+			perr(&ps, "expected 'oracle-bounds: idle-ns N starve-ns N progress-steps N "
+			          "[timer-ns N]' (non-negative integers; 0: that oracle off)");
 			goto fail;
 		}
+		h->timer_bound_ns = b[3];
 		h->idle_bound_ns = b[0];
 		h->starve_bound_ns = b[1];
 		h->progress_bound = b[2];

@@ -436,6 +436,8 @@ int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 		d->version = 5;
 	else if (v && strcmp(v, "6") == 0)
 		d->version = 6;
+	else if (v && strcmp(v, "7") == 0)
+		d->version = 7;
 	else {
 		snprintf(err, errlen,
 		         "%s: gsched database of schema version %.20s; this gsched reads versions "
@@ -550,7 +552,7 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 	h->build = dup_col(st, 9);
 	h->message = dup_col(st, 13);
 	h->max_steps = h->max_time_ns = -1;
-	h->idle_bound_ns = h->starve_bound_ns = h->progress_bound = -1;
+	h->idle_bound_ns = h->starve_bound_ns = h->progress_bound = h->timer_bound_ns = -1;
 	const char *status = (const char *)sqlite3_column_text(st, 10);
 	if (!status || tr_status_parse(status, &h->status) < 0) {
 		snprintf(err, errlen, "%s: run %" PRId64 ": unknown status '%.40s'", d->path, id,
@@ -605,6 +607,18 @@ int tr_db_read_run(struct tr_db *d, int64_t id, struct tr_header *h, char *err, 
 			if (sqlite3_column_type(st, c) != SQLITE_NULL &&
 			    sqlite3_column_int64(st, c) >= 0)
 				*to[c] = sqlite3_column_int64(st, c);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (d->version >= 7) {
+		if (sqlite3_prepare_v2(d->db, "SELECT timer_bound_ns FROM runs WHERE id = ?1", -1,
+		                       &st, NULL) != SQLITE_OK ||
+		    (sqlite3_bind_int64(st, 1, id), sqlite3_step(st)) != SQLITE_ROW) {
+			dberr(err, errlen, d, "reading runs.timer_bound_ns");
+			goto fail;
+		}
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_column_int64(st, 0) >= 0)
+			h->timer_bound_ns = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		st = NULL;
 	}

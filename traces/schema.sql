@@ -1,4 +1,4 @@
--- schema.sql - the gsched trace database, schema version 6.
+-- schema.sql - the gsched trace database, schema version 7.
 --
 -- One file holds any number of runs.  A run is one row of `runs` and its
 -- events, one row each in `events`, numbered by seq from 0 in the order
@@ -8,22 +8,23 @@
 -- and are created together with these tables.
 --
 -- Invariants:
---  * user_version and meta.schema_version are both 6; a change to any
---    table's meaning bumps both.  The writer upgrades a version-1 to -5
+--  * user_version and meta.schema_version are both 7; a change to any
+--    table's meaning bumps both.  The writer upgrades a version-1 to -6
 --    file in place (version 2 only adds the schedules table, old runs
 --    having no schedule; version 3 only adds runs.noise, 'off' for old
 --    runs, which had no noise model; version 4 only adds the oracles'
 --    bounds, NULL for old runs: not recorded; version 5 only adds
 --    runs.first_event and last_event, NULL for old runs; version 6 only
---    adds runs.cost, '' for old runs, which ran with the table's) and refuses
---    newer or unknown versions rather than guessing.
+--    adds runs.cost, '' for old runs, which ran with the table's; version 7
+--    only adds runs.timer_bound_ns, NULL for old runs: not recorded) and
+--    refuses newer or unknown versions rather than guessing.
 --  * Nothing here depends on the wall clock or the host: a run's rows,
 --    apart from runs.id, are the same for the same scenario, seed and
 --    build (see DESIGN.md, determinism contract).
 --  * A run whose status is 'running' was cut short (the process died or
 --    its sink was closed without finishing): it holds the batches that
 --    were committed, a whole number of TR_SQLITE_BATCH events.
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY NOT NULL,
@@ -31,7 +32,7 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES
 	('application', 'gsched'),
-	('schema_version', '6');
+	('schema_version', '7');
 
 CREATE TABLE runs (
 	id            INTEGER PRIMARY KEY,
@@ -72,7 +73,8 @@ CREATE TABLE runs (
 	message          TEXT,          -- the throw message or deadlock description...
 	first_event      INTEGER,       -- rowids of the run's first and last events: below
 	last_event       INTEGER,
-	cost          TEXT NOT NULL DEFAULT '' -- the simulator's fitted figures (--cost) as key=ns pairs; empty: the build's table
+	cost          TEXT NOT NULL DEFAULT '', -- the simulator's fitted figures (--cost) as key=ns pairs; empty: the build's table
+	timer_bound_ns   INTEGER        -- the timer-lateness oracle's bound (0: off); NULL: not recorded
 );
 -- runs.first_event and last_event: every event of the run has a rowid
 -- between them (other writers' runs may interleave, so a reader still

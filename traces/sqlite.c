@@ -24,7 +24,7 @@
  *    is kept; later events are dropped; ->finish reports it.
  *  - A file is written only if it is empty or a gsched database of
  *    TR_SCHEMA_VERSION; anything else is refused before it is touched,
- *    except one of an older version (1 to 5), which is upgraded in place
+ *    except one of an older version (1 to 6), which is upgraded in place
  *    under the write lock (each version only adds a table or columns;
  *    see schema.sql).
  *  - The schedules row (tr_sqlite_set_schedule, tr_sqlite_set_limits) is
@@ -201,7 +201,7 @@ static int exec_busy(struct sq *w, const char *sql, const char *what, char *err,
 /*
  * Decide whether the file may be written: 1 if it holds no tables yet
  * (create the schema), 0 if it is a gsched database of our version,
- * version + 1 if it is one of version 1 to 5 (upgrade it), -1 with a
+ * version + 1 if it is one of version 1 to 6 (upgrade it), -1 with a
  * message otherwise.
  * Reads only, so a file we refuse is left as it was.
  */
@@ -261,6 +261,10 @@ static int check_file(struct sq *w, char *err, size_t errlen)
 		sqlite3_finalize(st);
 		return 6;
 	}
+	if (v && strcmp(v, "6") == 0 && user_version == 6) {
+		sqlite3_finalize(st);
+		return 7;
+	}
 	if (!v || strcmp(v, want) != 0 || user_version != TR_SCHEMA_VERSION) {
 		snprintf(what, sizeof what,
 		         "gsched database of schema version %.20s (user_version %d); this "
@@ -315,6 +319,13 @@ static const char upgrade_v5_sql[] = "ALTER TABLE runs ADD COLUMN cost TEXT NOT 
                                      "UPDATE meta SET value = '6' WHERE key = 'schema_version';"
                                      "PRAGMA user_version = 6;";
 
+/* Version 6 -> 7: runs.timer_bound_ns, the timer-lateness oracle's bound.
+ * Older runs had no such oracle: NULL (not recorded), and a re-run of one
+ * takes the default, as for the other bounds of runs before version 4. */
+static const char upgrade_v6_sql[] = "ALTER TABLE runs ADD COLUMN timer_bound_ns INTEGER;"
+                                     "UPDATE meta SET value = '7' WHERE key = 'schema_version';"
+                                     "PRAGMA user_version = 7;";
+
 /* Fill g_state_names and p_state_names from the runtime's one spelling
  * of each status (runtime/events.c), in a new schema. */
 static int insert_state_names(struct sq *w, char *err, size_t errlen)
@@ -355,9 +366,9 @@ static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t 
 	static const char sql[] =
 	        "INSERT INTO runs (scenario, scenario_json, seed, backend, strategy, window_ns,"
 	        " policy_json, bugs_json, gomaxprocs, build, noise, idle_bound_ns,"
-	        " starve_bound_ns, progress_bound, cost, status)"
+	        " starve_bound_ns, progress_bound, cost, timer_bound_ns, status)"
 	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	        " 'running')";
+	        " ?16, 'running')";
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(w->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -380,6 +391,7 @@ static int insert_run(struct sq *w, const struct tr_run *run, char *err, size_t 
 		sqlite3_bind_int64(st, 12, run->idle_bound_ns);
 		sqlite3_bind_int64(st, 13, run->starve_bound_ns);
 		sqlite3_bind_int64(st, 14, run->progress_bound);
+		sqlite3_bind_int64(st, 16, run->timer_bound_ns);
 	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
@@ -798,8 +810,11 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	if (fresh >= 2 && fresh <= 5 &&
 	    exec(w, upgrade_v4_sql, "upgrading it from schema version 4", err, errlen) < 0)
 		goto fail;
-	if (fresh >= 2 &&
+	if (fresh >= 2 && fresh <= 6 &&
 	    exec(w, upgrade_v5_sql, "upgrading it from schema version 5", err, errlen) < 0)
+		goto fail;
+	if (fresh >= 2 &&
+	    exec(w, upgrade_v6_sql, "upgrading it from schema version 6", err, errlen) < 0)
 		goto fail;
 	/* Views a later build added (every view is CREATE VIEW IF NOT EXISTS):
 	 * a file written by an older gsched gains them with its next run. */

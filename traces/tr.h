@@ -36,7 +36,7 @@ struct tr_run {
 	/* The oracles' bounds (sim_bounds; 0: that oracle off), when
 	 * has_bounds; else the columns stay NULL (not recorded). */
 	bool has_bounds;
-	int64_t idle_bound_ns, starve_bound_ns, progress_bound;
+	int64_t idle_bound_ns, starve_bound_ns, progress_bound, timer_bound_ns;
 	const char *cost; /* the simulator's fitted figures, "key=ns,..." (sim_fit_format), or
 	                     NULL or "": sim/cost.h's table */
 };
@@ -122,7 +122,7 @@ const char *tr_build_string(void);
 
 /* The database schema version (PRAGMA user_version, meta.schema_version)
  * that this build writes and accepts. */
-#define TR_SCHEMA_VERSION 6
+#define TR_SCHEMA_VERSION 7
 
 /* How long a writer waits for another to let go of the file (one batch
  * of it, normally) before it gives up: sqlite_pragmas.c. */
@@ -189,7 +189,7 @@ struct tr_header {
 	int64_t max_steps, max_time_ns;
 	/* The oracles' bounds the run had (0: that oracle off); -1 when not
 	 * recorded (older databases and goldens): the defaults apply. */
-	int64_t idle_bound_ns, starve_bound_ns, progress_bound;
+	int64_t idle_bound_ns, starve_bound_ns, progress_bound, timer_bound_ns;
 	int gomaxprocs;
 	enum tr_status status;
 	uint64_t n_events;
