@@ -154,6 +154,13 @@ static struct {
  * ends it first. */
 static inline int64_t tadd(int64_t t, int64_t d)
 {
+	/* The common case first, in one unsigned add and one compare: a sum
+	 * in [0, SIM_TIME_MAX] is exact in unsigned arithmetic, and every
+	 * other (negative, past the maximum, or overflowing) wraps or lands
+	 * above SIM_TIME_MAX, and takes the exact path. */
+	uint64_t u = (uint64_t)t + (uint64_t)d;
+	if (__builtin_expect(u <= (uint64_t)SIM_TIME_MAX, 1))
+		return (int64_t)u;
 	int64_t r;
 	if (__builtin_add_overflow(t, d, &r) || r > SIM_TIME_MAX)
 		return d < 0 ? t : SIM_TIME_MAX;
@@ -563,14 +570,19 @@ static __attribute__((noinline, cold)) void os_preempt(struct sim_thread *t)
 static inline __attribute__((always_inline)) void yieldk(int64_t cost, enum sim_ykind kind)
 {
 	struct sim_thread *t = S.cur;
-	t->clock = tadd(t->clock, cost);
-	if (__builtin_expect(t->clock >= t->os_next, 0))
+	/* The clock in a local: the stores below may alias t->clock as far
+	 * as the compiler knows, and would make it read the clock again. */
+	int64_t clock = tadd(t->clock, cost);
+	t->clock = clock;
+	if (__builtin_expect(clock >= t->os_next, 0)) {
 		os_preempt(t);
+		clock = t->clock;
+	}
 	if (__builtin_expect(++S.steps == S.max_steps, 0))
 		step_limit();
 	/* Still the heap's root and alone in the window: the heap's order
 	 * holds (t's clock is below its children's), nothing to decide. */
-	if (t->hidx == 0 && t->clock <= S.bound)
+	if (t->hidx == 0 && clock <= S.bound)
 		return;
 	S.ykind = kind;
 	reschedule();
@@ -584,8 +596,9 @@ static inline __attribute__((always_inline)) void yieldk(int64_t cost, enum sim_
 static inline void charge(int64_t cost)
 {
 	struct sim_thread *t = S.cur;
-	t->clock = tadd(t->clock, cost);
-	if (t->hidx >= 0 && !(t->hidx == 0 && t->clock <= S.bound)) {
+	int64_t clock = tadd(t->clock, cost);
+	t->clock = clock;
+	if (t->hidx >= 0 && !(t->hidx == 0 && clock <= S.bound)) {
 		heap_fix(t);
 		S.bound = INT64_MIN;
 	}
