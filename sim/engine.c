@@ -413,7 +413,7 @@ static void switch_to(struct sim_thread *next)
 	/* Resumed: whoever switched here set S.cur and S.curg. */
 }
 
-static void deadlock(void)
+static _Noreturn __attribute__((noinline, cold)) void deadlock(void)
 {
 	int notes = 0, locks = 0;
 	for (int i = 0; i < S.nthreads; i++) {
@@ -473,6 +473,15 @@ static _Noreturn __attribute__((noinline, cold)) void step_limit(void)
 	stop(TR_STEP_LIMIT, msg);
 }
 
+/* A decision among the eligible threads whose clock is at most limit
+ * (two or more).  Out of line: reschedule's common case, one thread
+ * alone in the window, then needs fewer registers. */
+static __attribute__((noinline)) struct sim_thread *decide_in_window(int64_t limit)
+{
+	int k = in_window(limit);
+	return S.cand[decide((uint32_t)k, S.cand)];
+}
+
 /* Pick the thread to run next and switch to it (possibly S.cur itself,
  * which then just continues).  S.cur may have left the eligible set, and
  * its clock may have changed since the heap last saw it.
@@ -521,8 +530,7 @@ static __attribute__((noinline)) void reschedule(void)
 			if (bound > S.time_limit)
 				bound = S.time_limit;
 		} else {
-			int k = in_window(tadd(min, S.window));
-			next = S.cand[decide((uint32_t)k, S.cand)];
+			next = decide_in_window(tadd(min, S.window));
 		}
 	} else {
 		/* Running threads interleave freely; a sleeping thread (usleep,
