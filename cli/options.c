@@ -279,7 +279,7 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                             .arg = CLI_ARG_DURATION,
                             .offset = AT(bounds.idle_ns),
                             .metavar = "DUR",
-                            .def = "5ms",
+                            .def = "1ms",
                             .help = "work-conservation oracle: the run is a violation when a P "
                                     "stays idle while a goroutine is runnable and no M spins "
                                     "for longer than DUR; 0 turns it off"},
@@ -295,7 +295,7 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                                 .arg = CLI_ARG_COUNT,
                                 .offset = AT(bounds.progress_steps),
                                 .metavar = "N",
-                                .def = "1000000",
+                                .def = "300000",
                                 .help = "liveness oracle: the run is a violation after N "
                                         "scheduler steps (yield points outside the program's "
                                         "spends and syscalls) without any goroutine changing "

@@ -237,9 +237,9 @@ struct sim_bounds {
 	                           changing state */
 	int64_t timer_ns;       /* timer lateness: a timer run this long after its when */
 };
-#define SIM_IDLE_BOUND_DEFAULT     INT64_C(5000000)   /* 5 ms */
+#define SIM_IDLE_BOUND_DEFAULT     INT64_C(1000000)   /* 1 ms */
 #define SIM_STARVE_BOUND_DEFAULT   INT64_C(500000000) /* 500 ms */
-#define SIM_PROGRESS_BOUND_DEFAULT INT64_C(1000000)
+#define SIM_PROGRESS_BOUND_DEFAULT INT64_C(300000)
 #define SIM_TIMER_BOUND_DEFAULT    INT64_C(100000000) /* 100 ms */
 
 /* How close a run came to each bound: the longest stretch seen. */

@@ -429,13 +429,13 @@ START_TEST(test_bounds_recorded)
 	                        GSCHED_SOURCE_DIR, db),
 	                 0);
 	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE idle_bound_ns = 20000000"
-	                               " AND starve_bound_ns = 0 AND progress_bound = 1000000"),
+	                               " AND starve_bound_ns = 0 AND progress_bound = 300000"),
 	                 1);
 	ck_assert_int_eq(gsched("replay %s", db), 0);
 	ck_assert_msg(strstr(out, "reproduced"), "%s", out);
 	ck_assert_int_eq(gsched("show %s", db), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\noracle-bounds: idle-ns 20000000 starve-ns 0 "
-	                                  "progress-steps 1000000 timer-ns 100000000\n"));
+	                                  "progress-steps 300000 timer-ns 100000000\n"));
 	/* The timer-lateness bound too: the heartbeat's timer, 0.9 s late
 	 * under the knob, is within 2 s; a replay under the default 100 ms
 	 * would end in a violation. */
