@@ -44,6 +44,27 @@ static const struct {
         {"spinning-order", 0, 1000, NULL, true},
 };
 
+/* Shapes written from each Go issue without looking at the scenarios
+ * above (tests/data/blind/, docs/bug-hunting.md "Shapes written blind"),
+ * run as `gsched explore` runs them (noise on, random): the first seed of
+ * 1..seeds with the knob must end in a violation, and none of them
+ * without it.  The ranges are about three times the first seed found. */
+static const struct {
+	const char *bug, *file;
+	int64_t window;
+	uint64_t seeds;
+} blind[] = {
+        {"no-preemption", "no-preemption", 0, 3},
+        {"runnext-noinherit", "runnext-noinherit", 0, 3},
+        {"global-fairness", "global-fairness", 0, 3},
+        {"runqgrab-floor", "runqgrab-floor", 0, 3},
+        {"wakeup-local", "wakeup-local", 0, 3},
+        {"timer-steal", "timer-steal", 0, 6},
+        {"spinning-recheck", "spinning", 2000, 10},
+        {"needspinning", "needspinning", 2000, 40},
+        {"spinning-order", "spinning", 0, 300},
+};
+
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
 static const char *const unfound[] = {"runqempty-naive", "startm-noreserve"};
 
@@ -121,6 +142,28 @@ START_TEST(knob_found_by_its_scenarios)
 		              (unsigned long long)found[_i].seeds, bug);
 	}
 	strategy = NULL;
+	noise = false;
+}
+END_TEST
+
+START_TEST(knob_found_by_its_blind_shape)
+{
+	char path[512], oracle[128];
+	enum tr_status st;
+	snprintf(path, sizeof path, "%s/tests/data/blind/%s.json", GSCHED_SOURCE_DIR,
+	         blind[_i].file);
+	noise = true;
+	uint64_t s = 1;
+	while (s <= blind[_i].seeds &&
+	       run(path, blind[_i].bug, s, blind[_i].window, &st, oracle, sizeof oracle, NULL) == 0)
+		s++;
+	ck_assert_msg(s <= blind[_i].seeds, "%s: seeds 1..%llu with --bug %s find nothing", path,
+	              (unsigned long long)blind[_i].seeds, blind[_i].bug);
+	for (uint64_t k = 1; k <= s; k++) {
+		int rc = run(path, NULL, k, blind[_i].window, &st, oracle, sizeof oracle, NULL);
+		ck_assert_msg(rc == 0, "%s seed %llu without the knob: %s (%s)", path,
+		              (unsigned long long)k, tr_status_name(st), oracle);
+	}
 	noise = false;
 }
 END_TEST
@@ -433,6 +476,7 @@ Suite *make_bugs_suite(void)
 	tcase_add_test(tc, swarm_assertions_under_the_drawn_window);
 	tcase_add_test(tc, runnable_wait_without_os_away);
 	tcase_add_loop_test(tc, knob_found_by_its_scenarios, 0, sizeof found / sizeof found[0]);
+	tcase_add_loop_test(tc, knob_found_by_its_blind_shape, 0, sizeof blind / sizeof blind[0]);
 	suite_add_tcase(s, tc);
 	return s;
 }
