@@ -94,7 +94,10 @@ static void print_summary(const struct cli_opts *o, const struct sim_result *res
 	printf("%-14s%" PRId64 " threads, %" PRId64 " parks\n", "Ms", st->max_ms, st->mparks);
 	print_ns(o->backend->real_time ? "wall time" : "virtual time", st->end_ns);
 	printf("%-14s%" PRIu64 "\n", "events", st->n_events);
-	if (!o->backend->real_time)
+	if (!o->backend->real_time && res->hold_points > 0)
+		printf("%-14s%" PRId64 " (%" PRId64 " decisions, %" PRId64 " pct hold points)\n",
+		       "steps", res->steps, res->decisions, res->hold_points);
+	else if (!o->backend->real_time)
 		printf("%-14s%" PRId64 " (%" PRId64 " decisions)\n", "steps", res->steps,
 		       res->decisions);
 	printf("%-14s%016" PRIx64 "\n", "trace hash", st->hash);

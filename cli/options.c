@@ -40,7 +40,9 @@ const struct cli_choice cli_strategies[] = {
          "PCT: random thread priorities, the highest runs; --depth D - 1 change points over "
          "the decisions a random run of the scenario takes each demote the thread about to run; "
          "under a window above 0, a random walk among the threads not demoted, a demotion "
-         "lasting until the thread runs again",
+         "lasting until the thread runs again; under window 0, the change points fall on the "
+         "writes to shared memory made with another thread within 2 us, each holding the "
+         "writer back 2 us",
          NULL, false, SIM_STRATEGY_PCT},
         {"swarm",
          "each seed draws a window and which kinds of yield point may switch threads, then "

@@ -258,6 +258,10 @@ int64_t cli_pct_steps(const struct cli_opts *o, const struct sc_scenario *sc)
 	                         .max_steps = o->max_steps,
 	                         .max_time_ns = o->max_time_ns,
 	                         .rt = &o->rt};
+	/* Under window 0 they are spread over hold points instead, which
+	 * PCT counts: a run of PCT without change points (depth 1). */
+	if (o->window_ns == 0)
+		cfg.strategy = (struct sim_strategy){SIM_STRATEGY_PCT, 1, 1};
 	struct sim_result res;
 	struct sc_run *run = sc_run_new(sc, sim_stream_seed(0, SIM_STREAM_WORKLOAD, 0));
 	if (!run)
@@ -265,7 +269,8 @@ int64_t cli_pct_steps(const struct cli_opts *o, const struct sc_scenario *sc)
 	sim_run_program(&cfg, sc_gomaxprocs(sc), sc_main, run, &res);
 	sc_run_free(run);
 	free(res.schedule);
-	return res.decisions > 0 ? res.decisions : 1;
+	int64_t k = o->window_ns == 0 ? res.hold_points : res.decisions;
+	return k > 0 ? k : 1;
 }
 
 /* ---- the sinks of a run: the database, the checker, the caller's ---- */

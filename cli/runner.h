@@ -46,7 +46,8 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
             size_t errlen);
 
 /* PCT's k for o's scenario sc: the decisions a random-walk run of seed 0
- * with o's window, policies and limits takes (at least 1).  cli_run
+ * with o's window, policies and limits takes (at least 1); under window
+ * 0, the hold points of a PCT run of seed 0 without change points.  cli_run
  * measures it when o->pct_steps is 0; a sweep measures it once. */
 int64_t cli_pct_steps(const struct cli_opts *o, const struct sc_scenario *sc);
 

@@ -74,6 +74,7 @@ struct sim_thread {
 	bool timed;          /* in notetsleep: clock is the deadline */
 	bool sleeping;       /* in usleep or a syscall: clock is the wake time */
 	bool woken;          /* timed, and woken before its deadline: about to run */
+	bool writes;         /* PCT under window 0: stopped at a yield point before a write */
 	int64_t sleep_start; /* when a timed sleep began */
 	int64_t os_next;     /* noise: the clock at which the OS next takes this thread's core;
 	                        pushed back by the time the thread spends off its core */
@@ -124,6 +125,9 @@ static struct {
 	struct sim_noise noise;   /* the noise model and its stream */
 	int64_t fit[SIM_FIT_MAX]; /* cost.h's SIM_FIT_PARAMS, or the run's overrides */
 	int64_t steps, decisions;
+	int64_t hold;             /* pct under window 0: SIM_PCT_HOLD_NS, else 0 */
+	int64_t gap;              /* a finite window: the larger of window and hold */
+	int64_t hold_points;      /* its hold points so far */
 	struct sim_strat strat;   /* a strategy other than the random walk (strategy.c) */
 	enum sim_ykind ykind;     /* the kind of the yield point being decided */
 	int *ids;                 /* scratch: the candidates' thread ids, for strat */
@@ -482,6 +486,15 @@ static __attribute__((noinline)) struct sim_thread *decide_in_window(int64_t lim
 	return S.cand[decide((uint32_t)k, S.cand)];
 }
 
+/* PCT under window 0: a change point holds t, the heap's root, back by
+ * S.hold, as though the OS had taken its core. */
+static __attribute__((noinline, cold)) void hold_back(struct sim_thread *t)
+{
+	t->clock = tadd(t->clock, S.hold);
+	t->os_next = tadd(t->os_next, S.hold);
+	heap_down(t);
+}
+
 /* Pick the thread to run next and switch to it (possibly S.cur itself,
  * which then just continues).  S.cur may have left the eligible set, and
  * its clock may have changed since the heap last saw it.
@@ -521,12 +534,27 @@ static __attribute__((noinline)) void reschedule(void)
 		int64_t second = S.heap[1]->clock;
 		if (n > 2 && S.heap[2]->clock < second)
 			second = S.heap[2]->clock;
+		/* PCT under window 0: the earliest thread about to write to
+		 * shared memory (a store or a read-modify-write) with another
+		 * thread within S.hold is at a hold point; a change point on it
+		 * holds the thread back by S.hold, as though the OS had taken
+		 * its core (strategy.c says why). */
+		if (__builtin_expect(first->writes, 0) && second - min <= S.hold &&
+		    sim_strat_hold(&S.strat, S.hold_points++)) {
+			hold_back(first);
+			first = S.heap[0];
+			min = first->clock;
+			second = S.heap[1]->clock;
+			if (n > 2 && S.heap[2]->clock < second)
+				second = S.heap[2]->clock;
+		}
 		if (tadd(min, S.window) < second) {
 			next = first;
 			/* first stays alone while clock + window < second, i.e.
 			 * clock < second - window (tadd saturates at SIM_TIME_MAX,
-			 * which no clock exceeds). */
-			bound = second - S.window - 1;
+			 * which no clock exceeds); under PCT at window 0, while
+			 * no other thread is within the hold. */
+			bound = second - S.gap - 1;
 			if (bound > S.time_limit)
 				bound = S.time_limit;
 		} else {
@@ -553,6 +581,7 @@ static __attribute__((noinline)) void reschedule(void)
 		next = k == 1 ? S.cand[0] : S.cand[decide((uint32_t)k, S.cand)];
 	}
 	S.bound = bound;
+	next->writes = false; /* it makes its write now */
 	if (next != S.cur)
 		switch_to(next);
 }
@@ -573,9 +602,13 @@ static __attribute__((noinline, cold)) void os_preempt(struct sim_thread *t)
 	t->os_next = tadd(t->clock, sim_noise_os_gap(&S.noise));
 }
 
-/* The yield point every platform operation goes through; kind is what
- * swarm may turn off (recorded only on the way to a decision). */
-static inline __attribute__((always_inline)) void yieldk(int64_t cost, enum sim_ykind kind)
+/* The yield point every platform operation goes through, before the
+ * operation takes effect; kind is what swarm may turn off (recorded only
+ * on the way to a decision), write whether the operation writes shared
+ * memory (a store or a read-modify-write: PCT's hold points under
+ * window 0). */
+static inline __attribute__((always_inline)) void yieldw(int64_t cost, enum sim_ykind kind,
+                                                         bool write)
 {
 	struct sim_thread *t = S.cur;
 	/* The clock in a local: the stores below may alias t->clock as far
@@ -593,7 +626,14 @@ static inline __attribute__((always_inline)) void yieldk(int64_t cost, enum sim_
 	if (t->hidx == 0 && clock <= S.bound)
 		return;
 	S.ykind = kind;
+	t->writes = S.hold > 0 && write;
 	reschedule();
+}
+
+/* A yield point whose operation writes only if it is a read-modify-write. */
+static inline __attribute__((always_inline)) void yieldk(int64_t cost, enum sim_ykind kind)
+{
+	yieldw(cost, kind, kind == SIM_Y_RMW);
 }
 
 /* The cost of an operation no other thread can observe (see
@@ -720,13 +760,13 @@ inline __attribute__((always_inline)) uint32_t plat_loadacq32(const uint32_t *p)
 
 inline __attribute__((always_inline)) void plat_store32(uint32_t *p, uint32_t v)
 {
-	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
+	yieldw(jitter(COST_STORE), SIM_Y_ATOMIC, true);
 	*p = v;
 }
 
 inline __attribute__((always_inline)) void plat_storerel32(uint32_t *p, uint32_t v)
 {
-	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
+	yieldw(jitter(COST_STORE), SIM_Y_ATOMIC, true);
 	*p = v;
 }
 
@@ -778,7 +818,7 @@ inline __attribute__((always_inline)) uint64_t plat_load64(const uint64_t *p)
 
 inline __attribute__((always_inline)) void plat_store64(uint64_t *p, uint64_t v)
 {
-	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
+	yieldw(jitter(COST_STORE), SIM_Y_ATOMIC, true);
 	*p = v;
 }
 
@@ -813,7 +853,7 @@ inline __attribute__((always_inline)) void *plat_loadp(void *const *p)
 
 inline __attribute__((always_inline)) void plat_storep(void **p, void *v)
 {
-	yieldk(jitter(COST_STORE), SIM_Y_ATOMIC);
+	yieldw(jitter(COST_STORE), SIM_Y_ATOMIC, true);
 	*p = v;
 }
 
@@ -1283,6 +1323,8 @@ static void begin(const struct sim_config *cfg)
 	if (cfg->strategy.kind != SIM_STRATEGY_RANDOM)
 		sim_strat_begin(&S.strat, &cfg->strategy, &S.rng, &window, &S.noise);
 	S.window = window < 0 || window >= SIM_WINDOW_MAX ? SIM_WINDOW_INF : window;
+	S.hold = S.strat.kind == SIM_STRATEGY_PCT && S.strat.hold ? SIM_PCT_HOLD_NS : 0;
+	S.gap = S.hold > S.window ? S.hold : S.window;
 	if (cfg->observer && cfg->observer->window)
 		cfg->observer->window(cfg->observer, S.window);
 	tr_stats_init(&S.stats);
@@ -1295,6 +1337,7 @@ static int finish(struct sim_result *res)
 	res->stats = S.stats;
 	res->steps = S.steps;
 	res->decisions = S.decisions;
+	res->hold_points = S.hold_points;
 	res->schedule = S.rec;
 	res->nschedule = S.nrec;
 	res->preemptions = S.preemptions;

@@ -53,11 +53,16 @@ enum sim_strategy_kind {
 	                               search (cli/explore.c) past its replayed prefix */
 };
 #define SIM_PCT_MAX_DEPTH 16
+/* PCT under window 0: how long a change point holds the thread about to
+ * run back, and how near another thread's clock must be for a yield
+ * point to be a hold point (docs/exploration.md, "PCT under window 0"). */
+#define SIM_PCT_HOLD_NS 2000
 
 struct sim_strategy {
 	enum sim_strategy_kind kind;
 	int32_t depth; /* pct: d >= 1 (d - 1 change points) */
-	int64_t steps; /* pct: the decisions a run is expected to take (>= 1) */
+	int64_t steps; /* pct: the decisions a run is expected to take (>= 1); under window 0,
+	                  the hold points */
 };
 
 /* The kinds of yield point, as swarm turns them on and off. */
@@ -148,6 +153,7 @@ struct sim_result {
 	struct tr_stats stats;         /* hash, counts, end time */
 	int64_t steps;                 /* yield points executed */
 	int64_t decisions;             /* strategy choices among more than one thread */
+	int64_t hold_points;           /* pct under window 0: its hold points (SIM_PCT_HOLD_NS) */
 	int32_t threads;               /* virtual threads created (Ms, or plain threads) */
 	struct sim_decision *schedule; /* with cfg.record: every decision, in order (free()) */
 	size_t nschedule;

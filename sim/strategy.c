@@ -36,8 +36,28 @@
  * uniformly among the candidates no change point demoted, and a change
  * point demotes the thread only until it next runs: it then falls the
  * whole window behind, the longest hold the window allows (a random walk
- * rarely holds a thread that long).  Under window 0 (candidates share
- * one clock) and free interleaving PCT is the paper's.
+ * rarely holds a thread that long).  Under free interleaving PCT is the
+ * paper's.
+ *
+ * PCT under window 0 (docs/exploration.md, "PCT under window 0").  The
+ * earliest thread runs alone; a decision is a tie of clocks, a few a run
+ * under the noise model, so change points over decisions do nothing, and
+ * no priority can hold a thread back without moving its clock.  A change
+ * point there is a hold: the thread about to run is held back
+ * SIM_PCT_HOLD_NS, as though the OS had taken its core, and the other
+ * threads within that much of it run first.  The change points are
+ * spread over the hold points: the yield points where the earliest
+ * thread is about to write shared memory (a store or a read-modify-write)
+ * while another thread is within SIM_PCT_HOLD_NS; k is their number in a
+ * run of seed 0 without change points (cli_pct_steps).  A hold elsewhere
+ * reorders nothing (no other thread is near), and a hold before a read
+ * only makes the read see a later, usually the benign, value: the lost
+ * wake-ups of a scheduler need a thread's write (a spinning count, a
+ * queue's tail, a status) to land after another thread acted on the old
+ * value.  Ties are decided by priority, as in the paper.  Of k hold
+ * points, the one that triggers a bug of depth 2 is hit with probability
+ * at least 1/k per change point, as the paper's argument has it, and a
+ * workload that passes through its race many times offers that many.
  *
  * Swarm (Groce et al., "Swarm Testing", ISSTA 2012).  Each seed draws a
  * configuration, then walks randomly within it: the window (0, 1 us,
@@ -57,6 +77,14 @@
  * else the first candidate.  The bounded search (cli/explore.c) replays a
  * prefix of decisions and lets this finish the run, so that a schedule's
  * preemptions are the ones its prefix chose.
+ *
+ * Alternatives not taken under window 0: hold points at every yield
+ * point with another thread near, at loads too, or at lock operations
+ * (each found the window-0 races less often than writes alone), and a
+ * hold of 0.5, 10 or 50 us, or just past the next thread's clock (about
+ * as often as 2 us).  Under window 0 and above, more change points than
+ * d - 1 (a larger --depth) find the window-0 races more often and the
+ * window's less (docs/exploration.md has the figures).
  *
  * Alternatives not taken: PCT priorities by M id drawn up front (the
  * number of threads is not known at the start); change points over steps
@@ -119,6 +147,7 @@ void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint6
 			st->change[i] = (int64_t)(next64(rng) % (uint64_t)k);
 		qsort(st->change, (size_t)st->nchange, sizeof st->change[0], cmp_i64);
 		st->walk = *window > 0 && *window < SIM_WINDOW_MAX;
+		st->hold = *window == 0;
 	} else if (st->kind == SIM_STRATEGY_SWARM) {
 		static const int64_t windows[] = {0, 1000, SIM_SWARM_HOLD_NS, SIM_WINDOW_INF};
 		*window = windows[sim_draw(rng, 4)];
@@ -203,8 +232,10 @@ uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cu
 		    demoted(st->prio[ids[cur]]))
 			st->prio[ids[cur]] = st->saved[ids[cur]];
 		uint32_t pick = pct_pick(st, n, ids, rng);
-		/* Several change points may fall on one decision. */
-		while (st->nextchange < st->nchange && st->change[st->nextchange] <= decision) {
+		/* Several change points may fall on one decision.  Under
+		 * window 0 they fall on hold points instead (sim_strat_hold). */
+		while (!st->hold && st->nextchange < st->nchange &&
+		       st->change[st->nextchange] <= decision) {
 			st->nextchange++;
 			if (!demoted(st->prio[ids[pick]]))
 				st->saved[ids[pick]] = st->prio[ids[pick]];
@@ -223,6 +254,16 @@ uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cu
 		break;
 	}
 	return sim_draw(rng, n);
+}
+
+bool sim_strat_hold(struct sim_strat *st, int64_t point)
+{
+	bool hold = false;
+	while (st->nextchange < st->nchange && st->change[st->nextchange] <= point) {
+		st->nextchange++;
+		hold = true;
+	}
+	return hold;
 }
 
 void sim_strat_end(struct sim_strat *st)

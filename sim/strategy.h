@@ -23,6 +23,7 @@ struct sim_strat {
 	/* pct */
 	int32_t depth;
 	bool walk;       /* a finite window above 0: a random walk among the undemoted */
+	bool hold;       /* window 0: change points hold a thread back (sim_strat_hold) */
 	uint64_t *prio;  /* by thread id; 0: not drawn yet */
 	uint64_t *saved; /* by thread id: the priority a change point took away */
 	int nprio;
@@ -53,6 +54,11 @@ void sim_strat_begin(struct sim_strat *st, const struct sim_strategy *cfg, uint6
  * of the yield point (enum sim_ykind), decision the decision's index. */
 uint32_t sim_strat_pick(struct sim_strat *st, uint32_t n, const int *ids, int cur,
                         enum sim_ykind ykind, int64_t decision, uint64_t *rng);
+/* PCT under window 0: whether the thread about to run at hold point
+ * `point` (counted from 0: the earliest thread about to write shared
+ * memory with another eligible thread within SIM_PCT_HOLD_NS) is held
+ * back: one of the change points falls on it. */
+bool sim_strat_hold(struct sim_strat *st, int64_t point);
 void sim_strat_end(struct sim_strat *st);
 
 /* A uniform draw in [0, n) from a splitmix64 stream. */

@@ -452,6 +452,66 @@ START_TEST(test_pct_window)
 }
 END_TEST
 
+/* The longest run of one letter in order[]. */
+static int longest_run(void)
+{
+	int most = norder ? 1 : 0, run = 1;
+	for (uint32_t i = 1; i < norder; i++) {
+		run = order[i] == order[i - 1] ? run + 1 : 1;
+		if (run > most)
+			most = run;
+	}
+	return most;
+}
+
+/* Under window 0 PCT's change points fall on hold points (a write the
+ * yielding thread is about to make, another thread within
+ * SIM_PCT_HOLD_NS) and each holds that thread back SIM_PCT_HOLD_NS
+ * (docs/exploration.md, "PCT under window 0").  Two threads adding 40
+ * times to a counter, 5 ns an add, without noise: in clock order they
+ * alternate; a hold lets the other one run the rest of its adds. */
+START_TEST(test_pct_hold)
+{
+	static char a = 'a', b = 'b';
+	void (*const fns[])(void *) = {letter, letter};
+	void *const args[] = {&a, &b};
+	struct sim_config cfg = {
+	        .seed = 1, .window_ns = 0, .noise_off = true, .strategy = {SIM_STRATEGY_PCT, 1, 1}};
+	struct sim_result res;
+	norder = 0;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+	ck_assert_uint_eq(norder, 80);
+	ck_assert_int_le(longest_run(), 2); /* depth 1: no change point, clock order */
+	int64_t k = res.hold_points;
+	ck_assert_int_ge(k, 40);
+	/* random: no hold points counted */
+	cfg.strategy = (struct sim_strategy){SIM_STRATEGY_RANDOM, 0, 0};
+	norder = 0;
+	ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+	ck_assert_int_eq(res.hold_points, 0);
+	ck_assert_int_le(longest_run(), 2);
+	int most = 0;
+	for (uint64_t seed = 1; seed <= 30; seed++) {
+		cfg = (struct sim_config){.seed = seed,
+		                          .window_ns = 0,
+		                          .noise_off = true,
+		                          .strategy = {SIM_STRATEGY_PCT, 2, k}};
+		norder = 0;
+		ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+		ck_assert_uint_eq(norder, 80);
+		char first[sizeof order];
+		memcpy(first, order, sizeof order);
+		int run = longest_run();
+		if (run > most)
+			most = run;
+		norder = 0; /* a function of its seed */
+		ck_assert_int_eq(sim_run_threads(&cfg, 2, fns, args, &res), 0);
+		ck_assert_mem_eq(first, order, sizeof order);
+	}
+	ck_assert_int_ge(most, 20); /* some change point fell early and held one thread */
+}
+END_TEST
+
 /* The non-preemptive strategy never switches away from a thread that
  * can go on, and counts no preemption; the random walk counts them. */
 START_TEST(test_nonpreemptive)
@@ -636,6 +696,7 @@ Suite *make_explore_suite(void)
 	tcase_add_test(tc, test_shards_merge);
 	tcase_add_test(tc, test_pct_depth);
 	tcase_add_test(tc, test_pct_window);
+	tcase_add_test(tc, test_pct_hold);
 	tcase_add_test(tc, test_nonpreemptive);
 	tcase_add_test(tc, test_strategies_sweep);
 	tcase_add_test(tc, test_bounded_search);
