@@ -1108,9 +1108,9 @@ static int cmd_explore(struct cli_opts *o)
 	if (o->strategy->value == SIM_STRATEGY_PCT && o->window_ns == 0)
 		printf("pct           depth %" PRId64 ": %" PRId64
 		       " change point(s) over the first "
-		       "%" PRId64 " hold points (yield points with another thread within %d ns; a "
-		       "run of seed 0 without change points has that many), each holding a "
-		       "thread back %d ns\n",
+		       "%" PRId64 " hold points (writes to shared memory with another thread "
+		       "within %d ns; a run of seed 0 without change points has that many), each "
+		       "holding the writer back %d ns\n",
 		       o->depth, o->depth - 1, o->pct_steps, SIM_PCT_HOLD_NS, SIM_PCT_HOLD_NS);
 	else if (o->strategy->value == SIM_STRATEGY_PCT)
 		printf("pct           depth %" PRId64 ": %" PRId64
