@@ -61,9 +61,16 @@ static void print_margins(const struct cli_opts *o, const struct cli_run_info *i
 		snprintf(steps, sizeof steps, "%" PRId64, b->progress_steps);
 	else
 		snprintf(steps, sizeof steps, "off");
-	printf("%-14sidle with work %s (bound %s), longest wait %s (bound %s), steps "
-	       "without progress %" PRId64 " (bound %s), latest timer %s (bound %s)\n",
-	       "oracles", idle, idleb, starve, starveb, m->progress_steps, steps, timer, timerb);
+	char gq[32];
+	if (o->rt.globalcheck > 0)
+		snprintf(gq, sizeof gq, "%" PRId64, 2 * o->rt.globalcheck);
+	else
+		snprintf(gq, sizeof gq, "off");
+	printf("%-14sidle with work %s (bound %s), longest wait %s (bound %s, plus its queue's "
+	       "allowance), steps without progress %" PRId64 " (bound %s), latest timer %s "
+	       "(bound %s), slices past the global queue %" PRId64 " (bound %s)\n",
+	       "oracles", idle, idleb, starve, starveb, m->progress_steps, steps, timer, timerb,
+	       m->global_ticks, gq);
 }
 
 static void print_summary(const struct cli_opts *o, const struct sim_result *res,

@@ -369,7 +369,7 @@ int cli_run(const struct cli_opts *o, struct sim_result *res, struct cli_run_inf
 	}
 	if (o->sink)
 		fan.to[fan.n++] = o->sink;
-	if (!(oracles = sim_oracles_new(&o->bounds, o->window_ns))) {
+	if (!(oracles = sim_oracles_new(&o->bounds, o->window_ns, o->rt.globalcheck))) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

@@ -11,7 +11,17 @@
  *                      for it); a goroutine that Gosched, a preemption
  *                      or goyield made runnable does not count, as Go
  *                      1.21 wakes no P for it (unwoken());
- *   starvation         a goroutine stays runnable longer than starve_ns;
+ *   starvation         a goroutine stays runnable longer than starve_ns
+ *                      plus its queue allowance: STARVE_SLICE_NS for each
+ *                      goroutine per P that was runnable when it became
+ *                      runnable (Go runs them in turn, each for up to a
+ *                      10 ms slice that sysmon may take 10 ms more to end);
+ *   global-queue       while the global run queue holds work, a P starts
+ *                      more than 2 * global_check time slices without
+ *                      taking from it (Go 1.21's findRunnable looks at it
+ *                      whenever schedtick % 61 == 0: the contract the knob
+ *                      global-fairness breaks); no bound, off when the
+ *                      policy global-check is 0;
  *   liveness           progress_steps scheduler steps (yield points
  *                      outside the program's own spends and syscalls)
  *                      pass without any goroutine changing state;
@@ -74,9 +84,15 @@ enum { G_DEAD, G_RUNNABLE, G_OTHER };
 
 struct gstate {
 	uint8_t st;
-	bool unwoken;  /* runnable by a path that in Go 1.21 wakes no P (unwoken()) */
-	int64_t since; /* frontier time it became runnable */
+	bool unwoken;     /* runnable by a path that in Go 1.21 wakes no P (unwoken()) */
+	int64_t since;    /* frontier time it became runnable */
+	int64_t allow_ns; /* its queue allowance (starvation) */
 };
+
+/* A time slice and the longest sysmon may take to end it (forcePreemptNS,
+ * and its sleep of up to 10 ms): how long each goroutine ahead of a
+ * runnable one may hold a P. */
+#define STARVE_SLICE_NS INT64_C(20000000)
 
 struct oracles {
 	struct sim_observer obs; /* first */
@@ -106,6 +122,12 @@ struct oracles {
 	 * sim_oracles_margins for the stretch still going. */
 	int64_t progress_at, last_steps, stall_limit;
 	int64_t slack; /* the window: how far apart two clocks may be */
+	/* global-queue: the global queue's length (globrunqput carries it,
+	 * globrunqget the count taken), and per P the time slices started
+	 * since the queue last became non-empty or the P last took from it */
+	int64_t global_check, gq_len;
+	int64_t *ticks;
+	int64_t nticks;
 	bool fired, oom;
 };
 
@@ -147,19 +169,25 @@ static void set_spinning(struct oracles *o, int64_t m, bool on)
 	}
 }
 
-/* A goroutine waited d runnable (it ran, or is still waiting). */
-static void check_wait(struct oracles *o, int64_t goid, int64_t d, bool ran)
+/* A goroutine waited d runnable (it ran, or is still waiting), with
+ * allow_ns of queue allowance. */
+static void check_wait(struct oracles *o, int64_t goid, int64_t d, int64_t allow_ns, bool ran)
 {
 	if (d > o->m.starve_ns)
 		o->m.starve_ns = d;
-	if (o->b.starve_ns > 0 && d > o->b.starve_ns + o->slack) {
-		char msg[256], a[32], b[32];
+	if (o->b.starve_ns > 0 && d > o->b.starve_ns + allow_ns + o->slack) {
+		char msg[256], a[32], b[32], q[80] = "";
 		tr_fmt_ns(a, sizeof a, d);
 		tr_fmt_ns(b, sizeof b, o->b.starve_ns);
+		if (allow_ns > 0) {
+			char x[32];
+			tr_fmt_ns(x, sizeof x, allow_ns);
+			snprintf(q, sizeof q, ", plus %s for the goroutines runnable before it", x);
+		}
 		snprintf(msg, sizeof msg,
 		         "starvation: goroutine %" PRId64 " %s runnable %s without running "
-		         "(bound %s)",
-		         goid, ran ? "waited" : "has been", a, b);
+		         "(bound %s%s)",
+		         goid, ran ? "waited" : "has been", a, b, q);
 		fire(o, "starvation", msg);
 	}
 }
@@ -240,11 +268,13 @@ static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to
 	if (g->st == G_RUNNABLE) {
 		o->nrunnable--;
 		o->nwoken -= !g->unwoken;
-		check_wait(o, goid, o->now - g->since, true);
+		check_wait(o, goid, o->now - g->since, g->allow_ns, true);
 	}
 	if (to == 1 /* _Grunnable */) {
+		int64_t procs = o->gomaxprocs > 0 ? o->gomaxprocs : 1;
 		g->st = G_RUNNABLE;
 		g->since = o->now;
+		g->allow_ns = o->nrunnable / procs * STARVE_SLICE_NS;
 		g->unwoken = unwoken(why);
 		o->nrunnable++;
 		o->nwoken += !g->unwoken;
@@ -265,7 +295,7 @@ static void scan_starving(struct oracles *o)
 {
 	for (int64_t i = 0; i < o->ng; i++)
 		if (o->g[i].st == G_RUNNABLE)
-			check_wait(o, i, o->now - o->g[i].since, false);
+			check_wait(o, i, o->now - o->g[i].since, o->g[i].allow_ns, false);
 }
 
 /* Liveness: the bound is passed. */
@@ -281,13 +311,50 @@ static __attribute__((noinline, cold)) void stalled(struct oracles *o, int64_t n
 	fire(o, "liveness", msg);
 }
 
+/* global-queue: P p started a time slice (execute without inheritTime). */
+static void on_tick(struct oracles *o, int64_t p)
+{
+	if (o->global_check <= 0 || p < 0 || o->gq_len <= 0)
+		return;
+	int64_t cap = o->nticks;
+	if (p >= cap && !grow((void **)&o->ticks, &cap, p, sizeof *o->ticks)) {
+		o->oom = true;
+		return;
+	}
+	o->nticks = cap;
+	int64_t n = ++o->ticks[p];
+	if (n > o->m.global_ticks)
+		o->m.global_ticks = n;
+	if (n > 2 * o->global_check) {
+		char msg[256];
+		snprintf(msg, sizeof msg,
+		         "global-queue: P %" PRId64 " started %" PRId64
+		         " time slices while the global run queue held %" PRId64
+		         " goroutine(s), without taking from it (Go looks every %" PRId64 ")",
+		         p, n, o->gq_len, o->global_check);
+		fire(o, "global-queue", msg);
+	}
+}
+
+/* The global queue's length changed: a new stretch with work on it starts
+ * every P's count afresh, and so does a P's own take. */
+static void on_global(struct oracles *o, int64_t len, int64_t taker)
+{
+	if (o->gq_len <= 0 && len > 0 && o->nticks > 0)
+		memset(o->ticks, 0, (size_t)o->nticks * sizeof *o->ticks);
+	if (taker >= 0 && taker < o->nticks)
+		o->ticks[taker] = 0;
+	o->gq_len = len;
+}
+
 /* The kinds that change what the oracles keep: observe is called for
  * every event of these, and for the others only when a check is due. */
 #define OBSERVED_KINDS                                                                             \
 	(UINT64_C(1) << RT_EV_GSTATUS | UINT64_C(1) << RT_EV_PIDLEPUT |                            \
 	 UINT64_C(1) << RT_EV_PIDLEGET | UINT64_C(1) << RT_EV_PROCRESIZE |                         \
 	 UINT64_C(1) << RT_EV_SPINNING | UINT64_C(1) << RT_EV_STARTM |                             \
-	 UINT64_C(1) << RT_EV_TIMER_FIRE)
+	 UINT64_C(1) << RT_EV_TIMER_FIRE | UINT64_C(1) << RT_EV_GLOBRUNQPUT |                      \
+	 UINT64_C(1) << RT_EV_GLOBRUNQGET)
 _Static_assert(RT_EV__COUNT <= 64, "OBSERVED_KINDS is a 64-bit mask of kinds");
 
 /* The engine's filter (struct sim_observer): an event of another kind
@@ -329,6 +396,11 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 	switch (ev->kind) {
 	case RT_EV_GSTATUS:
 		on_gstatus(o, ev->obj, ev->a, ev->b, ev->detail);
+		/* execute: a new time slice unless the g inherits one */
+		if (ev->a == 1 && ev->b == 2 && !(ev->detail && strcmp(ev->detail, "inherit") == 0))
+			on_tick(o, ev->p);
+		if (o->fired)
+			return;
 		/* The stretch without progress that ends here lasted until the
 		 * last event before this one. */
 		if (o->last_steps - o->progress_at > o->m.progress_steps)
@@ -350,6 +422,12 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 		if (ev->b)
 			set_spinning(o, ev->obj, true);
 		break;
+	case RT_EV_GLOBRUNQPUT:
+		on_global(o, ev->b, -1);
+		goto other;
+	case RT_EV_GLOBRUNQGET:
+		on_global(o, o->gq_len - ev->a, ev->p);
+		goto other;
 	case RT_EV_TIMER_FIRE:
 		check_timer(o, ev->obj, ev->a, ev->t_ns);
 		if (o->fired)
@@ -443,7 +521,8 @@ static void set_window(struct sim_observer *obs, int64_t window_ns)
 	set_filter(o);
 }
 
-struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns)
+struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns,
+                                     int64_t global_check)
 {
 	struct oracles *o = calloc(1, sizeof *o);
 	if (!o)
@@ -453,6 +532,7 @@ struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_
 	o->obs.quiet = quiet;
 	o->obs.window = set_window;
 	o->b0 = *b;
+	o->global_check = global_check;
 	o->wc_since = -1;
 	set_window(&o->obs, window_ns);
 	return &o->obs;
@@ -476,5 +556,6 @@ void sim_oracles_free(struct sim_observer *obs)
 		return;
 	free(o->g);
 	free(o->spinning);
+	free(o->ticks);
 	free(o);
 }

@@ -251,6 +251,8 @@ struct sim_bounds {
 /* How close a run came to each bound: the longest stretch seen. */
 struct sim_margins {
 	int64_t idle_ns, starve_ns, progress_steps, timer_ns;
+	int64_t global_ticks; /* global-queue: most time slices a P started while the
+	                         global queue held work, without taking from it */
 };
 
 /* A new observer checking b (copied) for a run under window_ns (sim_config's),
@@ -259,7 +261,8 @@ struct sim_margins {
  * checked.  The time bounds get window_ns of slack (two clocks differ by at
  * most that much) and are not checked under free interleaving, where the
  * clocks of different threads are not comparable (docs/simulator.md). */
-struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns);
+struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_ns,
+                                     int64_t global_check);
 void sim_oracles_margins(const struct sim_observer *o, struct sim_margins *out);
 void sim_oracles_free(struct sim_observer *o);
 

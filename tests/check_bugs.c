@@ -258,13 +258,27 @@ START_TEST(oracles_trip)
 	snprintf(path, sizeof path, "%s/scenarios/bugs/needspinning.json", GSCHED_SOURCE_DIR);
 	ck_assert_int_eq(run(path, "needspinning", 1, 2000, &st, oracle, sizeof oracle, &b), 1);
 	ck_assert_str_eq(oracle, "work-conservation");
-	/* starvation: Go's own ping-pong-hog, with a bound below sysmon's 10 ms */
-	b.starve_ns = 5000000;
-	ck_assert_int_eq(run("ping-pong-hog", NULL, 1, 0, &st, oracle, sizeof oracle, &b), 1);
+	/* starvation: a goroutine queued behind a ping-pong pair that the knob
+	 * never lets sysmon preempt */
+	snprintf(path, sizeof path, "%s/scenarios/bugs/runnext-noinherit.json", GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, "runnext-noinherit", 1, 0, &st, oracle, sizeof oracle, &b), 1);
 	ck_assert_int_eq(st, TR_VIOLATION);
 	ck_assert_str_eq(oracle, "starvation");
-	/* liveness: an idle M spinning on a timer it may not run */
+	/* ... but not Go's own ping-pong-hog below sysmon's 10 ms: its waits
+	 * are the other pair's slices, which the queue allowance covers */
+	b.starve_ns = 5000000;
+	ck_assert_int_eq(run("ping-pong-hog", NULL, 1, 0, &st, oracle, sizeof oracle, &b), 0);
+	/* ... nor a fan-out of 200 x 10 ms on 2 Ps, whose last workers wait
+	 * a second behind the others (the bound alone is 500 ms) */
 	b.starve_ns = SIM_STARVE_BOUND_DEFAULT;
+	snprintf(path, sizeof path, "%s/tests/data/oracles/heavy-fanout.json", GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, NULL, 1, 0, &st, oracle, sizeof oracle, &b), 0);
+	/* global-queue: a P that never looks at the global queue while its
+	 * local one has work (knob global-fairness) */
+	snprintf(path, sizeof path, "%s/scenarios/bugs/global-fairness.json", GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, "global-fairness", 1, 0, &st, oracle, sizeof oracle, &b), 1);
+	ck_assert_str_eq(oracle, "global-queue");
+	/* liveness: an idle M spinning on a timer it may not run */
 	snprintf(path, sizeof path, "%s/scenarios/bugs/timer-steal.json", GSCHED_SOURCE_DIR);
 	ck_assert_int_eq(run(path, "timer-steal", 1, 0, &st, oracle, sizeof oracle, &b), 1);
 	ck_assert_str_eq(oracle, "liveness");
