@@ -365,6 +365,17 @@ out:
 	return rc;
 }
 
+int tr_schema_version(const char *v)
+{
+	for (int k = 1; v && k <= TR_SCHEMA_VERSION; k++) {
+		char name[16];
+		snprintf(name, sizeof name, "%d", k);
+		if (strcmp(v, name) == 0)
+			return k;
+	}
+	return 0;
+}
+
 int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 {
 	struct tr_db *d = NULL;
@@ -424,21 +435,7 @@ int tr_db_open(const char *path, struct tr_db **out, char *err, size_t errlen)
 		goto fail;
 	}
 	const char *v = (const char *)sqlite3_column_text(st, 0);
-	if (v && strcmp(v, "1") == 0)
-		d->version = 1;
-	else if (v && strcmp(v, "2") == 0)
-		d->version = 2;
-	else if (v && strcmp(v, "3") == 0)
-		d->version = 3;
-	else if (v && strcmp(v, "4") == 0)
-		d->version = 4;
-	else if (v && strcmp(v, "5") == 0)
-		d->version = 5;
-	else if (v && strcmp(v, "6") == 0)
-		d->version = 6;
-	else if (v && strcmp(v, "7") == 0)
-		d->version = 7;
-	else {
+	if (!(d->version = tr_schema_version(v))) {
 		snprintf(err, errlen,
 		         "%s: gsched database of schema version %.20s; this gsched reads versions "
 		         "1 to %d",

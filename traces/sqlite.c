@@ -201,7 +201,7 @@ static int exec_busy(struct sq *w, const char *sql, const char *what, char *err,
 /*
  * Decide whether the file may be written: 1 if it holds no tables yet
  * (create the schema), 0 if it is a gsched database of our version,
- * version + 1 if it is one of version 1 to 6 (upgrade it), -1 with a
+ * version + 1 if it is of an older version (upgrade it), -1 with a
  * message otherwise.
  * Reads only, so a file we refuse is left as it was.
  */
@@ -239,33 +239,12 @@ static int check_file(struct sq *w, char *err, size_t errlen)
 		goto fail;
 	}
 	const char *v = (const char *)sqlite3_column_text(st, 0);
-	char want[24];
-	snprintf(want, sizeof want, "%d", TR_SCHEMA_VERSION);
-	if (v && strcmp(v, "1") == 0 && user_version == 1) {
+	int ver = tr_schema_version(v);
+	if (ver > 0 && ver < TR_SCHEMA_VERSION && user_version == ver) {
 		sqlite3_finalize(st);
-		return 2;
+		return ver + 1;
 	}
-	if (v && strcmp(v, "2") == 0 && user_version == 2) {
-		sqlite3_finalize(st);
-		return 3;
-	}
-	if (v && strcmp(v, "3") == 0 && user_version == 3) {
-		sqlite3_finalize(st);
-		return 4;
-	}
-	if (v && strcmp(v, "4") == 0 && user_version == 4) {
-		sqlite3_finalize(st);
-		return 5;
-	}
-	if (v && strcmp(v, "5") == 0 && user_version == 5) {
-		sqlite3_finalize(st);
-		return 6;
-	}
-	if (v && strcmp(v, "6") == 0 && user_version == 6) {
-		sqlite3_finalize(st);
-		return 7;
-	}
-	if (!v || strcmp(v, want) != 0 || user_version != TR_SCHEMA_VERSION) {
+	if (ver != TR_SCHEMA_VERSION || user_version != TR_SCHEMA_VERSION) {
 		snprintf(what, sizeof what,
 		         "gsched database of schema version %.20s (user_version %d); this "
 		         "gsched reads and writes version %d only",
@@ -325,6 +304,14 @@ static const char upgrade_v5_sql[] = "ALTER TABLE runs ADD COLUMN cost TEXT NOT 
 static const char upgrade_v6_sql[] = "ALTER TABLE runs ADD COLUMN timer_bound_ns INTEGER;"
                                      "UPDATE meta SET value = '7' WHERE key = 'schema_version';"
                                      "PRAGMA user_version = 7;";
+
+/* The step from version k to k + 1, indexed by k. */
+static const char *const upgrade_sql[] = {
+        NULL,           upgrade_v1_sql, upgrade_v2_sql, upgrade_v3_sql,
+        upgrade_v4_sql, upgrade_v5_sql, upgrade_v6_sql,
+};
+_Static_assert(sizeof upgrade_sql / sizeof *upgrade_sql == TR_SCHEMA_VERSION,
+               "one upgrade step for each older schema version");
 
 /* Fill g_state_names and p_state_names from the runtime's one spelling
  * of each status (runtime/events.c), in a new schema. */
@@ -798,24 +785,13 @@ struct tr_sink *tr_sqlite_open(const char *path, const struct tr_run *run, char 
 	                   insert_state_names(w, err, errlen) < 0 ||
 	                   exec(w, tr_views_sql, "creating the views", err, errlen) < 0))
 		goto fail;
-	if (fresh == 2 &&
-	    exec(w, upgrade_v1_sql, "upgrading it from schema version 1", err, errlen) < 0)
-		goto fail;
-	if ((fresh == 2 || fresh == 3) &&
-	    exec(w, upgrade_v2_sql, "upgrading it from schema version 2", err, errlen) < 0)
-		goto fail;
-	if (fresh >= 2 && fresh <= 4 &&
-	    exec(w, upgrade_v3_sql, "upgrading it from schema version 3", err, errlen) < 0)
-		goto fail;
-	if (fresh >= 2 && fresh <= 5 &&
-	    exec(w, upgrade_v4_sql, "upgrading it from schema version 4", err, errlen) < 0)
-		goto fail;
-	if (fresh >= 2 && fresh <= 6 &&
-	    exec(w, upgrade_v5_sql, "upgrading it from schema version 5", err, errlen) < 0)
-		goto fail;
-	if (fresh >= 2 &&
-	    exec(w, upgrade_v6_sql, "upgrading it from schema version 6", err, errlen) < 0)
-		goto fail;
+	/* A file of version k (fresh = k + 1) takes every step from k on. */
+	for (int k = fresh - 1; fresh >= 2 && k < TR_SCHEMA_VERSION; k++) {
+		char what[64];
+		snprintf(what, sizeof what, "upgrading it from schema version %d", k);
+		if (exec(w, upgrade_sql[k], what, err, errlen) < 0)
+			goto fail;
+	}
 	/* Views a later build added (every view is CREATE VIEW IF NOT EXISTS):
 	 * a file written by an older gsched gains them with its next run. */
 	if (fresh != 1 && exec(w, tr_views_sql, "adding the views", err, errlen) < 0)

@@ -124,6 +124,10 @@ const char *tr_build_string(void);
  * that this build writes and accepts. */
 #define TR_SCHEMA_VERSION 7
 
+/* The schema version a meta.schema_version text names, 1..TR_SCHEMA_VERSION,
+ * or 0 for NULL or any other text (a newer or unknown version). */
+int tr_schema_version(const char *v);
+
 /* How long a writer waits for another to let go of the file (one batch
  * of it, normally) before it gives up: sqlite_pragmas.c. */
 #define TR_SQLITE_BUSY_MS 120000
