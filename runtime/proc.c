@@ -277,13 +277,14 @@ bool rt_private_ops_yield;
 
 /* The status of a g whose status no other thread can write at the
  * moment: the g the calling M is running (only its M moves a running g
- * out of _Grunning), or a g the M holds where no other thread can reach
- * it (a dead g taken off a free list or about to go on one, a fresh g
- * not yet on allgs).  Go reads it with an atomic load like any other;
- * here it is a relaxed load and not a platform operation: no other
- * thread can tell whether it happened before or after any operation of
- * its own, so it is not a yield point of the simulator
- * (docs/simulator.md, "Operations no other thread can observe"). */
+ * out of _Grunning), a waiting g it has taken off a wait queue (ready),
+ * or a g the M holds where no other thread can reach it (a dead g taken
+ * off a free list or about to go on one, a fresh g not yet on allgs).
+ * Go reads it with an atomic load like any other; here it is a relaxed
+ * load and not a platform operation: no other thread can tell whether it
+ * happened before or after any operation of its own, so it is not a
+ * yield point of the simulator (docs/simulator.md, "Operations no other
+ * thread can observe"). */
 static uint32_t readgstatus_private(struct g *gp)
 {
 	uint32_t v = rt_relaxed_load(&gp->atomicstatus);
@@ -300,13 +301,14 @@ static uint32_t readgstatus_private(struct g *gp)
  * of g:
  *   - one no other thread can reach at all (malg's, not yet on allgs:
  *     casgstatus_private), whose status no other thread reads either;
- *   - the M's own g: the g it runs (only its M moves a g out of
- *     _Grunning), or the g it has just taken off a run queue and is
- *     about to run (off every queue: only its holder moves it).  Other
- *     threads read these (checkdead, shouldStealTimers, schedtrace),
- *     and docs/simulator.md ("Operations no other thread can observe")
- *     shows that none of them can tell whether the store was a yield
- *     point.
+ *   - a g the M holds: the g it runs (only its M moves a g out of
+ *     _Grunning: gosched, park, exit), the g it has just taken off a run
+ *     queue and is about to run, a dead g it is starting (newproc1), or
+ *     a waiting g it has taken off a wait queue and readies (ready): off
+ *     every queue, only its holder moves it.  Other threads read these
+ *     (checkdead, shouldStealTimers, schedtrace), and docs/simulator.md
+ *     ("Operations no other thread can observe") shows that none of them
+ *     can tell whether the store was a yield point.
  * Not a yield point of the simulator; with rt_private_ops_yield (tests),
  * casgstatus itself, which throws if another thread wrote the status. */
 static void casgstatus_owned(struct g *gp, uint32_t oldval, uint32_t newval, const char *why)
@@ -1566,7 +1568,7 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, con
 	rt_trace(RT_EV_NEWPROC, newg->goid, newg->parentGoid, reused, NULL);
 	if (label)
 		rt_trace(RT_EV_LABEL, newg->goid, 0, 0, label);
-	rt_casgstatus(newg, _Gdead, _Grunnable);
+	casgstatus_owned(newg, _Gdead, _Grunnable, NULL);
 	mp->locks--;
 	return newg;
 }
@@ -1594,7 +1596,7 @@ static void goexit0(struct g *gp)
 	struct m *mp = plat_getg()->m;
 	struct p *pp = mp->p;
 
-	casgstatus_why(gp, _Grunning, _Gdead, "exit");
+	casgstatus_owned(gp, _Grunning, _Gdead, "exit");
 	plat_work(PLAT_WORK_GOEXIT);
 	rt_trace(RT_EV_GOEXIT, gp->goid, 0, 0, NULL);
 	gp->m = NULL;
@@ -1695,7 +1697,7 @@ static void park_m(struct g *gp)
 {
 	struct m *mp = plat_getg()->m;
 
-	casgstatus_why(gp, _Grunning, _Gwaiting, rt_waitReason_string(gp->waitreason));
+	casgstatus_owned(gp, _Grunning, _Gwaiting, rt_waitReason_string(gp->waitreason));
 	plat_work(PLAT_WORK_PARK);
 	dropg();
 
@@ -1746,14 +1748,14 @@ void rt_goparkunlock(struct plat_mutex *lock, enum waitReason reason)
 /* Mark gp ready to run. */
 static void ready(struct g *gp, bool next)
 {
-	uint32_t status = rt_readgstatus(gp);
+	uint32_t status = readgstatus_private(gp);
 	/* Mark runnable. */
 	struct m *mp = plat_getg()->m;
 	mp->locks++; /* disable preemption because it can be holding p in a local var */
 	if (status != _Gwaiting)
 		rt_throw("bad g->status in ready");
 	/* status is Gwaiting or Gscanwaiting, make Grunnable and put on runq */
-	casgstatus_why(gp, _Gwaiting, _Grunnable, "ready");
+	casgstatus_owned(gp, _Gwaiting, _Grunnable, "ready");
 	plat_work(PLAT_WORK_READY);
 	rt_runqput(mp->p, gp, next);
 	rt_wakep();

@@ -29,7 +29,7 @@ static const struct {
 	const char *strategy;
 	bool noise; /* the noise model on (else the cost model exact) */
 } found[] = {
-        {"needspinning", 2000, 20, NULL, false},
+        {"needspinning", 2000, 40, NULL, false},
         {"spinning-recheck", 0, 40, NULL, false},
         {"runnext-noinherit", 0, 1, NULL, false},
         {"runqgrab-floor", 0, 1, NULL, false},
@@ -38,7 +38,7 @@ static const struct {
         {"timer-steal", 0, 1, NULL, false},
         {"global-fairness", 0, 1, NULL, false},
         {"wakeup-local", 0, 1, NULL, false},
-        {"handoffp-global", 2000, 500, NULL, false},
+        {"handoffp-global", 2000, 1500, NULL, false},
         /* the server shape needs the noise model's jitter: without it,
          * none of seeds 1..300 */
         {"spinning-order", 0, 1000, NULL, true},
@@ -62,7 +62,7 @@ static const struct {
         {"timer-steal", "timer-steal", 0, 6},
         {"spinning-recheck", "spinning", 2000, 10},
         {"needspinning", "needspinning", 2000, 40},
-        {"spinning-order", "spinning", 0, 300},
+        {"spinning-order", "spinning", 0, 3200},
 };
 
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
@@ -293,10 +293,10 @@ START_TEST(oracles_trip)
 	 * seed of the range that finds it) */
 	snprintf(path, sizeof path, "%s/scenarios/bugs/handoffp-global.json", GSCHED_SOURCE_DIR);
 	uint64_t s = 1;
-	while (s <= 500 &&
+	while (s <= 1500 &&
 	       run(path, "handoffp-global", s, 2000, &st, oracle, sizeof oracle, &b) == 0)
 		s++;
-	ck_assert_uint_le(s, 500);
+	ck_assert_uint_le(s, 1500);
 	ck_assert_str_eq(oracle, "lost-wakeup");
 	/* the time bounds are not checked under free interleaving */
 	b.starve_ns = 5000000;
