@@ -40,7 +40,9 @@ static void print_margins(const struct cli_opts *o, const struct cli_run_info *i
 	const struct sim_margins *m = &info->margins;
 	const struct sim_bounds *b = &o->bounds;
 	char idle[32], idleb[32], starve[32], starveb[32], steps[32], timer[32], timerb[32];
+	char tidle[32];
 	tr_fmt_ns(idle, sizeof idle, m->idle_ns);
+	tr_fmt_ns(tidle, sizeof tidle, m->timer_idle_ns);
 	tr_fmt_ns(starve, sizeof starve, m->starve_ns);
 	tr_fmt_ns(timer, sizeof timer, m->timer_ns);
 	bool inf = o->window_ns < 0 || o->window_ns >= SIM_WINDOW_MAX;
@@ -68,9 +70,10 @@ static void print_margins(const struct cli_opts *o, const struct cli_run_info *i
 		snprintf(gq, sizeof gq, "off");
 	printf("%-14sidle with work %s (bound %s), longest wait %s (bound %s, plus its queue's "
 	       "allowance), steps without progress %" PRId64 " (bound %s), latest timer %s "
-	       "(bound %s), slices past the global queue %" PRId64 " (bound %s)\n",
+	       "(bound %s), slices past the global queue %" PRId64 " (bound %s), timer unattended "
+	       "%s (bound %s)\n",
 	       "oracles", idle, idleb, starve, starveb, m->progress_steps, steps, timer, timerb,
-	       m->global_ticks, gq);
+	       m->global_ticks, gq, tidle, idleb);
 }
 
 static void print_summary(const struct cli_opts *o, const struct sim_result *res,

@@ -282,9 +282,11 @@ const struct cli_flag cli_flags[CLI_NFLAGS] = {
                             .offset = AT(bounds.idle_ns),
                             .metavar = "DUR",
                             .def = "1ms",
-                            .help = "work-conservation oracle: the run is a violation when a P "
-                                    "stays idle while a goroutine is runnable and no M spins "
-                                    "for longer than DUR; 0 turns it off"},
+                            .help = "work-conservation and timer-conservation oracles: the "
+                                    "run is a violation when a P stays idle while a goroutine "
+                                    "is runnable and no M spins, or an expired timer stays "
+                                    "unrun while a P is idle and no M spins or polls for it, "
+                                    "for longer than DUR; 0 turns them off"},
         [CLI_STARVE_BOUND] = {.name = "starve-bound",
                               .arg = CLI_ARG_DURATION,
                               .offset = AT(bounds.starve_ns),

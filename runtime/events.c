@@ -42,6 +42,8 @@ const char *const rt_evkind_name[RT_EV__COUNT] = {
         [RT_EV_STW] = "stw",
         [RT_EV_PROCRESIZE] = "procresize",
         [RT_EV_SYSMON] = "sysmon",
+        [RT_EV_TIMER_NEXT] = "timer_next",
+        [RT_EV_POLL_UNTIL] = "poll_until",
 };
 
 const char *const rt_gstatus_names[RT_GSTATUS_COUNT] = {

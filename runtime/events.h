@@ -56,6 +56,9 @@ enum rt_evkind {
 	RT_EV_STW,           /* obj 1 stop / 0 start the world (a gomaxprocs); detail why */
 	RT_EV_PROCRESIZE,    /* obj old gomaxprocs, a new */
 	RT_EV_SYSMON,        /* obj sleep (us) of sysmon's idle wait, a 1 */
+	RT_EV_TIMER_NEXT,    /* obj P, a its new timer0When (b 0) or timerModifiedEarliest (b 1) */
+	RT_EV_POLL_UNTIL,    /* obj 0, a the timer the M that goes to sleep in the network poller
+	                        sleeps until (findRunnable's pollUntil; 0: none) */
 	RT_EV__COUNT
 };
 

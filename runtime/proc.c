@@ -1333,6 +1333,7 @@ top:;
 	if (rt_netpollinited() && (rt_netpollAnyWaiters() || pollUntil != 0) &&
 	    plat_xchg64((uint64_t *)&rt_sched.lastpoll, 0) != 0) {
 		plat_store64((uint64_t *)&rt_sched.pollUntil, (uint64_t)pollUntil);
+		rt_trace(RT_EV_POLL_UNTIL, 0, pollUntil, 0, NULL);
 		if (mp->p != NULL)
 			rt_throw("findrunnable: netpoll with p");
 		if (mp->spinning)
@@ -2157,6 +2158,7 @@ static void destroyp(struct p *pp)
 		plat_store32(&pp->numTimers, 0);
 		plat_store32(&pp->deletedTimers, 0);
 		plat_store64((uint64_t *)&pp->timer0When, 0);
+		rt_trace(RT_EV_TIMER_NEXT, pp->id, 0, 0, NULL);
 		plat_unlock(&pp->timersLock);
 		plat_unlock(&plocal->timersLock);
 	}

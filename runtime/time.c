@@ -183,12 +183,28 @@ void rt_verifyTimerHeap(struct p *pp)
 		rt_throw("bad timer heap len");
 }
 
+/* The two hints a P keeps of when its timers are next due (what
+ * nobarrierWakeTime reads) are set only here, each with a timer_next
+ * event, so that an observer knows every P's earliest timer (the
+ * timer-conservation oracle, docs/bug-hunting.md). */
+static void setTimer0When(struct p *pp, int64_t when)
+{
+	store64(&pp->timer0When, when);
+	rt_trace(RT_EV_TIMER_NEXT, pp->id, when, 0, NULL);
+}
+
+static void setTimerModifiedEarliest(struct p *pp, int64_t when)
+{
+	store64(&pp->timerModifiedEarliest, when);
+	rt_trace(RT_EV_TIMER_NEXT, pp->id, when, 1, NULL);
+}
+
 /* updateTimer0When sets pp->timer0When to the when of the heap's root.
  * The caller must have locked pp->timersLock. */
 static void updateTimer0When(struct p *pp)
 {
 	plat_assertLockHeld(&pp->timersLock);
-	store64(&pp->timer0When, pp->ntimers == 0 ? 0 : pp->timers[0]->when);
+	setTimer0When(pp, pp->ntimers == 0 ? 0 : pp->timers[0]->when);
 }
 
 /* updateTimerModifiedEarliest updates pp->timerModifiedEarliest to
@@ -199,8 +215,10 @@ static void updateTimerModifiedEarliest(struct p *pp, int64_t nextwhen)
 		int64_t old = load64(&pp->timerModifiedEarliest);
 		if (old != 0 && old < nextwhen)
 			return;
-		if (cas64(&pp->timerModifiedEarliest, old, nextwhen))
+		if (cas64(&pp->timerModifiedEarliest, old, nextwhen)) {
+			rt_trace(RT_EV_TIMER_NEXT, pp->id, nextwhen, 1, NULL);
 			return;
+		}
 	}
 }
 
@@ -228,7 +246,7 @@ static void doaddtimer(struct p *pp, struct timer *t)
 	pp->timers[i] = t;
 	siftupTimer(pp->timers, pp->ntimers, i);
 	if (t == pp->timers[0])
-		store64(&pp->timer0When, t->when);
+		setTimer0When(pp, t->when);
 	plat_xadd32(&pp->numTimers, 1);
 }
 
@@ -258,7 +276,7 @@ static int32_t dodeltimer(struct p *pp, int32_t i)
 		updateTimer0When(pp);
 	if (plat_xadd32(&pp->numTimers, -1) == 0)
 		/* If there are no timers, then clearly none are modified. */
-		store64(&pp->timerModifiedEarliest, 0);
+		setTimerModifiedEarliest(pp, 0);
 	return smallestChanged;
 }
 
@@ -279,7 +297,7 @@ static void dodeltimer0(struct p *pp)
 		siftdownTimer(pp->timers, pp->ntimers, 0);
 	updateTimer0When(pp);
 	if (plat_xadd32(&pp->numTimers, -1) == 0)
-		store64(&pp->timerModifiedEarliest, 0);
+		setTimerModifiedEarliest(pp, 0);
 }
 
 /* ---- adding, deleting, modifying ---- */
@@ -597,7 +615,7 @@ static void adjusttimers(struct p *pp, int64_t now)
 		return;
 
 	/* We are going to clear all timerModifiedEarlier timers. */
-	store64(&pp->timerModifiedEarliest, 0);
+	setTimerModifiedEarliest(pp, 0);
 
 	/* Timers taken off the heap, added back at the end: re-adding them
 	 * during the scan could make the loop skip some other timer. */
@@ -777,7 +795,7 @@ static void clearDeletedTimers(struct p *pp)
 	plat_assertLockHeld(&pp->timersLock);
 	/* We are going to clear all timerModifiedEarlier timers.  Do this now
 	 * in case new ones show up while we are looping. */
-	store64(&pp->timerModifiedEarliest, 0);
+	setTimerModifiedEarliest(pp, 0);
 
 	int32_t cdel = 0, to = 0, n = pp->ntimers;
 	bool changedHeap = false;

@@ -30,6 +30,20 @@
  *                      sysmon's preemption and the timer stealing of idle
  *                      Ms keep an expired timer from waiting long behind
  *                      a goroutine that computes;
+ *   timer-conservation an expired timer stays unrun for longer than
+ *                      idle_ns while a P is idle and nothing looks for
+ *                      it: no M spins (a spinning M runs the expired
+ *                      timers of every P) and no M sleeps in the network
+ *                      poller until it is due (within the poller's
+ *                      millisecond).  Go's contract: the last M to give
+ *                      up its P sleeps in the poller until the earliest
+ *                      timer of any P (findRunnable), woken early when an
+ *                      earlier one is added (wakeNetPoller).  A P's
+ *                      earliest timer is what nobarrierWakeTime reads,
+ *                      carried by the timer_next events.  A timer left on
+ *                      a P that procresize destroyed (Go moves them all)
+ *                      is looked for by nothing: it counts whether a P
+ *                      is idle or not;
  *   lost-wakeup        every thread is blocked while a goroutine is
  *                      runnable (checked when the engine finds no
  *                      eligible thread), or every thread is blocked or
@@ -128,6 +142,17 @@ struct oracles {
 	int64_t global_check, gq_len;
 	int64_t *ticks;
 	int64_t nticks;
+	/* timer-conservation: per P the two hints of its next timer
+	 * (timer_next: [2p] the heap root's when, [2p+1] the earliest a timer
+	 * was modified to; 0 none), the earliest of them over allp and over
+	 * the Ps beyond GOMAXPROCS (0: none), the M asleep in the network
+	 * poller (-1: none) and the timer it sleeps until (poll_until: 0
+	 * none), and since when an expired timer has waited unattended (-1:
+	 * not now) */
+	int64_t *tnext;
+	int64_t ntnext;
+	int64_t timer_live, timer_dead, poll_until, tc_since;
+	int32_t poll_m;
 	bool fired, oom;
 };
 
@@ -235,6 +260,89 @@ static void check_idle(struct oracles *o, int64_t d)
 		         " goroutine(s) were runnable and no M was spinning",
 		         a, b, o->nwoken);
 		fire(o, "work-conservation", msg);
+	}
+}
+
+/* The earliest timer of the Ps in allp, as the network poller's M
+ * computes it (checkTimersNoP: nobarrierWakeTime, the root's when or an
+ * earlier modified one), and of the Ps beyond GOMAXPROCS (the root's:
+ * procresize moves a destroyed P's timers, and nothing looks at one it
+ * did not move, the knob procresize-timers). */
+static void set_timer_next(struct oracles *o)
+{
+	int64_t live = 0, dead = 0;
+	for (int64_t p = 0; 2 * p + 1 < o->ntnext; p++) {
+		int64_t root = o->tnext[2 * p], mod = o->tnext[2 * p + 1];
+		if (o->gomaxprocs == 0 || p < o->gomaxprocs) {
+			if (mod != 0 && (root == 0 || mod < root))
+				root = mod;
+			if (root != 0 && (live == 0 || root < live))
+				live = root;
+		} else if (root != 0 && (dead == 0 || root < dead)) {
+			dead = root;
+		}
+	}
+	o->timer_live = live;
+	o->timer_dead = dead;
+}
+
+static void on_timer_next(struct oracles *o, int64_t p, int64_t when, int64_t which)
+{
+	int64_t cap = o->ntnext;
+	if (p < 0)
+		return;
+	if (!grow((void **)&o->tnext, &cap, 2 * p + 1, sizeof *o->tnext)) {
+		o->oom = true;
+		return;
+	}
+	o->ntnext = cap;
+	o->tnext[2 * p + (which != 0)] = when;
+	set_timer_next(o);
+}
+
+/* The expired timer no M attends to, or 0: one of a P beyond GOMAXPROCS
+ * (nothing looks at those, busy Ps or not), or the earliest of allp's
+ * while a P is idle, no M spins (a spinning M runs every P's expired
+ * timers) and none sleeps in the network poller until it (the poller
+ * then wakes in time, or within its millisecond: netpoll.c). */
+static int64_t unattended_timer(const struct oracles *o)
+{
+	if (o->timer_dead != 0 && o->timer_dead <= o->now)
+		return o->timer_dead;
+	int64_t w = o->timer_live;
+	if (w == 0 || w > o->now || o->npidle <= 0 || o->nspinning != 0 ||
+	    (o->poll_m >= 0 && o->poll_until != 0 && o->poll_until <= w))
+		return 0;
+	return w;
+}
+
+/* Timer conservation.  The stretch is timed from the first event that
+ * sees the timer unattended, not from its when: a timer an M was busy
+ * running towards is not unattended. */
+static void check_timers(struct oracles *o)
+{
+	int64_t w = unattended_timer(o);
+	if (w == 0) {
+		o->tc_since = -1;
+		return;
+	}
+	if (o->tc_since < 0)
+		o->tc_since = o->now;
+	int64_t d = o->now - o->tc_since;
+	if (d > o->b.idle_ns / 2)
+		d -= sim_os_away_within(o->tc_since, o->now);
+	if (d > o->m.timer_idle_ns)
+		o->m.timer_idle_ns = d;
+	if (o->b.idle_ns > 0 && d > o->b.idle_ns + o->slack) {
+		char msg[256], a[32], b[32], t[32];
+		tr_fmt_ns(a, sizeof a, d);
+		tr_fmt_ns(b, sizeof b, o->b.idle_ns);
+		tr_fmt_ns(t, sizeof t, w);
+		snprintf(msg, sizeof msg,
+		         "timer-conservation: for %s (bound %s) a timer due at %s was left unrun "
+		         "while %" PRId64 " P(s) were idle and no M was spinning or polling for it",
+		         a, b, t, o->npidle);
+		fire(o, "timer-conservation", msg);
 	}
 }
 
@@ -354,7 +462,9 @@ static void on_global(struct oracles *o, int64_t len, int64_t taker)
 	 UINT64_C(1) << RT_EV_PIDLEGET | UINT64_C(1) << RT_EV_PROCRESIZE |                         \
 	 UINT64_C(1) << RT_EV_SPINNING | UINT64_C(1) << RT_EV_STARTM |                             \
 	 UINT64_C(1) << RT_EV_TIMER_FIRE | UINT64_C(1) << RT_EV_GLOBRUNQPUT |                      \
-	 UINT64_C(1) << RT_EV_GLOBRUNQGET)
+	 UINT64_C(1) << RT_EV_GLOBRUNQGET | UINT64_C(1) << RT_EV_TIMER_NEXT |                      \
+	 UINT64_C(1) << RT_EV_POLL_UNTIL | UINT64_C(1) << RT_EV_NETPOLL |                          \
+	 UINT64_C(1) << RT_EV_MPARK)
 _Static_assert(RT_EV__COUNT <= 64, "OBSERVED_KINDS is a 64-bit mask of kinds");
 
 /* The engine's filter (struct sim_observer): an event of another kind
@@ -373,12 +483,19 @@ static void set_filter(struct oracles *o)
 		return;
 	}
 	o->obs.kinds = OBSERVED_KINDS;
-	if (o->wc_since >= 0)
+	if (o->wc_since >= 0 || o->tc_since >= 0)
 		o->obs.at = INT64_MIN; /* every event checks the stretch */
 	else if (o->nrunnable == 0)
 		o->obs.at = INT64_MAX; /* no scan until a gstatus */
 	else                           /* the first event at next_scan or later: the scan is due */
 		o->obs.at = o->next_scan > o->now ? o->next_scan : INT64_MIN;
+	/* A timer that comes due while a P is idle and no M spins: the first
+	 * event at its when looks whether something attends to it. */
+	int64_t due = o->timer_live;
+	if (o->timer_dead != 0 && (due == 0 || o->timer_dead < due))
+		due = o->timer_dead;
+	if (due != 0 && o->obs.at > due)
+		o->obs.at = due;
 	o->obs.steps = o->stall_limit;
 }
 
@@ -392,6 +509,9 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 	 * steps at the event before this one. */
 	o->now = sim_event_frontier();
 	o->last_steps = obs->ev_steps;
+	/* The M asleep in the poller emits nothing until it wakes. */
+	if (ev->m == o->poll_m && ev->kind != RT_EV_POLL_UNTIL)
+		o->poll_m = -1;
 	int64_t steps = sim_sched_steps();
 	switch (ev->kind) {
 	case RT_EV_GSTATUS:
@@ -414,6 +534,7 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 		break;
 	case RT_EV_PROCRESIZE:
 		o->gomaxprocs = ev->a;
+		set_timer_next(o);
 		break;
 	case RT_EV_SPINNING:
 		set_spinning(o, ev->obj, ev->a != 0);
@@ -432,6 +553,13 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 		check_timer(o, ev->obj, ev->a, ev->t_ns);
 		if (o->fired)
 			return;
+		goto other;
+	case RT_EV_TIMER_NEXT:
+		on_timer_next(o, ev->obj, ev->a, ev->b);
+		goto other;
+	case RT_EV_POLL_UNTIL:
+		o->poll_m = ev->m;
+		o->poll_until = ev->a;
 		goto other;
 	default:
 	other:
@@ -454,6 +582,12 @@ static void observe(struct sim_observer *obs, const struct rt_event *ev)
 	}
 
 time_checks:
+	/* Timer conservation: every event may begin, end or lengthen a
+	 * stretch (a timer comes due as time passes). */
+	check_timers(o);
+	if (o->fired)
+		return;
+
 	/* Starvation of goroutines that have not run (yet). */
 	if (o->now >= o->next_scan && o->nrunnable > 0) {
 		scan_starving(o);
@@ -534,6 +668,8 @@ struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_
 	o->b0 = *b;
 	o->global_check = global_check;
 	o->wc_since = -1;
+	o->tc_since = -1;
+	o->poll_m = -1;
 	set_window(&o->obs, window_ns);
 	return &o->obs;
 }
@@ -557,5 +693,6 @@ void sim_oracles_free(struct sim_observer *obs)
 	free(o->g);
 	free(o->spinning);
 	free(o->ticks);
+	free(o->tnext);
 	free(o);
 }

@@ -251,8 +251,10 @@ struct sim_bounds {
 /* How close a run came to each bound: the longest stretch seen. */
 struct sim_margins {
 	int64_t idle_ns, starve_ns, progress_steps, timer_ns;
-	int64_t global_ticks; /* global-queue: most time slices a P started while the
-	                         global queue held work, without taking from it */
+	int64_t global_ticks;  /* global-queue: most time slices a P started while the
+	                          global queue held work, without taking from it */
+	int64_t timer_idle_ns; /* timer-conservation: longest an expired timer was left
+	                          unrun with a P idle and no M spinning or polling for it */
 };
 
 /* A new observer checking b (copied) for a run under window_ns (sim_config's),

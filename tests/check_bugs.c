@@ -63,6 +63,7 @@ static const struct {
         {"spinning-recheck", "spinning", 2000, 10},
         {"needspinning", "needspinning", 2000, 40},
         {"spinning-order", "spinning", 0, 3200},
+        {"procresize-timers", "procresize-timers", 0, 3},
 };
 
 /* The knobs no scenario finds yet (docs/bug-hunting.md says why). */
@@ -287,6 +288,14 @@ START_TEST(oracles_trip)
 	snprintf(path, sizeof path, "%s/tests/data/oracles/heartbeat.json", GSCHED_SOURCE_DIR);
 	ck_assert_int_eq(run(path, "no-preemption", 1, 0, &st, oracle, sizeof oracle, &b), 1);
 	ck_assert_str_eq(oracle, "timer-lateness");
+	ck_assert_int_eq(run(path, NULL, 1, 0, &st, oracle, sizeof oracle, &b), 0);
+	/* timer conservation: GOMAXPROCS lowered and raised again; the knob
+	 * leaves the destroyed Ps' timers where nothing looks for them, and
+	 * they wait milliseconds (without it: moved, and nothing waits) */
+	snprintf(path, sizeof path, "%s/tests/data/blind/procresize-timers.json",
+	         GSCHED_SOURCE_DIR);
+	ck_assert_int_eq(run(path, "procresize-timers", 1, 0, &st, oracle, sizeof oracle, &b), 1);
+	ck_assert_str_eq(oracle, "timer-conservation");
 	ck_assert_int_eq(run(path, NULL, 1, 0, &st, oracle, sizeof oracle, &b), 0);
 	/* lost wake-up: a P handed off idle while a goroutine waits on the
 	 * global queue, every thread blocked or asleep (a race: the first

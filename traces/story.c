@@ -183,6 +183,22 @@ void tr_event_sentence(char *buf, size_t len, const struct rt_event *ev)
 	case RT_EV_SYSMON:
 		snprintf(buf, len, "sysmon waits (%" PRId64 " us)", o);
 		return;
+	case RT_EV_TIMER_NEXT:
+		if (a == 0)
+			snprintf(buf, len, "P%" PRId64 " has no %s timer", o,
+			         b ? "modified" : "pending");
+		else
+			snprintf(buf, len, "P%" PRId64 "'s %s timer is now at %" PRId64 " ns", o,
+			         b ? "earliest modified" : "first", a);
+		return;
+	case RT_EV_POLL_UNTIL:
+		if (a == 0)
+			snprintf(buf, len, "sleeps in the network poller (no timer)");
+		else
+			snprintf(buf, len,
+			         "sleeps in the network poller until the timer at %" PRId64 " ns",
+			         a);
+		return;
 	default:
 		tr_event_render(buf, len, 0, ev);
 		return;
