@@ -1000,6 +1000,11 @@ static int spawn(struct sweep *sw, struct slot *sl, struct slot *all, int n)
 }
 
 #define SHOWN_PER_ORACLE 5
+/* The longest schedule string printed on the terminal: past it (a long
+ * run's hundred thousand decisions make a line of hundreds of KB, which
+ * no issue or terminal takes) the line names the file instead, and
+ * shrink, which makes the schedule short. */
+#define SCHEDULE_PRINT_MAX 4096
 
 static void take(struct tally *t, const struct sweep *sw, const struct rec *r, FILE *out)
 {
@@ -1051,8 +1056,15 @@ static void take(struct tally *t, const struct sweep *sw, const struct rec *r, F
 			char path[4200];
 			snprintf(path, sizeof path, "%s/%" PRIu64 "/schedule", sw->out, r->seed);
 			char *s = slurp(path);
-			if (s)
+			size_t len = s ? strcspn(s, "\n") : 0;
+			if (s && len <= SCHEDULE_PRINT_MAX)
 				fprintf(out, "  schedule %s", s);
+			else if (s)
+				fprintf(out,
+				        "  schedule %s (%" PRIu64
+				        " decisions, %zu characters: too long to "
+				        "print; `gsched shrink %s/%" PRIu64 "` makes it shorter)\n",
+				        path, (uint64_t)r->decisions, len, sw->out, r->seed);
 			free(s);
 		}
 		fflush(out);

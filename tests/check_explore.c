@@ -124,6 +124,29 @@ START_TEST(test_sweep_finds_what_run_finds)
 }
 END_TEST
 
+/* A failure after thousands of decisions: its schedule string (here
+ * over 12,000 decisions, 16 KB) is not printed; the line names its
+ * file, which holds the whole string, and shrink. */
+START_TEST(test_long_schedule_not_printed)
+{
+	make_dir();
+	ck_assert_int_eq(gsched("explore %s --window inf --seeds 1..1 --out %s",
+	                        GSCHED_SOURCE_DIR "/tests/data/explore/long-schedule.json", dir),
+	                 1);
+	char line[256];
+	snprintf(line, sizeof line, "  schedule %s/1/schedule (", dir);
+	ck_assert_msg(strstr(out, line), "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "characters: too long to print; `gsched shrink "));
+	ck_assert_ptr_null(strstr(out, "  schedule gs1:"));
+	snprintf(line, sizeof line, "%s/1/schedule", dir);
+	const char *s = slurp(line);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(strncmp(s, "gs1:", 4), 0);
+	ck_assert_uint_gt(strlen(s), 4096);
+	remove_dir();
+}
+END_TEST
+
 START_TEST(test_stop_at_first)
 {
 	uint64_t want = failing_seeds(10, 40, true);
@@ -692,6 +715,7 @@ Suite *make_explore_suite(void)
 	tcase_add_test(tc, test_bad_usage);
 	tcase_add_test(tc, test_sweep_finds_what_run_finds);
 	tcase_add_test(tc, test_stop_at_first);
+	tcase_add_test(tc, test_long_schedule_not_printed);
 	tcase_add_test(tc, test_failure_folder);
 	tcase_add_test(tc, test_shards_merge);
 	tcase_add_test(tc, test_pct_depth);
