@@ -217,18 +217,28 @@ static void check_wait(struct oracles *o, int64_t goid, int64_t d, int64_t allow
 	}
 }
 
+/* A stretch of *d ns, from..to, against bound (0: off).  Time the OS
+ * kept a thread off its core meanwhile (the noise model) is not the
+ * scheduler's: it is taken off once the stretch is past half the bound
+ * (the scan is then worth its cost).  *most keeps the largest stretch
+ * (the run's margin); the result says whether this one breaks the bound. */
+static bool over_bound(const struct oracles *o, int64_t *d, int64_t from, int64_t to, int64_t bound,
+                       int64_t *most)
+{
+	if (*d > bound / 2)
+		*d -= sim_os_away_within(from, to);
+	if (*d > *most)
+		*most = *d;
+	return bound > 0 && *d > bound + o->slack;
+}
+
 /* A timer of P p due at when ran at t (the time of the M that ran it). */
 static void check_timer(struct oracles *o, int64_t p, int64_t when, int64_t t)
 {
+	/* The OS's time: the M that would have run the timer, or the one
+	 * computing on its P, off its core. */
 	int64_t d = t - when;
-	/* As for work conservation: time the OS kept a thread off its core
-	 * (the M that would have run the timer, or the one computing on its
-	 * P) is not the scheduler's. */
-	if (d > o->b.timer_ns / 2)
-		d -= sim_os_away_within(when, t);
-	if (d > o->m.timer_ns)
-		o->m.timer_ns = d;
-	if (o->b.timer_ns > 0 && d > o->b.timer_ns + o->slack) {
+	if (over_bound(o, &d, when, t, o->b.timer_ns, &o->m.timer_ns)) {
 		char msg[256], a[32], b[32], w[32];
 		tr_fmt_ns(a, sizeof a, d);
 		tr_fmt_ns(b, sizeof b, o->b.timer_ns);
@@ -244,14 +254,9 @@ static void check_timer(struct oracles *o, int64_t p, int64_t when, int64_t t)
 /* Work conservation: the stretch that began at wc_since lasts d. */
 static void check_idle(struct oracles *o, int64_t d)
 {
-	/* Time the OS kept a thread off its core meanwhile (the noise model)
-	 * is not the scheduler's: an M handed the idle P, or one about to
-	 * put a goroutine on a run queue, descheduled for milliseconds. */
-	if (d > o->b.idle_ns / 2)
-		d -= sim_os_away_within(o->wc_since, o->now);
-	if (d > o->m.idle_ns)
-		o->m.idle_ns = d;
-	if (o->b.idle_ns > 0 && d > o->b.idle_ns + o->slack) {
+	/* The OS's time: an M handed the idle P, or one about to put a
+	 * goroutine on a run queue, descheduled for milliseconds. */
+	if (over_bound(o, &d, o->wc_since, o->now, o->b.idle_ns, &o->m.idle_ns)) {
 		char msg[256], a[32], b[32];
 		tr_fmt_ns(a, sizeof a, d);
 		tr_fmt_ns(b, sizeof b, o->b.idle_ns);
@@ -329,11 +334,7 @@ static void check_timers(struct oracles *o)
 	if (o->tc_since < 0)
 		o->tc_since = o->now;
 	int64_t d = o->now - o->tc_since;
-	if (d > o->b.idle_ns / 2)
-		d -= sim_os_away_within(o->tc_since, o->now);
-	if (d > o->m.timer_idle_ns)
-		o->m.timer_idle_ns = d;
-	if (o->b.idle_ns > 0 && d > o->b.idle_ns + o->slack) {
+	if (over_bound(o, &d, o->tc_since, o->now, o->b.idle_ns, &o->m.timer_idle_ns)) {
 		char msg[256], a[32], b[32], t[32];
 		tr_fmt_ns(a, sizeof a, d);
 		tr_fmt_ns(b, sizeof b, o->b.idle_ns);
