@@ -114,9 +114,10 @@ struct oracles {
 	struct sim_bounds b0;    /* as configured */
 	struct sim_margins m;
 	int64_t now; /* the frontier: latest event time */
-	/* goroutines, indexed by goid */
+	/* goroutines, indexed by goid: [0, ng) are this run's (zeroed when
+	 * a goid first reached them), [ng, gcap) hold a former run's */
 	struct gstate *g;
-	int64_t ng;
+	int64_t ng, gcap;
 	int64_t nrunnable;
 	int64_t nwoken; /* of them, those made runnable by a path that looks for an idle P */
 	/* Ps and Ms */
@@ -176,6 +177,39 @@ static bool grow(void **p, int64_t *cap, int64_t need, size_t size)
 	*p = q;
 	*cap = n;
 	return true;
+}
+
+/* The goroutine table outlives its run: sim_oracles_free keeps it here
+ * and sim_oracles_new takes it, so a run of a process that runs many
+ * (bench_sim, explore, a sweep) neither grows the table again nor zeroes
+ * more of it than its goids reach.  A process runs one simulation at a
+ * time; a second oracle alive at once would find no spare and start
+ * with none. */
+static struct gstate *spare_g;
+static int64_t spare_gcap;
+
+/* The entry of goid, zeroed if this run has not reached it yet; NULL
+ * when the table cannot grow. */
+static struct gstate *gstate_of(struct oracles *o, int64_t goid)
+{
+	if (__builtin_expect(goid < o->ng, 1))
+		return &o->g[goid];
+	if (goid >= o->gcap) {
+		int64_t n = o->gcap ? o->gcap : 256;
+		while (n <= goid)
+			n *= 2;
+		struct gstate *q = realloc(o->g, (size_t)n * sizeof *q);
+		if (!q)
+			return NULL;
+		o->g = q;
+		o->gcap = n;
+	}
+	/* Goids come in order (a P takes them 16 at a time), so zero a
+	 * stretch ahead of this one rather than one entry a goroutine. */
+	int64_t end = goid + 256 < o->gcap ? goid + 256 : o->gcap;
+	memset(o->g + o->ng, 0, (size_t)(end - o->ng) * sizeof *o->g);
+	o->ng = end;
+	return &o->g[goid];
 }
 
 static void set_spinning(struct oracles *o, int64_t m, bool on)
@@ -364,15 +398,13 @@ static bool unwoken(const char *why)
 
 static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to, const char *why)
 {
-	int64_t cap = o->ng;
 	if (goid < 0)
 		return;
-	if (goid >= cap && !grow((void **)&o->g, &cap, goid, sizeof *o->g)) {
+	struct gstate *g = gstate_of(o, goid);
+	if (!g) {
 		o->oom = true;
 		return;
 	}
-	o->ng = cap;
-	struct gstate *g = &o->g[goid];
 	(void)from;
 	if (g->st == G_RUNNABLE) {
 		o->nrunnable--;
@@ -662,6 +694,10 @@ struct sim_observer *sim_oracles_new(const struct sim_bounds *b, int64_t window_
 	struct oracles *o = calloc(1, sizeof *o);
 	if (!o)
 		return NULL;
+	o->g = spare_g;
+	o->gcap = spare_gcap;
+	spare_g = NULL;
+	spare_gcap = 0;
 	o->obs.event = observe;
 	o->obs.stuck = stuck;
 	o->obs.quiet = quiet;
@@ -691,7 +727,13 @@ void sim_oracles_free(struct sim_observer *obs)
 	struct oracles *o = (struct oracles *)obs;
 	if (!o)
 		return;
-	free(o->g);
+	if (o->gcap > spare_gcap) {
+		free(spare_g);
+		spare_g = o->g;
+		spare_gcap = o->gcap;
+	} else {
+		free(o->g);
+	}
 	free(o->spinning);
 	free(o->ticks);
 	free(o->tnext);
