@@ -200,7 +200,8 @@ PLAT_FN void plat_syscall(int64_t ns);
 	X(TIMER_HEAP, "siftupTimer/siftdownTimer: one sift of a P's timer heap")                   \
 	X(CHECK_TIMERS, "checkTimers past its fast exit: adjusttimers, the loop over due timers")  \
 	X(RUN_TIMER, "runOneTimer: a due timer taken off the heap and its function called")        \
-	X(SYSMON, "one sysmon tick: retake's loop over the Ps, the netpoll check")
+	X(SYSMON, "one sysmon tick: retake's loop over the Ps, the netpoll check")                 \
+	X(WAITALL, "gsched's count of live goroutines: one atomic add no thread can order")
 
 enum plat_work {
 #define PLAT_WORK_ENUM(name, what) PLAT_WORK_##name,

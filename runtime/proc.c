@@ -96,6 +96,25 @@ static struct {
 	struct g *waiting; /* main, parked until nlive drops to 1 */
 } waitall;
 
+/* waitall.nlive += delta, returning the new count.  Not a yield point
+ * of the simulator (charged as the atomic add it is, PLAT_WORK_WAITALL):
+ * no thread can tell where among the other threads' operations the add
+ * fell.  The count decides nothing of the program's; it is read only by
+ * the exiting goroutine (whether it is the last, to wake main) and by
+ * main after its function returns (whether to wait), and main waits
+ * under waitall.lock, looking again after every wake-up, so whichever
+ * order the adds take, main ends when, and only when, every other
+ * goroutine has finished (docs/simulator.md, "Operations no other thread
+ * can observe").  A relaxed add on real hardware: the lock orders the
+ * rest.  With rt_private_ops_yield (tests), Go's atomic, a yield point. */
+static uint32_t waitall_add(int32_t delta)
+{
+	if (__builtin_expect(rt_private_ops_yield, 0))
+		return plat_xadd32(&waitall.nlive, delta);
+	plat_work(PLAT_WORK_WAITALL);
+	return rt_relaxed_add(&waitall.nlive, (uint32_t)delta);
+}
+
 #define SPEND_CHUNK_NS 10000 /* preemption can land between chunks */
 /* forcePreemptNS, Go's 10 ms: sysmon preempts a g running this long.
  * Policy timeslice sets it (rt_cfg.timeslice). */
@@ -1564,7 +1583,7 @@ static struct g *newproc1(void (*fn)(void *), void *arg, struct g *callergp, con
 	}
 	rt_relaxed_store(&newg->goid, (int64_t)pp->goidcache);
 	pp->goidcache++;
-	plat_xadd32(&waitall.nlive, 1);
+	waitall_add(1);
 	newg->label = label;
 	rt_trace(RT_EV_NEWPROC, newg->goid, newg->parentGoid, reused, NULL);
 	if (label)
@@ -1610,7 +1629,7 @@ static void goexit0(struct g *gp)
 	gfput(pp, gp);
 
 	/* gsched: waitall.  The last goroutine to finish wakes main. */
-	if ((int32_t)plat_xadd32(&waitall.nlive, -1) == 1) {
+	if ((int32_t)waitall_add(-1) == 1) {
 		plat_lock(&waitall.lock);
 		struct g *w = waitall.waiting;
 		waitall.waiting = NULL;
@@ -2837,12 +2856,15 @@ static void runtime_main(void *unused)
 
 	/* gsched: wait for every other goroutine, then exit. */
 	plat_lock(&waitall.lock);
-	if (plat_load32(&waitall.nlive) > 1) {
+	while (plat_load32(&waitall.nlive) > 1) {
 		waitall.waiting = plat_getg();
 		rt_goparkunlock(&waitall.lock, waitReasonWaitAll);
-	} else {
-		plat_unlock(&waitall.lock);
+		/* An exiting goroutine whose add left the count at 1 before
+		 * main started another one may wake main while that one is
+		 * alive (its lock comes after main parked): look again. */
+		plat_lock(&waitall.lock);
 	}
+	plat_unlock(&waitall.lock);
 	/* gsched: record main's end like any goroutine's, then exit as Go's
 	 * runtime.main does (main's g is never reused). */
 	struct g *gp = plat_getg();

@@ -44,14 +44,16 @@
 /* The scheduler code between platform operations, per path (plat_work):
  * ns of one Go 1.21 path on a current x86-64 core, less the platform
  * operations on it, which are charged above.  scripts/calibrate/run sets
- * the bench workloads beside Go with these figures. */
+ * the bench workloads beside Go with these figures.  WAITALL is not code
+ * but the atomic add of gsched's count of live goroutines (runtime/proc.c,
+ * waitall_add), charged as the RMW it is without its yield point. */
 static const int64_t cost_work[PLAT_WORK_N] = {
-        [PLAT_WORK_SCHEDULE] = 8,    [PLAT_WORK_FINDRUNNABLE] = 5,  [PLAT_WORK_STEAL_TRY] = 5,
-        [PLAT_WORK_RUNQSTEAL] = 20,  [PLAT_WORK_NEWPROC] = 150,     [PLAT_WORK_GOEXIT] = 60,
-        [PLAT_WORK_PARK] = 8,        [PLAT_WORK_READY] = 5,         [PLAT_WORK_CHANOP] = 5,
-        [PLAT_WORK_SELECT] = 10,     [PLAT_WORK_SELECT_CASE] = 5,   [PLAT_WORK_SELECT_WAKE] = 10,
-        [PLAT_WORK_TIMER_HEAP] = 10, [PLAT_WORK_CHECK_TIMERS] = 20, [PLAT_WORK_RUN_TIMER] = 30,
-        [PLAT_WORK_SYSMON] = 150,
+        [PLAT_WORK_SCHEDULE] = 8,    [PLAT_WORK_FINDRUNNABLE] = 5,   [PLAT_WORK_STEAL_TRY] = 5,
+        [PLAT_WORK_RUNQSTEAL] = 20,  [PLAT_WORK_NEWPROC] = 150,      [PLAT_WORK_GOEXIT] = 60,
+        [PLAT_WORK_PARK] = 8,        [PLAT_WORK_READY] = 5,          [PLAT_WORK_CHANOP] = 5,
+        [PLAT_WORK_SELECT] = 10,     [PLAT_WORK_SELECT_CASE] = 5,    [PLAT_WORK_SELECT_WAKE] = 10,
+        [PLAT_WORK_TIMER_HEAP] = 10, [PLAT_WORK_CHECK_TIMERS] = 20,  [PLAT_WORK_RUN_TIMER] = 30,
+        [PLAT_WORK_SYSMON] = 150,    [PLAT_WORK_WAITALL] = COST_RMW,
 };
 
 /* The noise model (noise.h), on unless a run turns it off. */

@@ -390,7 +390,9 @@ START_TEST(swarm_holds_no_sleeper_back)
 END_TEST
 
 /* gosched-storm under swarm: four loopers on four Ps, each Gosched in a
- * loop.  Seed 13 (window 20 us, the OS taking cores for 100 us) has an M
+ * loop.  Seed 13 of the build that found it (window 20 us, the OS taking
+ * cores for 100 us; seed 2 since the waitall count stopped being a yield
+ * point, one of 10 in seeds 1-115 that reach the state) had an M
  * look for work while every looper is between its status change and its
  * global-queue put on a descheduled M; it finds none and parks, and from
  * then on the loopers cycle through the global queue on three Ps.  Go
@@ -405,7 +407,7 @@ START_TEST(gosched_leaves_a_p_idle)
 {
 	struct sim_result res;
 	struct memsink m;
-	int rc = run_swarm("gosched-storm", 13, &res, &m);
+	int rc = run_swarm("gosched-storm", 2, &res, &m);
 	ck_assert_msg(rc == 0 && res.status == TR_COMPLETE, "%s %s", tr_status_name(res.status),
 	              res.message);
 	/* The longest time from a pidleput to the next change of the idle

@@ -1006,9 +1006,10 @@ END_TEST
  * running -> dead).  Three workers each start a child and wait for it on
  * a WaitGroup of their own (parked, unless the child has already
  * finished; readied by the child's Done), then note when they finished;
- * over 300 seeds of free interleaving, every finishing order reached
+ * over 3000 seeds of free interleaving, every finishing order reached
  * with the yield points is reached without them, and every run
- * completes. */
+ * completes.  (One of the four orders comes up about once in 300 runs,
+ * so 300 seeds can miss it on one side by chance.) */
 static int spawn_order[3], spawn_n;
 static struct gs_waitgroup spawn_wg, spawn_child_wg[3];
 
@@ -1041,7 +1042,7 @@ START_TEST(test_owned_spawn_ops_keep_outcomes)
 {
 	uint32_t reached[2] = {0, 0}; /* bit 9 * first + 3 * second + third */
 	for (int yield = 0; yield < 2; yield++) {
-		for (uint64_t seed = 1; seed <= 300; seed++) {
+		for (uint64_t seed = 1; seed <= 3000; seed++) {
 			struct sim_result res;
 			memset(&spawn_wg, 0, sizeof spawn_wg);
 			memset(spawn_child_wg, 0, sizeof spawn_child_wg);
@@ -1054,6 +1055,67 @@ START_TEST(test_owned_spawn_ops_keep_outcomes)
 			ck_assert_int_eq(spawn_n, 3);
 			reached[yield] |= UINT32_C(1) << (9 * spawn_order[0] + 3 * spawn_order[1] +
 			                                  spawn_order[2]);
+		}
+	}
+	ck_assert_msg((reached[1] & ~reached[0]) == 0,
+	              "orders reached with the yield points and not without: %#x",
+	              reached[1] & ~reached[0]);
+	ck_assert_int_gt(__builtin_popcount(reached[1]), 2);
+}
+END_TEST
+
+/* The count of live goroutines behind main's wait for every other one
+ * (proc.c's waitall_add) is changed without a yield point.  main starts
+ * three workers and returns at once, so only that wait keeps the run
+ * going: worker 0 exits at once (its add can fall before or after main
+ * starts the next worker), workers 1 and 2 each start a child (an add
+ * by a counted goroutine), call Gosched and note when they finished.
+ * Over 300 seeds of free interleaving, with the adds as yield points
+ * (rt_private_ops_yield) and without: every run completes with all five
+ * finished, and every finishing order reached with the yield points is
+ * reached without them. */
+static int waitall_order[3], waitall_n, waitall_done;
+
+static void waitall_child(void *arg)
+{
+	(void)arg;
+	waitall_done++;
+}
+
+static void waitall_worker(void *arg)
+{
+	intptr_t i = (intptr_t)arg;
+	if (i > 0) {
+		gs_go(waitall_child, NULL);
+		gs_gosched();
+	}
+	waitall_order[waitall_n++] = (int)i;
+	waitall_done++;
+}
+
+static void waitall_main(void *arg)
+{
+	(void)arg;
+	for (intptr_t i = 0; i < 3; i++)
+		gs_go(waitall_worker, (void *)i);
+}
+
+START_TEST(test_waitall_count_keeps_outcomes)
+{
+	uint32_t reached[2] = {0, 0}; /* bit 9 * first + 3 * second + third */
+	for (int yield = 0; yield < 2; yield++) {
+		for (uint64_t seed = 1; seed <= 300; seed++) {
+			struct sim_result res;
+			waitall_n = waitall_done = 0;
+			rt_private_ops_yield = yield;
+			run_prog(waitall_main, NULL, 2, seed, SIM_WINDOW_INF, NULL, &res);
+			rt_private_ops_yield = false;
+			ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s",
+			              (unsigned long long)seed, res.message);
+			ck_assert_int_eq(waitall_n, 3);
+			ck_assert_int_eq(waitall_done, 5);
+			reached[yield] |= UINT32_C(1) << (9 * waitall_order[0] +
+			                                  3 * waitall_order[1] + waitall_order[2]);
 		}
 	}
 	ck_assert_msg((reached[1] & ~reached[0]) == 0,
@@ -1096,6 +1158,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_private_status_ops_keep_interleavings);
 	tcase_add_test(tc, test_owned_status_ops_keep_outcomes);
 	tcase_add_test(tc, test_owned_spawn_ops_keep_outcomes);
+	tcase_add_test(tc, test_waitall_count_keeps_outcomes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("engine");
 	tcase_add_test(tc, test_time_saturates);
