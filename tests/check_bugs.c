@@ -351,6 +351,43 @@ static int run_swarm(const char *name, uint64_t seed, struct sim_result *res, st
 	return rc;
 }
 
+/* main starts a goroutine that exits at once, works 2 us, starts one
+ * that runs 1 ms, and returns.  The first's exit can leave the count of
+ * live goroutines at 1 before main starts the second, and its M be taken
+ * away before it locks waitall.lock to wake main; main, its function
+ * done, finds the count at 2 and parks; the first then wakes main while
+ * the second runs.  main used to exit then, the run ending "complete"
+ * with the second unfinished (swarm seed 51, window 0: 3 goroutines
+ * created, 2 finished); main now looks at the count again after every
+ * wake-up.  Over swarm seeds 1-400, every run finishes every goroutine. */
+START_TEST(main_waits_for_a_goroutine_started_as_another_exits)
+{
+	char path[] = "/tmp/gsched-waitall-XXXXXX.json";
+	int fd = mkstemps(path, 5);
+	ck_assert_int_ge(fd, 0);
+	const char *text =
+	        "{\"name\": \"waitall-race\", \"gomaxprocs\": 2, \"main\": \"main\", "
+	        "\"bodies\": {\"main\": [{\"op\": \"spawn\", \"body\": \"quick\"}, "
+	        "{\"op\": \"spend\", \"ns\": 2000}, {\"op\": \"spawn\", \"body\": \"slow\"}], "
+	        "\"quick\": [], \"slow\": [{\"op\": \"spend\", \"ns\": 1000000}]}}";
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	for (uint64_t seed = 1; seed <= 400; seed++) {
+		struct sim_result res;
+		struct memsink m;
+		int rc = run_swarm(path, seed, &res, &m);
+		ck_assert_msg(rc == 0 && res.status == TR_COMPLETE, "seed %llu: %s %s",
+		              (unsigned long long)seed, tr_status_name(res.status), res.message);
+		ck_assert_msg(res.stats.g_created == 3 && res.stats.g_finished == 3,
+		              "seed %llu: %lld goroutines created, %lld finished",
+		              (unsigned long long)seed, (long long)res.stats.g_created,
+		              (long long)res.stats.g_finished);
+		memsink_free(&m);
+	}
+	unlink(path);
+}
+END_TEST
+
 /* Swarm under free interleaving with the yield kinds a busy M passes
  * through turned off held that M on for ever while sysmon's and a timed
  * note sleeper's wake-up times passed: timer-fairness seed 54 (only note
@@ -498,6 +535,7 @@ Suite *make_bugs_suite(void)
 	tcase_add_test(tc, oracles_trip);
 	tcase_add_test(tc, swarm_holds_no_sleeper_back);
 	tcase_add_test(tc, gosched_leaves_a_p_idle);
+	tcase_add_test(tc, main_waits_for_a_goroutine_started_as_another_exits);
 	tcase_add_test(tc, swarm_assertions_under_the_drawn_window);
 	tcase_add_test(tc, runnable_wait_without_os_away);
 	tcase_add_loop_test(tc, knob_found_by_its_scenarios, 0, sizeof found / sizeof found[0]);
