@@ -621,6 +621,13 @@ START_TEST(test_bundled_goldens)
 		inf += h.window_ns < 0;
 		zero += h.window_ns == 0;
 		policy += strcmp(h.policy_json, "{}") != 0;
+		/* A wait spanning two Ms' clocks (window inf) counts as 0, never
+		 * negative: the latencies bless and diff print are waits. */
+		struct tr_metrics m;
+		tr_metrics_compute(&t, &m);
+		ck_assert_msg(m.lat_p50 >= 0 && m.lat_p90 >= m.lat_p50 && m.lat_p99 >= m.lat_p90,
+		              "%s: latencies %" PRId64 " %" PRId64 " %" PRId64, path, m.lat_p50,
+		              m.lat_p90, m.lat_p99);
 		for (int i = 0; sc_bundled_name(i) && i < 64; i++)
 			if (strcmp(sc_bundled_name(i), h.scenario) == 0)
 				covered[i] = true;

@@ -646,7 +646,11 @@ void tr_metrics_compute(const struct tr_trace *t, struct tr_metrics *m)
 				}
 				waits = w;
 			}
-			waits[nwaits++] = ev->t_ns - since[g];
+			/* Each time is the clock of the M that made the transition:
+			 * a wait that spans two Ms' clocks (a window wider than 0)
+			 * can read negative, and counts as 0, as in analysis/. */
+			int64_t d = ev->t_ns - since[g];
+			waits[nwaits++] = d > 0 ? d : 0;
 			since[g] = -1;
 		} else {
 			since[g] = -1;
