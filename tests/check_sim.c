@@ -945,17 +945,45 @@ START_TEST(test_private_status_ops_keep_interleavings)
 }
 END_TEST
 
+/* The check behind the tests below, of operations that are not yield
+ * points because no other thread can tell when they happened.  A run
+ * without those yield points is a run with them in which the strategy
+ * let the thread go on, so what can go wrong is the other way round: an
+ * outcome reachable only with them.  prog runs on 2 Ps over seeds
+ * 1..nseeds of free interleaving, with the operations as yield points
+ * (rt_private_ops_yield) and without; reset() runs before each run, and
+ * outcome() after it asserts what the run must hold and returns its
+ * finishing order (9 * first + 3 * second + third).  Every run must
+ * complete, every order reached with the yield points must be reached
+ * without them, and more than two orders must be reached. */
+static void check_same_outcomes(void (*prog)(void *), void (*reset)(void), int (*outcome)(void),
+                                uint64_t nseeds)
+{
+	uint32_t reached[2] = {0, 0};
+	for (int yield = 0; yield < 2; yield++) {
+		for (uint64_t seed = 1; seed <= nseeds; seed++) {
+			struct sim_result res;
+			reset();
+			rt_private_ops_yield = yield;
+			run_prog(prog, NULL, 2, seed, SIM_WINDOW_INF, NULL, &res);
+			rt_private_ops_yield = false;
+			ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s",
+			              (unsigned long long)seed, res.message);
+			reached[yield] |= UINT32_C(1) << outcome();
+		}
+	}
+	ck_assert_msg((reached[1] & ~reached[0]) == 0,
+	              "orders reached with the yield points and not without: %#x",
+	              reached[1] & ~reached[0]);
+	ck_assert_int_gt(__builtin_popcount(reached[1]), 2);
+}
+
 /* The owned status operations (proc.c's casgstatus_owned: execute's
  * runnable -> running, goschedImpl's running -> runnable) are not yield
  * points either; other threads read those statuses, and
- * docs/simulator.md argues that none of them can tell.  A run without
- * the yield points is a run with them in which the strategy let the
- * thread go on, so what the check can find is the other way round: an
- * outcome reachable only with them.  Three goroutines on two Ps each
- * call Gosched three times and note when they finished; over 300 seeds
- * of free interleaving, every finishing order reached with the yield
- * points (rt_private_ops_yield) is reached without them, and every run
- * completes. */
+ * docs/simulator.md argues that none of them can tell.  Three goroutines
+ * on two Ps each call Gosched three times and note when they finished
+ * (check_same_outcomes, 300 seeds). */
 static int owned_order[3], owned_n;
 static struct gs_waitgroup owned_wg;
 
@@ -975,28 +1003,21 @@ static void owned_main(void *arg)
 	gs_wg_wait(&owned_wg);
 }
 
+static void owned_reset(void)
+{
+	memset(&owned_wg, 0, sizeof owned_wg);
+	owned_n = 0;
+}
+
+static int owned_outcome(void)
+{
+	ck_assert_int_eq(owned_n, 3);
+	return 9 * owned_order[0] + 3 * owned_order[1] + owned_order[2];
+}
+
 START_TEST(test_owned_status_ops_keep_outcomes)
 {
-	uint32_t reached[2] = {0, 0}; /* bit 9 * first + 3 * second + third */
-	for (int yield = 0; yield < 2; yield++) {
-		for (uint64_t seed = 1; seed <= 300; seed++) {
-			struct sim_result res;
-			memset(&owned_wg, 0, sizeof owned_wg);
-			owned_n = 0;
-			rt_private_ops_yield = yield;
-			run_prog(owned_main, NULL, 2, seed, SIM_WINDOW_INF, NULL, &res);
-			rt_private_ops_yield = false;
-			ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s",
-			              (unsigned long long)seed, res.message);
-			ck_assert_int_eq(owned_n, 3);
-			reached[yield] |= UINT32_C(1) << (9 * owned_order[0] + 3 * owned_order[1] +
-			                                  owned_order[2]);
-		}
-	}
-	ck_assert_msg((reached[1] & ~reached[0]) == 0,
-	              "orders reached with the yield points and not without: %#x",
-	              reached[1] & ~reached[0]);
-	ck_assert_int_gt(__builtin_popcount(reached[1]), 2);
+	check_same_outcomes(owned_main, owned_reset, owned_outcome, 300);
 }
 END_TEST
 
@@ -1038,29 +1059,22 @@ static void spawn_main(void *arg)
 	gs_wg_wait(&spawn_wg);
 }
 
+static void spawn_reset(void)
+{
+	memset(&spawn_wg, 0, sizeof spawn_wg);
+	memset(spawn_child_wg, 0, sizeof spawn_child_wg);
+	spawn_n = 0;
+}
+
+static int spawn_outcome(void)
+{
+	ck_assert_int_eq(spawn_n, 3);
+	return 9 * spawn_order[0] + 3 * spawn_order[1] + spawn_order[2];
+}
+
 START_TEST(test_owned_spawn_ops_keep_outcomes)
 {
-	uint32_t reached[2] = {0, 0}; /* bit 9 * first + 3 * second + third */
-	for (int yield = 0; yield < 2; yield++) {
-		for (uint64_t seed = 1; seed <= 3000; seed++) {
-			struct sim_result res;
-			memset(&spawn_wg, 0, sizeof spawn_wg);
-			memset(spawn_child_wg, 0, sizeof spawn_child_wg);
-			spawn_n = 0;
-			rt_private_ops_yield = yield;
-			run_prog(spawn_main, NULL, 2, seed, SIM_WINDOW_INF, NULL, &res);
-			rt_private_ops_yield = false;
-			ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s",
-			              (unsigned long long)seed, res.message);
-			ck_assert_int_eq(spawn_n, 3);
-			reached[yield] |= UINT32_C(1) << (9 * spawn_order[0] + 3 * spawn_order[1] +
-			                                  spawn_order[2]);
-		}
-	}
-	ck_assert_msg((reached[1] & ~reached[0]) == 0,
-	              "orders reached with the yield points and not without: %#x",
-	              reached[1] & ~reached[0]);
-	ck_assert_int_gt(__builtin_popcount(reached[1]), 2);
+	check_same_outcomes(spawn_main, spawn_reset, spawn_outcome, 3000);
 }
 END_TEST
 
@@ -1100,28 +1114,21 @@ static void waitall_main(void *arg)
 		gs_go(waitall_worker, (void *)i);
 }
 
+static void waitall_reset(void)
+{
+	waitall_n = waitall_done = 0;
+}
+
+static int waitall_outcome(void)
+{
+	ck_assert_int_eq(waitall_n, 3);
+	ck_assert_int_eq(waitall_done, 5);
+	return 9 * waitall_order[0] + 3 * waitall_order[1] + waitall_order[2];
+}
+
 START_TEST(test_waitall_count_keeps_outcomes)
 {
-	uint32_t reached[2] = {0, 0}; /* bit 9 * first + 3 * second + third */
-	for (int yield = 0; yield < 2; yield++) {
-		for (uint64_t seed = 1; seed <= 300; seed++) {
-			struct sim_result res;
-			waitall_n = waitall_done = 0;
-			rt_private_ops_yield = yield;
-			run_prog(waitall_main, NULL, 2, seed, SIM_WINDOW_INF, NULL, &res);
-			rt_private_ops_yield = false;
-			ck_assert_msg(res.status == TR_COMPLETE, "seed %llu: %s",
-			              (unsigned long long)seed, res.message);
-			ck_assert_int_eq(waitall_n, 3);
-			ck_assert_int_eq(waitall_done, 5);
-			reached[yield] |= UINT32_C(1) << (9 * waitall_order[0] +
-			                                  3 * waitall_order[1] + waitall_order[2]);
-		}
-	}
-	ck_assert_msg((reached[1] & ~reached[0]) == 0,
-	              "orders reached with the yield points and not without: %#x",
-	              reached[1] & ~reached[0]);
-	ck_assert_int_gt(__builtin_popcount(reached[1]), 2);
+	check_same_outcomes(waitall_main, waitall_reset, waitall_outcome, 300);
 }
 END_TEST
 
