@@ -201,6 +201,7 @@ PLAT_FN void plat_syscall(int64_t ns);
 	X(CHECK_TIMERS, "checkTimers past its fast exit: adjusttimers, the loop over due timers")  \
 	X(RUN_TIMER, "runOneTimer: a due timer taken off the heap and its function called")        \
 	X(SYSMON, "one sysmon tick: retake's loop over the Ps, the netpoll check")                 \
+	X(PREEMPTONE, "preemptone: from reading the M's curg to storing the g's preempt flag")     \
 	X(WAITALL, "gsched's count of live goroutines: one atomic add no thread can order")
 
 enum plat_work {

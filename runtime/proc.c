@@ -1861,11 +1861,16 @@ static bool preemptone(struct p *pp)
 	struct m *mp = rt_relaxed_load(&pp->m);
 	if (mp == NULL || mp == plat_getg()->m)
 		return false;
-	struct g *gp = __atomic_load_n(&mp->curg, __ATOMIC_ACQUIRE);
+	struct g *gp = plat_loadp((void *const *)&mp->curg);
 	if (gp == NULL || gp == mp->g0)
 		return false;
 
-	rt_relaxed_store(&gp->preempt, true);
+	/* From reading curg to storing the flag Go spends some 70 ns on
+	 * lines the target M keeps writing (PLAT_WORK_PREEMPTONE); the g may
+	 * park meanwhile, or the M execute another, and the request is then
+	 * lost, as in Go (execute clears the flag). */
+	plat_work(PLAT_WORK_PREEMPTONE);
+	plat_store32(&gp->preempt, true);
 	/* Every call in a goroutine checks for stack overflow by comparing
 	 * the current stack pointer to gp->stackguard0; Go folds preemption
 	 * into that check.  Here: rt_preemptcheck at every API call. */

@@ -130,7 +130,9 @@ struct g {
 	int64_t goid;
 	struct m *m; /* current m; NULL if not running */
 	struct g *schedlink;
-	bool preempt; /* preemption signal, duplicates stackguard0 = stackpreempt (relaxed) */
+	/* preemption signal, duplicates stackguard0 = stackpreempt: relaxed,
+	 * but for preemptone's store, a platform operation (a yield point) */
+	uint32_t preempt;
 	enum waitReason waitreason;
 	void (*fn)(void *); /* gsched: the goroutine's function and argument */
 	void *arg;

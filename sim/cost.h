@@ -53,7 +53,7 @@ static const int64_t cost_work[PLAT_WORK_N] = {
         [PLAT_WORK_PARK] = 8,        [PLAT_WORK_READY] = 5,          [PLAT_WORK_CHANOP] = 5,
         [PLAT_WORK_SELECT] = 10,     [PLAT_WORK_SELECT_CASE] = 5,    [PLAT_WORK_SELECT_WAKE] = 10,
         [PLAT_WORK_TIMER_HEAP] = 10, [PLAT_WORK_CHECK_TIMERS] = 20,  [PLAT_WORK_RUN_TIMER] = 30,
-        [PLAT_WORK_SYSMON] = 150,    [PLAT_WORK_WAITALL] = COST_RMW,
+        [PLAT_WORK_SYSMON] = 150,    [PLAT_WORK_WAITALL] = COST_RMW, [PLAT_WORK_PREEMPTONE] = 70,
 };
 
 /* The noise model (noise.h), on unless a run turns it off. */

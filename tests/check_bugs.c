@@ -60,8 +60,8 @@ static const struct {
         {"runqgrab-floor", "runqgrab-floor", 0, 3},
         {"wakeup-local", "wakeup-local", 0, 3},
         {"timer-steal", "timer-steal", 0, 6},
-        {"spinning-recheck", "spinning", 2000, 10},
-        {"needspinning", "needspinning", 2000, 40},
+        {"spinning-recheck", "spinning", 2000, 180},
+        {"needspinning", "needspinning", 2000, 180},
         {"spinning-order", "spinning", 0, 3200},
         {"procresize-timers", "procresize-timers", 0, 3},
 };
