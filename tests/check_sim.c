@@ -1145,6 +1145,65 @@ START_TEST(test_stream_seeds_differ)
 }
 END_TEST
 
+/* docs/simulator.md's table of the scheduler code's costs ("The cost of
+ * scheduler code") is PLAT_WORK_KINDS with sim/cost.h's figures: every
+ * kind once, with its figure, and no other row.  A row may name several
+ * kinds ("SELECT, SELECT_CASE, SELECT_WAKE | 10, 5 a case, 10"): the
+ * integers of its figure column, in order. */
+START_TEST(test_work_costs_documented)
+{
+	static const char *const names[PLAT_WORK_N] = {
+#define PLAT_WORK_NAME(name, what) [PLAT_WORK_##name] = #name,
+	        PLAT_WORK_KINDS(PLAT_WORK_NAME)
+#undef PLAT_WORK_NAME
+	};
+	int seen[PLAT_WORK_N] = {0};
+	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/simulator.md");
+	char *p = strstr(doc, "### The cost of scheduler code");
+	ck_assert_msg(p != NULL, "docs/simulator.md: no section \"The cost of scheduler code\"");
+	p = strstr(p, "\n| kind |");
+	ck_assert_msg(p != NULL, "docs/simulator.md: no \"| kind |\" table in that section");
+	p = strchr(p + 1, '\n') + 1; /* the separator row */
+	p = strchr(p, '\n') + 1;
+	int rows = 0;
+	while (*p == '|') {
+		char *end = strchr(p, '\n');
+		ck_assert_ptr_nonnull(end);
+		*end = 0;
+		char *cols[3] = {0}, *save = NULL;
+		char *c = strtok_r(p, "|", &save);
+		for (int i = 0; i < 3 && c; i++, c = strtok_r(NULL, "|", &save))
+			cols[i] = c;
+		ck_assert_msg(cols[1] != NULL, "docs/simulator.md: a cost row without a figure");
+		char *nsave = NULL, *fig = cols[1];
+		for (char *n = strtok_r(cols[0], ", ", &nsave); n;
+		     n = strtok_r(NULL, ", ", &nsave)) {
+			int k = 0;
+			while (k < PLAT_WORK_N && strcmp(names[k], n) != 0)
+				k++;
+			ck_assert_msg(k < PLAT_WORK_N,
+			              "docs/simulator.md: cost row %s is no PLAT_WORK kind", n);
+			while (*fig && (*fig < '0' || *fig > '9'))
+				fig++;
+			ck_assert_msg(*fig, "docs/simulator.md: no figure for %s", n);
+			long v = strtol(fig, &fig, 10);
+			ck_assert_msg(v == cost_work[k],
+			              "docs/simulator.md: %s costs %ld ns, sim/cost.h %lld", n, v,
+			              (long long)cost_work[k]);
+			seen[k]++;
+		}
+		rows++;
+		p = end + 1;
+	}
+	ck_assert_int_gt(rows, 0);
+	for (int k = 0; k < PLAT_WORK_N; k++)
+		ck_assert_msg(seen[k] == 1,
+		              "docs/simulator.md: %s has %d rows in the cost table, not 1",
+		              names[k], seen[k]);
+	free(doc);
+}
+END_TEST
+
 Suite *make_sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -1177,6 +1236,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_window_zero_is_time_order);
 	tcase_add_test(tc, test_unobservable_ops_keep_interleavings);
 	tcase_add_test(tc, test_stream_seeds_differ);
+	tcase_add_test(tc, test_work_costs_documented);
 	suite_add_tcase(s, tc);
 	return s;
 }
