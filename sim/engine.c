@@ -131,6 +131,7 @@ static struct {
 	struct sim_strat strat;   /* a strategy other than the random walk (strategy.c) */
 	enum sim_ykind ykind;     /* the kind of the yield point being decided */
 	int *ids;                 /* scratch: the candidates' thread ids, for strat */
+	uint32_t *lagmap;         /* scratch: PCT under free interleaving, the candidates kept */
 	int64_t work_steps;       /* of steps, those in the program's own work: spend, syscall */
 	struct sim_decision *rec; /* recorded decisions (cfg->record) */
 	int64_t preemptions;      /* with rec: decisions that switched away from S.cur */
@@ -212,6 +213,34 @@ static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[], int c
 				cur = -1;
 				break;
 			}
+	}
+	/* PCT under free interleaving picks among the candidates within
+	 * SIM_PCT_FREE_LAG_NS of the earliest one: its priorities would
+	 * otherwise keep a thread whose time has come (sysmon, an M woken
+	 * from its note) off every core for as long as a higher one runs. */
+	if (S.strat.kind == SIM_STRATEGY_PCT && S.window == SIM_WINDOW_INF) {
+		int64_t lo = INT64_MAX;
+		for (uint32_t i = 0; i < n; i++)
+			if (cand[i]->clock < lo)
+				lo = cand[i]->clock;
+		int64_t hi = tadd(lo, SIM_PCT_FREE_LAG_NS);
+		uint32_t m = 0;
+		for (uint32_t i = 0; i < n; i++)
+			m += cand[i]->clock <= hi;
+		if (m < n) {
+			uint32_t *in = S.lagmap;
+			int c = -1;
+			m = 0;
+			for (uint32_t i = 0; i < n; i++)
+				if (cand[i]->clock <= hi) {
+					if ((int)i == cur)
+						c = (int)m;
+					S.ids[m] = cand[i]->id;
+					in[m++] = i;
+				}
+			return in[sim_strat_pick(&S.strat, m, S.ids, c, S.ykind, S.decisions,
+			                         &S.rng)];
+		}
 	}
 	return sim_strat_pick(&S.strat, n, S.ids, cur, S.ykind, S.decisions, &S.rng);
 }
@@ -688,7 +717,8 @@ static struct sim_thread *new_thread(int64_t clock)
 		S.cand = realloc(S.cand, (size_t)S.capthreads * sizeof *S.cand);
 		S.dfs = realloc(S.dfs, (size_t)S.capthreads * sizeof *S.dfs);
 		S.ids = realloc(S.ids, (size_t)S.capthreads * sizeof *S.ids);
-		if (!S.threads || !S.elig || !S.heap || !S.cand || !S.dfs || !S.ids) {
+		S.lagmap = realloc(S.lagmap, (size_t)S.capthreads * sizeof *S.lagmap);
+		if (!S.threads || !S.elig || !S.heap || !S.cand || !S.dfs || !S.ids || !S.lagmap) {
 			fprintf(stderr, "gsched: out of memory\n");
 			exit(2);
 		}
@@ -1347,6 +1377,7 @@ static int finish(struct sim_result *res)
 	res->os_away_ns = S.noise.os ? S.noise.os_away : 0;
 	sim_strat_end(&S.strat);
 	free(S.ids);
+	free(S.lagmap);
 	res->departed_decision = S.departed_decision;
 	res->departed_event = S.departed_event;
 	res->threads = S.nthreads;

@@ -44,6 +44,12 @@ struct sim_strat {
  * hundreds of milliseconds. */
 #define SIM_SWARM_HOLD_NS 20000
 
+/* PCT under free interleaving, the same bound for the same reason: it
+ * picks by priority among the candidates within this much of the
+ * earliest one, so that no priority keeps a thread whose time has come
+ * off every core while another runs on (engine.c, strategy_pick). */
+#define SIM_PCT_FREE_LAG_NS SIM_SWARM_HOLD_NS
+
 /* Set up st for cfg at the start of a run; rng is the strategy stream.
  * May change *window and how often the OS takes cores away in *noise
  * (swarm draws both). */
