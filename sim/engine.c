@@ -245,6 +245,27 @@ static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[], int c
 	return sim_strat_pick(&S.strat, n, S.ids, cur, S.ykind, S.decisions, &S.rng);
 }
 
+/* The non-preemptive choice under free interleaving (the bounded
+ * search, `run --strategy bounded`, and shrink's runs once their list
+ * ends): the yielding thread (cur), or
+ * candidate 0 when it cannot go on, unless that one is more than
+ * SIM_PCT_FREE_LAG_NS ahead of the earliest candidate: then the
+ * earliest, so that no thread whose time has come (sysmon, an M woken
+ * from its note) is kept off every core while a busy M goes on, as PCT
+ * and swarm do.  Returned as the decision's cur: picking anything else
+ * is a preemption the search counts. */
+static int fair_default(uint32_t n, struct sim_thread *const cand[], int cur)
+{
+	uint32_t lo = 0;
+	for (uint32_t i = 1; i < n; i++)
+		if (cand[i]->clock < cand[lo]->clock)
+			lo = i;
+	uint32_t def = cur >= 0 ? (uint32_t)cur : 0;
+	if (cand[def]->clock > tadd(cand[lo]->clock, SIM_PCT_FREE_LAG_NS))
+		return (int)lo;
+	return cur;
+}
+
 /* A decision among n >= 2 candidates: the next recorded one when
  * replaying, else the strategy's pick.  Returns an index into cand[]. */
 static uint32_t decide(uint32_t n, struct sim_thread *const cand[])
@@ -259,6 +280,8 @@ static uint32_t decide(uint32_t n, struct sim_thread *const cand[])
 		for (uint32_t k = 0; k < n && cur < 0; k++)
 			if (cand[k] == S.cur)
 				cur = (int)k;
+	if (S.strat.kind == SIM_STRATEGY_NONPREEMPTIVE && S.window == SIM_WINDOW_INF)
+		cur = fair_default(n, cand, cur);
 	uint32_t pick = strategy_pick(n, cand, cur);
 	if (cfg->replay && S.departed_decision < 0) {
 		if (i < cfg->nreplay && cfg->replay[i].n == n && cfg->replay[i].pick < n) {
@@ -284,8 +307,11 @@ static uint32_t decide(uint32_t n, struct sim_thread *const cand[])
 			stop(TR_DEPARTED, msg);
 		}
 	}
-	if (cfg->replay_nonpreemptive && S.departed_decision >= 0)
+	if (cfg->replay_nonpreemptive && S.departed_decision >= 0) {
+		if (S.window == SIM_WINDOW_INF)
+			cur = fair_default(n, cand, cur);
 		pick = cur >= 0 ? (uint32_t)cur : 0;
+	}
 done:
 	if (cfg->record) {
 		if (S.nrec == S.caprec) {

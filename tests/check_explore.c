@@ -705,7 +705,9 @@ START_TEST(test_bug_knob_sweep)
 END_TEST
 
 /* PCT under free interleaving picks by priority only among the threads
- * within SIM_PCT_FREE_LAG_NS of the earliest (engine.c, strategy_pick).
+ * within SIM_PCT_FREE_LAG_NS of the earliest (engine.c, strategy_pick),
+ * and the bounded search's non-preemptive choice gives way to a thread
+ * that far behind (fair_default).
  * Without that, a higher priority kept sysmon, its wake-up time long
  * come, off every core for the whole run: on ping-pong-hog's one P no
  * pair was ever preempted, and the scenario's cpu-share assertion
@@ -726,6 +728,16 @@ START_TEST(test_pct_free_keeps_sysmon)
 	ck_assert_int_eq(sscanf(a + strlen("preempt-async"), "%d", &async), 1);
 	ck_assert_msg(coop + async >= 30, "seeds with a preemption: %d cooperative, %d async", coop,
 	              async);
+	remove_dir();
+	/* The bounded search's non-preemptive choice follows the same rule:
+	 * before it, every schedule tried failed cpu-share. */
+	ck_assert_msg(gsched("run ping-pong-hog --window inf --strategy bounded") == 0, "%s", out);
+	make_dir();
+	ck_assert_msg(gsched("explore ping-pong-hog --window inf --strategy bounded --seeds 1..2 "
+	                     "--max-schedules 20 -j 1 --keep-going --out %s",
+	                     dir) == 0,
+	              "%s", out);
+	ck_assert_msg(strstr(out, "none in 2 seeds"), "%s", out);
 	remove_dir();
 }
 END_TEST
