@@ -1204,6 +1204,95 @@ START_TEST(test_work_costs_documented)
 }
 END_TEST
 
+/* The figure of a table cell: "16,000 ns", "10 ms", "1 ms (means)"; the
+ * numbers of one cell are separated by ", " before any "(".  Reads one
+ * at *s and moves *s past it; -1 if there is none. */
+static int64_t doc_figure(const char **s)
+{
+	const char *p = *s;
+	while (*p == ' ' || *p == ',')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	int64_t v = 0;
+	for (;
+	     (*p >= '0' && *p <= '9') || (*p == ',' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+	                                  p[2] <= '9' && p[3] >= '0' && p[3] <= '9');
+	     p++)
+		if (*p != ',')
+			v = v * 10 + (*p - '0');
+	while (*p == ' ')
+		p++;
+	int64_t unit = strncmp(p, "ns", 2) == 0   ? 1
+	               : strncmp(p, "µs", 3) == 0 ? 1000
+	               : strncmp(p, "ms", 2) == 0 ? 1000000
+	               : strncmp(p, "s", 1) == 0  ? 1000000000
+	                                          : -1;
+	if (unit < 0)
+		return -1;
+	while (*p && *p != ',' && *p != '(')
+		p++;
+	*s = p;
+	return v * unit;
+}
+
+/* docs/simulator.md's table of the fitted figures ("The fitted
+ * figures") is SIM_FIT_PARAMS: every key once, with its default. */
+START_TEST(test_fitted_figures_documented)
+{
+	static const char *const keys[SIM_FIT_N] = {
+#define SIM_FIT_KEY(id, key, def, min) [SIM_FIT_##id] = key,
+	        SIM_FIT_PARAMS(SIM_FIT_KEY)
+#undef SIM_FIT_KEY
+	};
+	static const int64_t defs[SIM_FIT_N] = {
+#define SIM_FIT_DEF(id, key, def, min) [SIM_FIT_##id] = def,
+	        SIM_FIT_PARAMS(SIM_FIT_DEF)
+#undef SIM_FIT_DEF
+	};
+	int seen[SIM_FIT_N] = {0};
+	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/simulator.md");
+	char *p = strstr(doc, "### The fitted figures");
+	ck_assert_msg(p != NULL, "docs/simulator.md: no section \"The fitted figures\"");
+	p = strstr(p, "\n| key | figure |");
+	ck_assert_msg(p != NULL, "docs/simulator.md: no \"| key | figure |\" table there");
+	p = strchr(p + 1, '\n') + 1;
+	p = strchr(p, '\n') + 1;
+	while (*p == '|') {
+		char *end = strchr(p, '\n');
+		ck_assert_ptr_nonnull(end);
+		*end = 0;
+		char *cols[3] = {0}, *save = NULL;
+		char *c = strtok_r(p, "|", &save);
+		for (int i = 0; i < 3 && c; i++, c = strtok_r(NULL, "|", &save))
+			cols[i] = c;
+		ck_assert_msg(cols[1] != NULL, "docs/simulator.md: a fitted row without a figure");
+		const char *fig = cols[1];
+		char *ksave = NULL;
+		for (char *k = strtok_r(cols[0], "`, ", &ksave); k;
+		     k = strtok_r(NULL, "`, ", &ksave)) {
+			int i = 0;
+			while (i < SIM_FIT_N && strcmp(keys[i], k) != 0)
+				i++;
+			ck_assert_msg(i < SIM_FIT_N,
+			              "docs/simulator.md: fitted row %s is no SIM_FIT key", k);
+			int64_t v = doc_figure(&fig);
+			ck_assert_msg(
+			        v == defs[i],
+			        "docs/simulator.md: %s's figure is %lld ns, sim/cost.h's %lld", k,
+			        (long long)v, (long long)defs[i]);
+			seen[i]++;
+		}
+		p = end + 1;
+	}
+	for (int i = 0; i < SIM_FIT_N; i++)
+		ck_assert_msg(seen[i] == 1,
+		              "docs/simulator.md: %s has %d rows of fitted figures, not 1", keys[i],
+		              seen[i]);
+	free(doc);
+}
+END_TEST
+
 Suite *make_sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -1237,6 +1326,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_unobservable_ops_keep_interleavings);
 	tcase_add_test(tc, test_stream_seeds_differ);
 	tcase_add_test(tc, test_work_costs_documented);
+	tcase_add_test(tc, test_fitted_figures_documented);
 	suite_add_tcase(s, tc);
 	return s;
 }
