@@ -8,6 +8,7 @@
  * the scenario language.
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1145,6 +1146,37 @@ START_TEST(test_stream_seeds_differ)
 }
 END_TEST
 
+/* docs/simulator.md's table under the section titled section whose
+ * header row starts with header: its first data row, in doc (which the
+ * caller has read and may cut up). */
+static char *doc_table(char *doc, const char *section, const char *header)
+{
+	char *p = strstr(doc, section);
+	ck_assert_msg(p != NULL, "docs/simulator.md: no section \"%s\"", section);
+	p = strstr(p, header);
+	ck_assert_msg(p != NULL, "docs/simulator.md: no table \"%s\" in \"%s\"", header + 1,
+	              section);
+	p = strchr(p + 1, '\n') + 1; /* the separator row */
+	return strchr(p, '\n') + 1;
+}
+
+/* The table row at *p: its first two cells into cols[] (NUL-terminated
+ * in place), *p moved to the next row.  False past the table's end. */
+static bool doc_row(char **p, char *cols[2])
+{
+	if (**p != '|')
+		return false;
+	char *end = strchr(*p, '\n');
+	ck_assert_ptr_nonnull(end);
+	*end = 0;
+	char *save = NULL;
+	cols[0] = strtok_r(*p, "|", &save);
+	cols[1] = cols[0] ? strtok_r(NULL, "|", &save) : NULL;
+	ck_assert_msg(cols[1] != NULL, "docs/simulator.md: a row without a second cell");
+	*p = end + 1;
+	return true;
+}
+
 /* docs/simulator.md's table of the scheduler code's costs ("The cost of
  * scheduler code") is PLAT_WORK_KINDS with sim/cost.h's figures: every
  * kind once, with its figure, and no other row.  A row may name several
@@ -1159,22 +1191,8 @@ START_TEST(test_work_costs_documented)
 	};
 	int seen[PLAT_WORK_N] = {0};
 	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/simulator.md");
-	char *p = strstr(doc, "### The cost of scheduler code");
-	ck_assert_msg(p != NULL, "docs/simulator.md: no section \"The cost of scheduler code\"");
-	p = strstr(p, "\n| kind |");
-	ck_assert_msg(p != NULL, "docs/simulator.md: no \"| kind |\" table in that section");
-	p = strchr(p + 1, '\n') + 1; /* the separator row */
-	p = strchr(p, '\n') + 1;
-	int rows = 0;
-	while (*p == '|') {
-		char *end = strchr(p, '\n');
-		ck_assert_ptr_nonnull(end);
-		*end = 0;
-		char *cols[3] = {0}, *save = NULL;
-		char *c = strtok_r(p, "|", &save);
-		for (int i = 0; i < 3 && c; i++, c = strtok_r(NULL, "|", &save))
-			cols[i] = c;
-		ck_assert_msg(cols[1] != NULL, "docs/simulator.md: a cost row without a figure");
+	char *p = doc_table(doc, "### The cost of scheduler code", "\n| kind |"), *cols[2];
+	while (doc_row(&p, cols)) {
 		char *nsave = NULL, *fig = cols[1];
 		for (char *n = strtok_r(cols[0], ", ", &nsave); n;
 		     n = strtok_r(NULL, ", ", &nsave)) {
@@ -1192,10 +1210,7 @@ START_TEST(test_work_costs_documented)
 			              (long long)cost_work[k]);
 			seen[k]++;
 		}
-		rows++;
-		p = end + 1;
 	}
-	ck_assert_int_gt(rows, 0);
 	for (int k = 0; k < PLAT_WORK_N; k++)
 		ck_assert_msg(seen[k] == 1,
 		              "docs/simulator.md: %s has %d rows in the cost table, not 1",
@@ -1252,21 +1267,8 @@ START_TEST(test_fitted_figures_documented)
 	};
 	int seen[SIM_FIT_N] = {0};
 	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/simulator.md");
-	char *p = strstr(doc, "### The fitted figures");
-	ck_assert_msg(p != NULL, "docs/simulator.md: no section \"The fitted figures\"");
-	p = strstr(p, "\n| key | figure |");
-	ck_assert_msg(p != NULL, "docs/simulator.md: no \"| key | figure |\" table there");
-	p = strchr(p + 1, '\n') + 1;
-	p = strchr(p, '\n') + 1;
-	while (*p == '|') {
-		char *end = strchr(p, '\n');
-		ck_assert_ptr_nonnull(end);
-		*end = 0;
-		char *cols[3] = {0}, *save = NULL;
-		char *c = strtok_r(p, "|", &save);
-		for (int i = 0; i < 3 && c; i++, c = strtok_r(NULL, "|", &save))
-			cols[i] = c;
-		ck_assert_msg(cols[1] != NULL, "docs/simulator.md: a fitted row without a figure");
+	char *p = doc_table(doc, "### The fitted figures", "\n| key | figure |"), *cols[2];
+	while (doc_row(&p, cols)) {
 		const char *fig = cols[1];
 		char *ksave = NULL;
 		for (char *k = strtok_r(cols[0], "`, ", &ksave); k;
@@ -1283,7 +1285,6 @@ START_TEST(test_fitted_figures_documented)
 			        (long long)v, (long long)defs[i]);
 			seen[i]++;
 		}
-		p = end + 1;
 	}
 	for (int i = 0; i < SIM_FIT_N; i++)
 		ck_assert_msg(seen[i] == 1,
