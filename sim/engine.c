@@ -247,13 +247,12 @@ static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[], int c
 
 /* The non-preemptive choice under free interleaving (the bounded
  * search, `run --strategy bounded`, and shrink's runs once their list
- * ends): the yielding thread (cur), or
- * candidate 0 when it cannot go on, unless that one is more than
- * SIM_PCT_FREE_LAG_NS ahead of the earliest candidate: then the
- * earliest, so that no thread whose time has come (sysmon, an M woken
- * from its note) is kept off every core while a busy M goes on, as PCT
- * and swarm do.  Returned as the decision's cur: picking anything else
- * is a preemption the search counts. */
+ * ends): the yielding thread (cur), or candidate 0 when it cannot go on,
+ * unless that one is more than SIM_PCT_FREE_LAG_NS ahead of the earliest
+ * candidate: then the earliest, so that no thread whose time has come
+ * (sysmon, an M woken from its note) is kept off every core while a busy
+ * M goes on, as PCT and swarm do.  Returned as the decision's cur:
+ * picking anything else is a preemption the search counts. */
 static int fair_default(uint32_t n, struct sim_thread *const cand[], int cur)
 {
 	uint32_t lo = 0;
