@@ -190,6 +190,16 @@ uint64_t sim_stream_seed(uint64_t seed, enum sim_stream stream, uint64_t index)
 
 static _Noreturn void stop(enum tr_status status, const char *msg);
 
+/* The candidate with the earliest clock (the first of equals). */
+static uint32_t earliest(uint32_t n, struct sim_thread *const cand[])
+{
+	uint32_t lo = 0;
+	for (uint32_t i = 1; i < n; i++)
+		if (cand[i]->clock < cand[lo]->clock)
+			lo = i;
+	return lo;
+}
+
 /* The strategy: which of the n >= 2 candidates runs next.  cand[] lists
  * them in the eligible set's order (the order a recorded schedule's
  * picks index), each with its id and clock; S.cur is the thread that
@@ -215,32 +225,23 @@ static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[], int c
 			}
 	}
 	/* PCT under free interleaving picks among the candidates within
-	 * SIM_PCT_FREE_LAG_NS of the earliest one: its priorities would
+	 * SIM_FREE_LAG_NS of the earliest one: its priorities would
 	 * otherwise keep a thread whose time has come (sysmon, an M woken
 	 * from its note) off every core for as long as a higher one runs. */
 	if (S.strat.kind == SIM_STRATEGY_PCT && S.window == SIM_WINDOW_INF) {
-		int64_t lo = INT64_MAX;
-		for (uint32_t i = 0; i < n; i++)
-			if (cand[i]->clock < lo)
-				lo = cand[i]->clock;
-		int64_t hi = tadd(lo, SIM_PCT_FREE_LAG_NS);
+		int64_t hi = tadd(cand[earliest(n, cand)]->clock, SIM_FREE_LAG_NS);
 		uint32_t m = 0;
+		int c = -1;
 		for (uint32_t i = 0; i < n; i++)
-			m += cand[i]->clock <= hi;
-		if (m < n) {
-			uint32_t *in = S.lagmap;
-			int c = -1;
-			m = 0;
-			for (uint32_t i = 0; i < n; i++)
-				if (cand[i]->clock <= hi) {
-					if ((int)i == cur)
-						c = (int)m;
-					S.ids[m] = cand[i]->id;
-					in[m++] = i;
-				}
-			return in[sim_strat_pick(&S.strat, m, S.ids, c, S.ykind, S.decisions,
-			                         &S.rng)];
-		}
+			if (cand[i]->clock <= hi) {
+				if ((int)i == cur)
+					c = (int)m;
+				S.ids[m] = cand[i]->id; /* m <= i: all kept, S.ids is as it was */
+				S.lagmap[m++] = i;
+			}
+		if (m < n)
+			return S.lagmap[sim_strat_pick(&S.strat, m, S.ids, c, S.ykind, S.decisions,
+			                               &S.rng)];
 	}
 	return sim_strat_pick(&S.strat, n, S.ids, cur, S.ykind, S.decisions, &S.rng);
 }
@@ -248,19 +249,16 @@ static uint32_t strategy_pick(uint32_t n, struct sim_thread *const cand[], int c
 /* The non-preemptive choice under free interleaving (the bounded
  * search, `run --strategy bounded`, and shrink's runs once their list
  * ends): the yielding thread (cur), or candidate 0 when it cannot go on,
- * unless that one is more than SIM_PCT_FREE_LAG_NS ahead of the earliest
+ * unless that one is more than SIM_FREE_LAG_NS ahead of the earliest
  * candidate: then the earliest, so that no thread whose time has come
  * (sysmon, an M woken from its note) is kept off every core while a busy
  * M goes on, as PCT and swarm do.  Returned as the decision's cur:
  * picking anything else is a preemption the search counts. */
 static int fair_default(uint32_t n, struct sim_thread *const cand[], int cur)
 {
-	uint32_t lo = 0;
-	for (uint32_t i = 1; i < n; i++)
-		if (cand[i]->clock < cand[lo]->clock)
-			lo = i;
+	uint32_t lo = earliest(n, cand);
 	uint32_t def = cur >= 0 ? (uint32_t)cur : 0;
-	if (cand[def]->clock > tadd(cand[lo]->clock, SIM_PCT_FREE_LAG_NS))
+	if (cand[def]->clock > tadd(cand[lo]->clock, SIM_FREE_LAG_NS))
 		return (int)lo;
 	return cur;
 }

@@ -37,7 +37,7 @@
  * point demotes the thread only until it next runs: it then falls the
  * whole window behind, the longest hold the window allows (a random walk
  * rarely holds a thread that long).  Under free interleaving PCT is the
- * paper's among the candidates within SIM_PCT_FREE_LAG_NS of the
+ * paper's among the candidates within SIM_FREE_LAG_NS of the
  * earliest (the engine's strategy_pick drops the others): no priority
  * keeps a thread whose time has come, such as sysmon, off every core.
  *

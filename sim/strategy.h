@@ -44,11 +44,13 @@ struct sim_strat {
  * hundreds of milliseconds. */
 #define SIM_SWARM_HOLD_NS 20000
 
-/* PCT under free interleaving, the same bound for the same reason: it
- * picks by priority among the candidates within this much of the
- * earliest one, so that no priority keeps a thread whose time has come
- * off every core while another runs on (engine.c, strategy_pick). */
-#define SIM_PCT_FREE_LAG_NS SIM_SWARM_HOLD_NS
+/* The same bound for the other strategies under free interleaving:
+ * PCT picks by priority among the candidates within this much of the
+ * earliest one (engine.c, strategy_pick), and the non-preemptive choice
+ * (the bounded search, shrink) gives way to the earliest candidate once
+ * it is this much ahead (fair_default), so that no thread whose time has
+ * come is kept off every core while another runs on. */
+#define SIM_FREE_LAG_NS SIM_SWARM_HOLD_NS
 
 /* Set up st for cfg at the start of a run; rng is the strategy stream.
  * May change *window and how often the OS takes cores away in *noise

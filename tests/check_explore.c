@@ -705,7 +705,7 @@ START_TEST(test_bug_knob_sweep)
 END_TEST
 
 /* PCT under free interleaving picks by priority only among the threads
- * within SIM_PCT_FREE_LAG_NS of the earliest (engine.c, strategy_pick),
+ * within SIM_FREE_LAG_NS of the earliest (engine.c, strategy_pick),
  * and the bounded search's non-preemptive choice gives way to a thread
  * that far behind (fair_default).
  * Without that, a higher priority kept sysmon, its wake-up time long
