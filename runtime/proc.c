@@ -2760,9 +2760,11 @@ static void sysmon(void)
 		plat_usleep(delay);
 
 		int64_t now = plat_nanotime();
+		/* gomaxprocs outside sched.lock: procresize may be storing it
+		 * (relaxed, as Go's plain read; no yield point, so no hash moves). */
 		if (rt_cfg.schedtrace <= 0 &&
 		    (plat_load32(&rt_sched.gcwaiting) ||
-		     (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs)) {
+		     (int32_t)plat_load32(&rt_sched.npidle) == rt_relaxed_load(&rt_gomaxprocs))) {
 			plat_lock(&rt_sched.lock);
 			if (plat_load32(&rt_sched.gcwaiting) ||
 			    (int32_t)plat_load32(&rt_sched.npidle) == rt_gomaxprocs) {
