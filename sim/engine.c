@@ -1387,6 +1387,7 @@ static int finish(struct sim_result *res)
 {
 	res->status = S.status;
 	snprintf(res->message, sizeof res->message, "%s", S.message);
+	tr_stats_settle(&S.stats); /* plat_trace folds events inline, unsettled */
 	res->stats = S.stats;
 	res->steps = S.steps;
 	res->decisions = S.decisions;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "stats_add.h"
 #include "testutil.h"
 #include "tr.h"
 
@@ -574,13 +575,27 @@ START_TEST(test_stats_counters)
 	        ev(15, 2, -1, 0, RT_EV_MPARK, 2, 0, 0, NULL),
 	        ev(16, 2, -1, 0, RT_EV_VIOLATION, 0, 0, 0, "oracle"),
 	        ev(12, 0, -1, 0, RT_EV_MUNPARK, 0, 0, 0, NULL), /* time is not monotone here */
+	        /* What a damaged database can hold: counted as events, never as
+	         * an exit or a switch, and never past the tally. */
+	        ev(13, 0, 0, 0, RT_EV_GSTATUS, 3, 0x1000 | _Grunning, _Gdead, NULL),
+	        ev(13, 0, 0, 0, RT_EV_GSTATUS, 3, -1, _Grunning, NULL),
+	        ev(13, 0, 0, 0, RT_EV_GSTATUS, 3, _Grunnable, 16 + _Grunning, NULL),
+	        ev(13, 0, 0, 0, 200, 0, 0, 0, NULL),
+	        ev(13, 0, 0, 0, -5, 0, 0, 0, NULL),
 	};
-	struct tr_stats st;
+	struct tr_stats st, inl;
 	tr_stats_init(&st);
+	tr_stats_init(&inl);
 	ck_assert_uint_eq(st.hash, TR_HASH_INIT);
-	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
 		tr_stats_add(&st, &s[i]);
+		tr_stats_add_inline(&inl, &s[i]);
+	}
+	/* The simulator's way, inline and settled at the end, gives the same. */
+	tr_stats_settle(&inl);
+	ck_assert_mem_eq(&inl, &st, sizeof st);
 	ck_assert_uint_eq(st.n_events, sizeof s / sizeof s[0]);
+	ck_assert_int_eq(st.max_live, 2);
 	ck_assert_int_eq(st.end_ns, 16);
 	ck_assert_int_eq(st.g_created, 2);
 	ck_assert_int_eq(st.g_finished, 1);

@@ -73,14 +73,15 @@ static inline uint64_t tr_fold_detail(uint64_t h, const char *detail)
 	return tr_fold(h, w);
 }
 
-/* The kinds whose counters tr_stats_add leaves to tr_stats_add_rare. */
-#define TR_RARE_KINDS                                                                              \
-	(UINT64_C(1) << RT_EV_STEAL | UINT64_C(1) << RT_EV_SPINNING |                              \
-	 UINT64_C(1) << RT_EV_RUNQPUTSLOW | UINT64_C(1) << RT_EV_GLOBRUNQGET |                     \
-	 UINT64_C(1) << RT_EV_MPARK | UINT64_C(1) << RT_EV_VIOLATION)
-_Static_assert(RT_EV__COUNT <= 64, "TR_RARE_KINDS is a 64-bit mask of kinds");
+/* The kinds whose figures need more than a count (stats.c's
+ * tr_stats_add_rare): a steal's size, a spinning event's direction. */
+#define TR_RARE_KINDS (UINT64_C(1) << RT_EV_STEAL | UINT64_C(1) << RT_EV_SPINNING)
+_Static_assert(RT_EV__COUNT < 64, "TR_RARE_KINDS is a 64-bit mask; slot 63 counts stray kinds");
 
-/* The counters of the rare kinds (stats.c). */
+/* The tally slot of a gstatus transition. */
+#define TR_TALLY_GST(from, to) (TR_TALLY_GSTATUS + (from)*16 + (to))
+
+/* The figures of the rare kinds (stats.c). */
 void tr_stats_add_rare(struct tr_stats *st, const struct rt_event *ev);
 
 static inline void tr_stats_add_inline(struct tr_stats *st, const struct rt_event *ev)
@@ -113,27 +114,27 @@ static inline void tr_stats_add_inline(struct tr_stats *st, const struct rt_even
 	uint64_t h = (st->hash ^ e) * TR_K1;
 	h ^= h >> 32;
 
-	/* The summary.  The common kinds (gstatus, runqput, newproc, runqget
-	 * and goexit are nine events in ten) follow no pattern a branch
-	 * predictor learns, so their counters are bumped by comparisons,
-	 * without a branch; the kinds that count for something else are
-	 * rare, and one well-predicted test of a mask sends them to the
-	 * switch.  (A switch on every event mispredicted on two in three.)
-	 * max_live only grows at a newproc, so taking the maximum at every
-	 * event gives the same figure.  The counters are read, then written,
-	 * each once. */
-	int64_t gstatus = k == RT_EV_GSTATUS;
+	/* The summary: one count per kind, or per transition for a gstatus
+	 * event, in a slot chosen without a branch (the kinds follow no
+	 * pattern a branch predictor learns); tr_stats_settle reads the
+	 * figures off the tally.  A kind past the table (an event read from
+	 * a damaged database) counts in slot 63, which no kind has; a
+	 * gstatus event with a status past 15, as its kind.  What a count
+	 * cannot give is kept as it goes: the end time, the largest M, and
+	 * the most goroutines alive at once, which only a newproc raises,
+	 * so that taking the maximum after every event gives the same
+	 * figure.  The rare kinds take one well-predicted test. */
+	uint64_t slot = k < 64 ? k : 63;
+	if (k == RT_EV_GSTATUS && ((uint64_t)a | (uint64_t)b) < 16)
+		slot = TR_TALLY_GST((uint64_t)a, (uint64_t)b);
+	st->tally[slot]++;
+	int64_t live =
+	        (int64_t)(st->tally[RT_EV_NEWPROC] - st->tally[TR_TALLY_GST(_Grunning, _Gdead)]);
 	int64_t end_ns = st->end_ns, max_ms = st->max_ms, max_live = st->max_live;
-	int64_t created = st->g_created + (k == RT_EV_NEWPROC);
-	int64_t finished = st->g_finished + (gstatus & (a == _Grunning) & (b == _Gdead));
-	int64_t live = created - finished;
-	st->ctx_switches += gstatus & (a == _Grunnable) & (b == _Grunning);
 	st->hash = h;
 	st->n_events++;
 	st->end_ns = t > end_ns ? t : end_ns;
 	st->max_ms = (int64_t)m + 1 > max_ms ? (int64_t)m + 1 : max_ms;
-	st->g_created = created;
-	st->g_finished = finished;
 	st->max_live = live > max_live ? live : max_live;
 	if (__builtin_expect(k < 64 && (TR_RARE_KINDS >> k & 1), 0))
 		tr_stats_add_rare(st, ev);

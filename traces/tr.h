@@ -41,6 +41,11 @@ struct tr_run {
 	                     NULL or "": sim/cost.h's table */
 };
 
+/* The slots of tr_stats.tally: 64 for the kinds, then 16 x 16 for the
+ * gstatus transitions (TR_TALLY_GSTATUS + from * 16 + to). */
+#define TR_TALLY_GSTATUS 64
+#define TR_TALLY_SLOTS   (TR_TALLY_GSTATUS + 16 * 16)
+
 /* Figures derived from the event stream (tr_stats_add per event). */
 struct tr_stats {
 	uint64_t n_events;
@@ -58,6 +63,10 @@ struct tr_stats {
 	int64_t mparks;
 	int64_t max_ms; /* largest M id + 1 seen */
 	int64_t violations;
+	/* The counts the figures above are read from (stats_add.h): one
+	 * per event kind, and one per gstatus transition from a to b (a
+	 * and b below 16).  Private to tr_stats_add and tr_stats_settle. */
+	uint64_t tally[TR_TALLY_SLOTS];
 };
 
 #define TR_HASH_INIT UINT64_C(0x6a09e667f3bcc908)
@@ -65,6 +74,11 @@ struct tr_stats {
 void tr_stats_init(struct tr_stats *st);
 /* Fold one event into the hash and the counters.  Cheap: a few multiplies. */
 void tr_stats_add(struct tr_stats *st, const struct rt_event *ev);
+/* Bring the counts read from the tally (g_created, g_finished,
+ * ctx_switches, runqputslow, globrunqget, mparks, violations) up to date
+ * after events folded with tr_stats_add_inline (stats_add.h), which
+ * leaves them to this; tr_stats_add calls it itself.  Idempotent. */
+void tr_stats_settle(struct tr_stats *st);
 
 /* How a run ended; stored in runs.status by name.  One row per status:
  * X(ENUM, name, failed, what it means).  failed: the run did not
