@@ -21,25 +21,36 @@
 
 #include "platform.h"
 
-#define COST_LOAD              1     /* atomic load (plain or acquire) */
-#define COST_STORE             1     /* atomic store (plain or release) */
-#define COST_RMW               5     /* cas, xadd, xchg, or, and */
-#define COST_LOCK              12    /* uncontended runtime lock: a CAS on a cached line */
-#define COST_UNLOCK            6     /* runtime unlock: an xchg */
-#define LOCK_SPIN_NS           1000  /* lock_futex's spin phase: 4 x procyield(30), then osyield */
-#define COST_LOCK_SPIN_ACQUIRE 20    /* a spinning waiter takes a lock just released */
-#define COST_NOTECLEAR         1     /* noteclear */
-#define COST_NOTESLEEP         200   /* futex_wait system call entry */
-#define COST_NOTEWAKEUP        500   /* futex_wake system call, charged to the waker */
-#define WAKE_LATENCY           5000  /* futex_wake -> the sleeper runs */
-#define COST_NANOTIME          20    /* vDSO clock_gettime */
-#define COST_OSYIELD           300   /* sched_yield system call */
-#define COST_PROCYIELD         5     /* per PAUSE instruction */
-#define COST_NEWOSPROC         10000 /* clone() for the caller */
-#define THREAD_START_LATENCY   20000 /* clone() -> new thread runs */
-#define COST_CTX_MAKE          50 /* gostartcallfn: a fresh context (newproc1's other work: NEWPROC) */
-#define COST_CTX_SWITCH        8    /* gogo / mcall: a few registers saved and loaded */
-#define COST_PREEMPTM          1000 /* tgkill of SIGURG, charged to the sender */
+/* The figures of the platform operations, one table: the constant, its
+ * ns and what it is.  docs/simulator.md's table of the cost model names
+ * each one (tests/check_sim.c checks the two agree). */
+#define SIM_COSTS(X)                                                                               \
+	X(COST_LOAD, 1)                /* atomic load (plain or acquire) */                        \
+	X(COST_STORE, 1)               /* atomic store (plain or release) */                       \
+	X(COST_RMW, 5)                 /* cas, xadd, xchg, or, and */                              \
+	X(COST_LOCK, 12)               /* uncontended runtime lock: a CAS on a cached line */      \
+	X(COST_UNLOCK, 6)              /* runtime unlock: an xchg */                               \
+	X(LOCK_SPIN_NS, 1000)          /* lock_futex's spin phase: 4 x procyield(30), osyield */   \
+	X(COST_LOCK_SPIN_ACQUIRE, 20)  /* a spinning waiter takes a lock just released */          \
+	X(COST_NOTECLEAR, 1)           /* noteclear */                                             \
+	X(COST_NOTESLEEP, 200)         /* futex_wait system call entry */                          \
+	X(COST_NOTEWAKEUP, 500)        /* futex_wake system call, charged to the waker */          \
+	X(WAKE_LATENCY, 5000)          /* futex_wake -> the sleeper runs */                        \
+	X(COST_NANOTIME, 20)           /* vDSO clock_gettime */                                    \
+	X(COST_OSYIELD, 300)           /* sched_yield system call */                               \
+	X(COST_PROCYIELD, 5)           /* per PAUSE instruction */                                 \
+	X(COST_NEWOSPROC, 10000)       /* clone() for the caller */                                \
+	X(THREAD_START_LATENCY, 20000) /* clone() -> new thread runs */                            \
+	X(COST_CTX_MAKE, 50)           /* gostartcallfn: a fresh context (the rest: NEWPROC) */    \
+	X(COST_CTX_SWITCH, 8)          /* gogo / mcall: a few registers saved and loaded */        \
+	X(COST_PREEMPTM, 1000)         /* tgkill of SIGURG, charged to the sender */
+
+/* The constants: COST_LOAD and the rest are int, as the #defines they were. */
+enum sim_cost {
+#define SIM_COST_ENUM(name, ns) name = ns,
+	SIM_COSTS(SIM_COST_ENUM)
+#undef SIM_COST_ENUM
+};
 
 /* The scheduler code between platform operations, per path (plat_work):
  * ns of one Go 1.21 path on a current x86-64 core, less the platform
