@@ -1146,23 +1146,22 @@ START_TEST(test_stream_seeds_differ)
 }
 END_TEST
 
-/* docs/simulator.md's table under the section titled section whose
- * header row starts with header: its first data row, in doc (which the
- * caller has read and may cut up). */
-static char *doc_table(char *doc, const char *section, const char *header)
+/* The table of file (read into doc, which the caller may cut up) under
+ * the section titled section whose header row starts with header: its
+ * first data row. */
+static char *doc_table(const char *file, char *doc, const char *section, const char *header)
 {
 	char *p = strstr(doc, section);
-	ck_assert_msg(p != NULL, "docs/simulator.md: no section \"%s\"", section);
+	ck_assert_msg(p != NULL, "%s: no section \"%s\"", file, section);
 	p = strstr(p, header);
-	ck_assert_msg(p != NULL, "docs/simulator.md: no table \"%s\" in \"%s\"", header + 1,
-	              section);
+	ck_assert_msg(p != NULL, "%s: no table \"%s\" in \"%s\"", file, header + 1, section);
 	p = strchr(p + 1, '\n') + 1; /* the separator row */
 	return strchr(p, '\n') + 1;
 }
 
-/* The table row at *p: its first two cells into cols[] (NUL-terminated
- * in place), *p moved to the next row.  False past the table's end. */
-static bool doc_row(char **p, char *cols[2])
+/* The table row at *p: its first n cells into cols[] (NUL-terminated in
+ * place), *p moved to the next row.  False past the table's end. */
+static bool doc_row(char **p, char *cols[], int n)
 {
 	if (**p != '|')
 		return false;
@@ -1170,9 +1169,10 @@ static bool doc_row(char **p, char *cols[2])
 	ck_assert_ptr_nonnull(end);
 	*end = 0;
 	char *save = NULL;
-	cols[0] = strtok_r(*p, "|", &save);
-	cols[1] = cols[0] ? strtok_r(NULL, "|", &save) : NULL;
-	ck_assert_msg(cols[1] != NULL, "docs/simulator.md: a row without a second cell");
+	for (int i = 0; i < n; i++) {
+		cols[i] = strtok_r(i == 0 ? *p : NULL, "|", &save);
+		ck_assert_msg(cols[i] != NULL, "a table row with fewer than %d cells: %s", n, *p);
+	}
 	*p = end + 1;
 	return true;
 }
@@ -1191,8 +1191,10 @@ START_TEST(test_work_costs_documented)
 	};
 	int seen[PLAT_WORK_N] = {0};
 	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/simulator.md");
-	char *p = doc_table(doc, "### The cost of scheduler code", "\n| kind |"), *cols[2];
-	while (doc_row(&p, cols)) {
+	char *p = doc_table("docs/simulator.md", doc, "### The cost of scheduler code",
+	                    "\n| kind |"),
+	     *cols[2];
+	while (doc_row(&p, cols, 2)) {
 		char *nsave = NULL, *fig = cols[1];
 		for (char *n = strtok_r(cols[0], ", ", &nsave); n;
 		     n = strtok_r(NULL, ", ", &nsave)) {
@@ -1219,6 +1221,22 @@ START_TEST(test_work_costs_documented)
 }
 END_TEST
 
+/* The number at *s, "16,000" as 16000 (a comma before three digits
+ * separates thousands); *s moved past it. */
+static int64_t doc_number(const char **s)
+{
+	const char *p = *s;
+	int64_t v = 0;
+	for (;
+	     (*p >= '0' && *p <= '9') || (*p == ',' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+	                                  p[2] <= '9' && p[3] >= '0' && p[3] <= '9');
+	     p++)
+		if (*p != ',')
+			v = v * 10 + (*p - '0');
+	*s = p;
+	return v;
+}
+
 /* The figure of a table cell: "16,000 ns", "10 ms", "1 ms (means)"; the
  * numbers of one cell are separated by ", " before any "(".  Reads one
  * at *s and moves *s past it; -1 if there is none. */
@@ -1229,13 +1247,7 @@ static int64_t doc_figure(const char **s)
 		p++;
 	if (*p < '0' || *p > '9')
 		return -1;
-	int64_t v = 0;
-	for (;
-	     (*p >= '0' && *p <= '9') || (*p == ',' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
-	                                  p[2] <= '9' && p[3] >= '0' && p[3] <= '9');
-	     p++)
-		if (*p != ',')
-			v = v * 10 + (*p - '0');
+	int64_t v = doc_number(&p);
 	while (*p == ' ')
 		p++;
 	int64_t unit = strncmp(p, "ns", 2) == 0   ? 1
@@ -1267,8 +1279,10 @@ START_TEST(test_fitted_figures_documented)
 	};
 	int seen[SIM_FIT_N] = {0};
 	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/simulator.md");
-	char *p = doc_table(doc, "### The fitted figures", "\n| key | figure |"), *cols[2];
-	while (doc_row(&p, cols)) {
+	char *p = doc_table("docs/simulator.md", doc, "### The fitted figures",
+	                    "\n| key | figure |"),
+	     *cols[2];
+	while (doc_row(&p, cols, 2)) {
 		const char *fig = cols[1];
 		char *ksave = NULL;
 		for (char *k = strtok_r(cols[0], "`, ", &ksave); k;
