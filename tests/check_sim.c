@@ -1308,6 +1308,78 @@ START_TEST(test_fitted_figures_documented)
 }
 END_TEST
 
+/* docs/simulator.md's table of the cost model ("The cost model") is
+ * SIM_COSTS: every figure of it in a row that names it, with its ns, and
+ * no row naming anything else.  A row's second cell names one or more
+ * figures ("`COST_LOCK` / `COST_UNLOCK`"): constants of SIM_COSTS, or
+ * keys of SIM_FIT_PARAMS (with their defaults); its third has their ns
+ * in order, the numbers of the cell ("12 / 6", "+20 after the unlock")
+ * and no other. */
+START_TEST(test_costs_documented)
+{
+	struct fig {
+		const char *name;
+		int64_t ns;
+	};
+	static const struct fig costs[] = {
+#define SIM_COST_FIG(name, ns) {#name, ns},
+	        SIM_COSTS(SIM_COST_FIG)
+#undef SIM_COST_FIG
+	};
+	static const struct fig fits[] = {
+#define SIM_FIT_FIG(id, key, def, min) {key, def},
+	        SIM_FIT_PARAMS(SIM_FIT_FIG)
+#undef SIM_FIT_FIG
+	};
+	enum { NCOST = sizeof costs / sizeof costs[0] };
+	int seen[NCOST] = {0};
+	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/simulator.md");
+	char *p = doc_table("docs/simulator.md", doc, "## The cost model",
+	                    "\n| operation | name |"),
+	     *cols[3];
+	while (doc_row(&p, cols, 3)) {
+		const char *ns = cols[2];
+		char *nsave = NULL;
+		int named = 0;
+		for (char *n = strtok_r(cols[1], "`,/ ", &nsave); n;
+		     n = strtok_r(NULL, "`,/ ", &nsave), named++) {
+			const struct fig *f = NULL;
+			for (int i = 0; i < NCOST; i++)
+				if (strcmp(costs[i].name, n) == 0) {
+					f = &costs[i];
+					seen[i]++;
+				}
+			for (int i = 0; i < SIM_FIT_N; i++)
+				if (strcmp(fits[i].name, n) == 0)
+					f = &fits[i];
+			ck_assert_msg(f != NULL,
+			              "docs/simulator.md: cost row %s is no SIM_COSTS constant "
+			              "or SIM_FIT_PARAMS key",
+			              n);
+			while (*ns && (*ns < '0' || *ns > '9'))
+				ns++;
+			ck_assert_msg(*ns, "docs/simulator.md: no ns for %s", n);
+			int64_t v = doc_number(&ns);
+			ck_assert_msg(v == f->ns,
+			              "docs/simulator.md: %s costs %lld ns, sim/cost.h %lld", n,
+			              (long long)v, (long long)f->ns);
+		}
+		ck_assert_msg(named > 0, "docs/simulator.md: cost row \"%s\" names no figure",
+		              cols[0]);
+		while (*ns && (*ns < '0' || *ns > '9'))
+			ns++;
+		ck_assert_msg(
+		        *ns == 0,
+		        "docs/simulator.md: cost row \"%s\" has a figure it does not name: %s",
+		        cols[0], ns);
+	}
+	for (int i = 0; i < NCOST; i++)
+		ck_assert_msg(seen[i] > 0, "docs/simulator.md: no row of the cost table names %s",
+		              costs[i].name);
+	free(doc);
+}
+END_TEST
+
 Suite *make_sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -1342,6 +1414,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_stream_seeds_differ);
 	tcase_add_test(tc, test_work_costs_documented);
 	tcase_add_test(tc, test_fitted_figures_documented);
+	tcase_add_test(tc, test_costs_documented);
 	suite_add_tcase(s, tc);
 	return s;
 }
