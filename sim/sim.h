@@ -65,16 +65,23 @@ struct sim_strategy {
 	                  the hold points */
 };
 
-/* The kinds of yield point, as swarm turns them on and off. */
+/* The kinds of yield point, as swarm turns them on and off (the name is
+ * what `swarm drew:` and docs/exploration.md call it).  Kind k is bit k
+ * of the mask swarm draws: reordering them changes what a seed draws. */
+#define SIM_YKINDS(X)                                                                              \
+	X(ATOMIC, "atomic") /* atomic loads and stores */                                          \
+	X(RMW, "rmw")       /* CAS, xadd, xchg, or, and */                                         \
+	X(LOCK, "lock")     /* runtime lock and unlock */                                          \
+	X(NOTE, "note")     /* noteclear, notesleep, notetsleep, notewakeup */                     \
+	X(TIME, "time")     /* nanotime, usleep, osyield, procyield */                             \
+	X(WORK, "work")     /* spend chunks and syscalls */                                        \
+	X(THREAD, "thread") /* newosproc, signalM */
+
 enum sim_ykind {
-	SIM_Y_ATOMIC, /* atomic loads and stores */
-	SIM_Y_RMW,    /* CAS, xadd, xchg, or, and */
-	SIM_Y_LOCK,   /* runtime lock and unlock */
-	SIM_Y_NOTE,   /* noteclear, notesleep, notetsleep, notewakeup */
-	SIM_Y_TIME,   /* nanotime, usleep, osyield, procyield */
-	SIM_Y_WORK,   /* spend chunks and syscalls */
-	SIM_Y_THREAD, /* newosproc, signalM */
-	SIM_Y_COUNT
+#define SIM_YKIND_ENUM(id, name) SIM_Y_##id,
+	SIM_YKINDS(SIM_YKIND_ENUM)
+#undef SIM_YKIND_ENUM
+	        SIM_Y_COUNT
 };
 extern const char *const sim_ykind_names[SIM_Y_COUNT];
 

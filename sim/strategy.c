@@ -110,9 +110,9 @@
 #include "tr.h"
 
 const char *const sim_ykind_names[SIM_Y_COUNT] = {
-        [SIM_Y_ATOMIC] = "atomic", [SIM_Y_RMW] = "rmw",   [SIM_Y_LOCK] = "lock",
-        [SIM_Y_NOTE] = "note",     [SIM_Y_TIME] = "time", [SIM_Y_WORK] = "work",
-        [SIM_Y_THREAD] = "thread",
+#define SIM_YKIND_NAME(id, name) [SIM_Y_##id] = name,
+        SIM_YKINDS(SIM_YKIND_NAME)
+#undef SIM_YKIND_NAME
 };
 
 static uint64_t next64(uint64_t *x)
