@@ -1380,6 +1380,40 @@ START_TEST(test_costs_documented)
 }
 END_TEST
 
+/* docs/exploration.md's row for swarm ("Strategies") lists the kinds of
+ * yield point it turns on and off: SIM_YKINDS's names, all of them, in
+ * order. */
+START_TEST(test_ykinds_documented)
+{
+	static const char intro[] = "for each kind of yield point (";
+	char *doc = test_read_file(GSCHED_SOURCE_DIR "/docs/exploration.md");
+	char *p = doc_table("docs/exploration.md", doc, "## Strategies", "\n| strategy |"),
+	     *cols[2];
+	char *list = NULL;
+	while (doc_row(&p, cols, 2))
+		if (strcmp(cols[0], " `swarm` ") == 0)
+			list = strstr(cols[1], intro);
+	ck_assert_msg(list != NULL, "docs/exploration.md: no \"%s\" in swarm's row", intro);
+	list += strlen(intro);
+	char *end = strchr(list, ')'), *save = NULL;
+	ck_assert_ptr_nonnull(end);
+	*end = 0;
+	int k = 0;
+	for (char *n = strtok_r(list, ", ", &save); n; n = strtok_r(NULL, ", ", &save), k++) {
+		ck_assert_msg(k < SIM_Y_COUNT,
+		              "docs/exploration.md: swarm's kind %s past sim/sim.h's %d kinds", n,
+		              SIM_Y_COUNT);
+		ck_assert_msg(strcmp(n, sim_ykind_names[k]) == 0,
+		              "docs/exploration.md: swarm's kind %d is %s, sim/sim.h's %s", k, n,
+		              sim_ykind_names[k]);
+	}
+	ck_assert_msg(k == SIM_Y_COUNT,
+	              "docs/exploration.md: swarm has %d kinds of yield point, sim/sim.h %d", k,
+	              SIM_Y_COUNT);
+	free(doc);
+}
+END_TEST
+
 Suite *make_sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -1415,6 +1449,7 @@ Suite *make_sim_suite(void)
 	tcase_add_test(tc, test_work_costs_documented);
 	tcase_add_test(tc, test_fitted_figures_documented);
 	tcase_add_test(tc, test_costs_documented);
+	tcase_add_test(tc, test_ykinds_documented);
 	suite_add_tcase(s, tc);
 	return s;
 }
