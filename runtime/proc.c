@@ -176,7 +176,7 @@ void rt_trace(int kind, int64_t obj, int64_t a, int64_t b, const char *detail)
 	struct rt_event ev;
 	struct g *gp = plat_getg();
 	struct m *mp = gp ? gp->m : NULL;
-	ev.t_ns = 0;
+	/* ev.t_ns: plat_trace stamps it. */
 	ev.m = mp ? (int32_t)mp->id : -1;
 	ev.p = mp && mp->p ? mp->p->id : -1;
 	ev.g = mp && mp->curg ? mp->curg->goid : 0;
@@ -239,27 +239,24 @@ const char *rt_gstatus_name(uint32_t s)
 	return s < RT_GSTATUS_COUNT ? rt_gstatus_names[s] : "?";
 }
 
-/* The transitions Go's runtime makes, and no others. */
+/* The transitions Go's runtime makes, and no others: bit `to` of the
+ * entry of `from` (a table, not a switch: every status change asks). */
+#define GBIT(s) (1u << (s))
+static const uint16_t legal_from[RT_GSTATUS_COUNT] = {
+        [_Gidle] = GBIT(_Gdead),        /* malg */
+        [_Gdead] = GBIT(_Grunnable),    /* newproc1 */
+        [_Grunnable] = GBIT(_Grunning), /* execute */
+        [_Grunning] = GBIT(_Grunnable) | GBIT(_Gwaiting) | GBIT(_Gdead) | GBIT(_Gsyscall) |
+                      GBIT(_Gpreempted),
+        [_Gsyscall] = GBIT(_Grunning) | GBIT(_Grunnable),
+        [_Gwaiting] = GBIT(_Grunnable),
+        [_Gpreempted] = GBIT(_Gwaiting),
+};
+#undef GBIT
+
 bool rt_legal_gstatus_transition(uint32_t from, uint32_t to)
 {
-	switch (from) {
-	case _Gidle:
-		return to == _Gdead; /* malg */
-	case _Gdead:
-		return to == _Grunnable; /* newproc1 */
-	case _Grunnable:
-		return to == _Grunning; /* execute */
-	case _Grunning:
-		return to == _Grunnable || to == _Gwaiting || to == _Gdead || to == _Gsyscall ||
-		       to == _Gpreempted;
-	case _Gsyscall:
-		return to == _Grunning || to == _Grunnable;
-	case _Gwaiting:
-		return to == _Grunnable;
-	case _Gpreempted:
-		return to == _Gwaiting;
-	}
-	return false;
+	return from < RT_GSTATUS_COUNT && to < 16 && (legal_from[from] >> to & 1);
 }
 
 uint32_t rt_readgstatus(struct g *gp)

@@ -165,8 +165,8 @@ int64_t sc_eval(const struct sc_scenario *sc, uint32_t e, const int64_t *args)
 	default:
 		break;
 	}
-	a = sc_eval(sc, x->l, args);
-	b = sc_eval(sc, x->r, args);
+	a = sc_eval_inline(sc, x->l, args);
+	b = sc_eval_inline(sc, x->r, args);
 	bool ovf = x->kind == SC_X_ADD   ? __builtin_add_overflow(a, b, &r)
 	           : x->kind == SC_X_SUB ? __builtin_sub_overflow(a, b, &r)
 	                                 : __builtin_mul_overflow(a, b, &r);
@@ -187,7 +187,7 @@ static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
 static int64_t duration(struct sc_run *r, const struct sc_op *op, const int64_t *args)
 {
 	if (op->dist == SC_DIST_FIXED && op->e)
-		return clamp(sc_eval(r->sc, op->e, args), 0, SC_MAX_NS);
+		return clamp(sc_eval_inline(r->sc, op->e, args), 0, SC_MAX_NS);
 	return draw(r, op);
 }
 

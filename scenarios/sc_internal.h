@@ -141,10 +141,22 @@ struct sc_scenario {
 /* Evaluate expression e (non-zero) over args; saturating arithmetic. */
 int64_t sc_eval(const struct sc_scenario *sc, uint32_t e, const int64_t *args);
 
+/* sc_eval with its leaves (a literal, an argument) inline: most
+ * expressions are one, and the rest have them as operands. */
+static inline int64_t sc_eval_inline(const struct sc_scenario *sc, uint32_t e, const int64_t *args)
+{
+	const struct sc_expr *x = &sc->exprs[e];
+	if (x->kind == SC_X_LIT)
+		return x->v;
+	if (x->kind == SC_X_ARG)
+		return args[x->v];
+	return sc_eval(sc, e, args);
+}
+
 static inline int64_t sc_val(const struct sc_scenario *sc, int64_t lit, uint32_t e,
                              const int64_t *args)
 {
-	return e ? sc_eval(sc, e, args) : lit;
+	return e ? sc_eval_inline(sc, e, args) : lit;
 }
 
 /* An if op's condition under a goroutine's arguments (interp.c). */

@@ -95,6 +95,9 @@ struct sim_thread {
 
 static struct {
 	const struct sim_config *cfg;
+	/* cfg's sink and observer, one load nearer for plat_trace. */
+	struct tr_sink *sink;
+	struct sim_observer *obs;
 	struct sim_thread **threads;
 	int nthreads, capthreads;
 	/* The eligible set, twice: S.elig in the set's order (the order the
@@ -1335,9 +1338,9 @@ void plat_trace(struct rt_event *ev)
 {
 	ev->t_ns = S.cur ? S.cur->clock : 0;
 	tr_stats_add_inline(&S.stats, ev);
-	if (S.cfg->sink)
-		S.cfg->sink->event(S.cfg->sink, ev);
-	struct sim_observer *o = S.cfg->observer;
+	if (S.sink)
+		S.sink->event(S.sink, ev);
+	struct sim_observer *o = S.obs;
 	if (o) {
 		/* The observer's filter (sim.h): most events need no call. */
 		const int64_t steps = S.steps - S.work_steps;
@@ -1360,6 +1363,8 @@ static void begin(const struct sim_config *cfg)
 {
 	memset(&S, 0, sizeof S);
 	S.cfg = cfg;
+	S.sink = cfg->sink;
+	S.obs = cfg->observer;
 	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
 	if (cfg->fit)
 		memcpy(S.fit, cfg->fit, sizeof S.fit);

@@ -358,7 +358,7 @@ static int64_t unattended_timer(const struct oracles *o)
 /* Timer conservation.  The stretch is timed from the first event that
  * sees the timer unattended, not from its when: a timer an M was busy
  * running towards is not unattended. */
-static void check_timers(struct oracles *o)
+static __attribute__((noinline)) void check_timers_due(struct oracles *o)
 {
 	int64_t w = unattended_timer(o);
 	if (w == 0) {
@@ -381,6 +381,15 @@ static void check_timers(struct oracles *o)
 	}
 }
 
+/* Most events of most runs find no timer at all: no call then. */
+static inline __attribute__((always_inline)) void check_timers(struct oracles *o)
+{
+	if (o->timer_live == 0 && o->timer_dead == 0)
+		o->tc_since = -1; /* unattended_timer's answer: none */
+	else
+		check_timers_due(o);
+}
+
 /* A goroutine made runnable this way is put on a run queue by Go 1.21
  * without a wakep: goschedImpl (Gosched, and sysmon's or a signal's
  * preemption) puts it on the global queue, goyield on its P's queue, and
@@ -396,7 +405,9 @@ static bool unwoken(const char *why)
 	               strcmp(why, "goyield") == 0);
 }
 
-static void on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to, const char *why)
+/* Inline: observe's one call, at four events in ten. */
+static inline __attribute__((always_inline)) void
+on_gstatus(struct oracles *o, int64_t goid, int64_t from, int64_t to, const char *why)
 {
 	if (goid < 0)
 		return;
