@@ -118,6 +118,14 @@ static struct {
 	 * the eligible set, and under free interleaving with two or more
 	 * threads eligible. */
 	int64_t bound;
+	/* S.cur's clock has passed `bound` outside a yield point (charge)
+	 * and the heap has not been told: S.cur may sit above threads that
+	 * are now earlier.  Whatever reads or changes the heap next puts it
+	 * right first (settle; reschedule does so anyway).  Clocks only grow,
+	 * and a sift down takes the same path whatever the key, so settling
+	 * once after several charges leaves the heap as settling after each
+	 * would have. */
+	bool unsettled;
 	int64_t max_steps;  /* cfg->max_steps (0: none) */
 	int64_t time_limit; /* max_time_ns, or INT64_MAX */
 	int64_t window;     /* cfg->window_ns, SIM_WINDOW_INF for every value that means it */
@@ -397,10 +405,22 @@ static void heap_fix(struct sim_thread *t)
 		heap_down(t);
 }
 
+/* Put S.cur where its clock belongs in the heap, if a charge moved it
+ * on since the heap last looked (S.unsettled). */
+static inline void settle(void)
+{
+	if (__builtin_expect(S.unsettled, 0)) {
+		S.unsettled = false;
+		if (S.cur->hidx >= 0)
+			heap_fix(S.cur);
+	}
+}
+
 /* Every change of an eligible thread's clock outside a yield point goes
  * through here (a yield point's own, S.cur's, is fixed by reschedule). */
 static void set_clock(struct sim_thread *t, int64_t clock)
 {
+	settle();
 	t->clock = clock;
 	if (t->hidx < 0)
 		return;
@@ -413,6 +433,7 @@ static void set_clock(struct sim_thread *t, int64_t clock)
  * of the determinism contract: changing it moves every trace hash. */
 static void elig_add(struct sim_thread *t)
 {
+	settle();
 	t->eidx = S.nelig;
 	S.elig[S.nelig] = t;
 	t->hidx = S.nelig++;
@@ -422,6 +443,7 @@ static void elig_add(struct sim_thread *t)
 
 static void elig_remove(struct sim_thread *t)
 {
+	settle();
 	struct sim_thread *last = S.elig[--S.nelig];
 	S.elig[t->eidx] = last;
 	last->eidx = t->eidx;
@@ -563,6 +585,7 @@ static __attribute__((noinline, cold)) void hold_back(struct sim_thread *t)
 static __attribute__((noinline)) void reschedule(void)
 {
 	/* Mostly the root: a root can only move down (heap_fix's own case). */
+	S.unsettled = false;
 	if (S.cur->hidx == 0)
 		heap_down(S.cur);
 	else if (S.cur->hidx > 0)
@@ -702,7 +725,7 @@ static inline void charge(int64_t cost)
 	int64_t clock = tadd(t->clock, cost);
 	t->clock = clock;
 	if (t->hidx >= 0 && !(t->hidx == 0 && clock <= S.bound)) {
-		heap_fix(t);
+		S.unsettled = true; /* the heap hears of it when it is next used */
 		S.bound = INT64_MIN;
 	}
 }
