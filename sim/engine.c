@@ -115,8 +115,10 @@ static struct {
 	 * (and the run within its time limit), so it goes on without a
 	 * decision or any change to the heap.  Set by reschedule for the
 	 * root it picks; INT64_MIN (no fast path) after any other change to
-	 * the eligible set, and under free interleaving with two or more
-	 * threads eligible. */
+	 * the eligible set or the heap, and under free interleaving with two
+	 * or more threads eligible.  So a bound above INT64_MIN is always
+	 * that of S.cur at the heap's root, and the fast path need not look
+	 * at the heap. */
 	int64_t bound;
 	/* S.cur's clock has passed `bound` outside a yield point (charge)
 	 * and the heap has not been told: S.cur may sit above threads that
@@ -699,9 +701,10 @@ static inline __attribute__((always_inline)) void yieldw(int64_t cost, enum sim_
 	}
 	if (__builtin_expect(++S.steps == S.max_steps, 0))
 		step_limit();
-	/* Still the heap's root and alone in the window: the heap's order
-	 * holds (t's clock is below its children's), nothing to decide. */
-	if (t->hidx == 0 && clock <= S.bound)
+	/* Still alone in the window: the heap's order holds (t, its root,
+	 * is below its children), nothing to decide.  (A bound above
+	 * INT64_MIN is only ever S.cur's as the root: see S.bound.) */
+	if (clock <= S.bound)
 		return;
 	S.ykind = kind;
 	t->writes = S.hold > 0 && write;
@@ -724,7 +727,7 @@ static inline void charge(int64_t cost)
 	struct sim_thread *t = S.cur;
 	int64_t clock = tadd(t->clock, cost);
 	t->clock = clock;
-	if (t->hidx >= 0 && !(t->hidx == 0 && clock <= S.bound)) {
+	if (clock > S.bound && t->hidx >= 0) {
 		S.unsettled = true; /* the heap hears of it when it is next used */
 		S.bound = INT64_MIN;
 	}
