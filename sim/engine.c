@@ -137,7 +137,11 @@ static struct {
 	uint64_t rng;             /* the strategy's stream */
 	struct sim_noise noise;   /* the noise model and its stream */
 	int64_t fit[SIM_FIT_MAX]; /* cost.h's SIM_FIT_PARAMS, or the run's overrides */
-	int64_t steps, decisions;
+	/* Yield points: a countdown from steps_budget (max_steps, or
+	 * INT64_MAX without one), which the fast path decrements and tests
+	 * in one instruction; steps() is the count so far. */
+	int64_t steps_left, steps_budget;
+	int64_t decisions;
 	int64_t hold;             /* pct under window 0: SIM_PCT_HOLD_NS, else 0 */
 	int64_t gap;              /* a finite window: the larger of window and hold */
 	int64_t hold_points;      /* its hold points so far */
@@ -162,6 +166,12 @@ static struct {
 	void (*mainfn)(void *);
 	void *mainarg;
 } S;
+
+/* The yield points so far. */
+static inline int64_t steps(void)
+{
+	return S.steps_budget - S.steps_left;
+}
 
 #define M0_STACK_SIZE (256 * 1024)
 
@@ -699,7 +709,7 @@ static inline __attribute__((always_inline)) void yieldw(int64_t cost, enum sim_
 		os_preempt(t);
 		clock = t->clock;
 	}
-	if (__builtin_expect(++S.steps == S.max_steps, 0))
+	if (__builtin_expect(--S.steps_left == 0, 0))
 		step_limit();
 	/* Still alone in the window: the heap's order holds (t, its root,
 	 * is below its children), nothing to decide.  (A bound above
@@ -1145,7 +1155,7 @@ _Noreturn void sim_violation(const char *oracle, const char *msg)
 
 int64_t sim_sched_steps(void)
 {
-	return S.steps - S.work_steps;
+	return steps() - S.work_steps;
 }
 
 int64_t sim_event_frontier(void)
@@ -1369,12 +1379,12 @@ void plat_trace(struct rt_event *ev)
 	struct sim_observer *o = S.obs;
 	if (o) {
 		/* The observer's filter (sim.h): most events need no call. */
-		const int64_t steps = S.steps - S.work_steps;
+		const int64_t sched = steps() - S.work_steps;
 		const uint32_t k = (uint32_t)ev->kind;
-		if ((k < 64 && (o->kinds >> k & 1)) || ev->t_ns >= o->at || steps > o->steps)
+		if ((k < 64 && (o->kinds >> k & 1)) || ev->t_ns >= o->at || sched > o->steps)
 			o->event(o, ev);
 		if (k != RT_EV_VIOLATION)
-			o->ev_steps = steps;
+			o->ev_steps = sched;
 	}
 }
 
@@ -1402,6 +1412,8 @@ static void begin(const struct sim_config *cfg)
 	S.status = TR_RUNNING;
 	S.bound = INT64_MIN;
 	S.max_steps = cfg->max_steps;
+	S.steps_budget = S.max_steps > 0 ? S.max_steps : INT64_MAX;
+	S.steps_left = S.steps_budget;
 	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
 	int64_t window = cfg->window_ns;
 	if (cfg->strategy.kind != SIM_STRATEGY_RANDOM)
@@ -1420,7 +1432,7 @@ static int finish(struct sim_result *res)
 	snprintf(res->message, sizeof res->message, "%s", S.message);
 	tr_stats_settle(&S.stats); /* plat_trace folds events inline, unsettled */
 	res->stats = S.stats;
-	res->steps = S.steps;
+	res->steps = steps();
 	res->decisions = S.decisions;
 	res->hold_points = S.hold_points;
 	res->schedule = S.rec;
