@@ -49,6 +49,13 @@ void gs_spend(int64_t ns);
 /* The calling goroutine's id (main is 1, as in Go). */
 int64_t gs_goid(void);
 
+/* Add delta to *p, a counter goroutines share that orders nothing else
+ * (bookkeeping: how many are alive, a shared random stream); returns
+ * the new value.  Atomic wherever goroutines run in parallel; in the
+ * simulator, a plain add (every M runs on one OS thread).  Not a yield
+ * point, and costs no virtual time: a program's memory is not modelled. */
+uint64_t gs_shared_add(uint64_t *p, int64_t delta);
+
 /* time.Sleep(ns). */
 void gs_sleep(int64_t ns);
 

@@ -83,7 +83,17 @@ PLAT_FN uint64_t plat_xchg64(uint64_t *p, uint64_t v);
 PLAT_FN void *plat_loadp(void *const *p);
 PLAT_FN void plat_storep(void **p, void *v);
 PLAT_FN bool plat_casp(void **p, void *old, void *new_);
+PLAT_FN uint64_t plat_shared_add64(uint64_t *p, int64_t delta);
+PLAT_FN uint32_t plat_shared_add32(uint32_t *p, int32_t delta);
 #endif
+/* plat_shared_add32/64: an add to a counter that threads share and that
+ * orders nothing else - gsched's own bookkeeping, never a word of Go's
+ * (the count of live goroutines, the workload interpreter's counters and
+ * random stream).  Not a platform operation: no yield point, no cost.
+ * On real hardware the machine's atomic add (sequentially consistent, so
+ * it also publishes what the thread wrote before it); in the simulator,
+ * whose Ms all run on the one OS thread, a plain add, which nothing can
+ * come between.  Returns the new value. */
 
 /* Go's runtime.mutex: lock/unlock.  Not reentrant. */
 PLAT_FN void plat_lock(struct plat_mutex *l);

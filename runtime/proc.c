@@ -105,14 +105,15 @@ static struct {
  * under waitall.lock, looking again after every wake-up, so whichever
  * order the adds take, main ends when, and only when, every other
  * goroutine has finished (docs/simulator.md, "Operations no other thread
- * can observe").  A relaxed add on real hardware: the lock orders the
- * rest.  With rt_private_ops_yield (tests), Go's atomic, a yield point. */
+ * can observe").  plat_shared_add32: the machine's atomic add on real
+ * hardware (the lock orders the rest), a plain add in the simulator.
+ * With rt_private_ops_yield (tests), Go's atomic, a yield point. */
 static uint32_t waitall_add(int32_t delta)
 {
 	if (__builtin_expect(rt_private_ops_yield, 0))
 		return plat_xadd32(&waitall.nlive, delta);
 	plat_work(PLAT_WORK_WAITALL);
-	return rt_relaxed_add(&waitall.nlive, (uint32_t)delta);
+	return plat_shared_add32(&waitall.nlive, delta);
 }
 
 #define SPEND_CHUNK_NS 10000 /* preemption can land between chunks */
@@ -3021,4 +3022,9 @@ void gs_free(void *p, size_t size)
 int64_t gs_goid(void)
 {
 	return plat_getg()->goid;
+}
+
+uint64_t gs_shared_add(uint64_t *p, int64_t delta)
+{
+	return plat_shared_add64(p, delta);
 }

@@ -32,7 +32,6 @@ extern struct rt_config rt_cfg; /* the policies, fixed at rt_rt0_go (config.h) *
  * atomic (atomic.Uint32 and friends) go through the plat_ atomics. */
 #define rt_relaxed_load(p)     __atomic_load_n((p), __ATOMIC_RELAXED)
 #define rt_relaxed_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define rt_relaxed_add(p, v)   __atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
 
 /* Always-on assertion with Go's message; in the simulator a finding. */
 _Noreturn void rt_throw(const char *msg);

@@ -76,10 +76,11 @@ struct chunk {
 
 struct sc_run {
 	const struct sc_scenario *sc;
-	uint64_t rng;    /* splitmix64 counter; atomic */
-	int64_t live;    /* atomic; see sc_run_live */
-	int64_t created; /* atomic */
-	int arena_lock;  /* spin lock (atomic) over chunks: native Ms may spawn at once */
+	/* Shared by every goroutine of the run: gs_shared_add. */
+	uint64_t rng;  /* splitmix64 counter */
+	uint64_t live; /* see sc_run_live */
+	uint64_t created;
+	int arena_lock; /* spin lock (atomic) over chunks: native Ms may spawn at once */
 	struct chunk *chunks;
 	struct gs_chan **chans;
 	struct gs_mutex *mutexes;
@@ -95,7 +96,7 @@ struct sc_run {
 
 static uint64_t next64(struct sc_run *r)
 {
-	uint64_t z = __atomic_add_fetch(&r->rng, GAMMA, __ATOMIC_RELAXED);
+	uint64_t z = gs_shared_add(&r->rng, (int64_t)GAMMA);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
@@ -261,8 +262,8 @@ static int64_t spawn(struct sc_run *r, const struct sc_op *op, const int64_t *ar
 				b->args[k] = sc_val(sc, sc->spawn_args[op->b + k].x,
 				                    sc->spawn_args[op->b + k].e, args);
 		}
-		__atomic_add_fetch(&r->live, 1, __ATOMIC_RELAXED);
-		__atomic_add_fetch(&r->created, 1, __ATOMIC_RELAXED);
+		gs_shared_add(&r->live, 1);
+		gs_shared_add(&r->created, 1);
 		if (op->label)
 			gs_go_labelled(body_fn, b, op->label);
 		else
@@ -436,7 +437,7 @@ static void body_fn(void *arg)
 	for (uint8_t k = 0; k < np; k++)
 		args[k] = b->args[k];
 	exec(r, b->start, args);
-	__atomic_sub_fetch(&r->live, 1, __ATOMIC_RELEASE);
+	gs_shared_add(&r->live, -1); /* publishes the run's work to sc_run_live */
 }
 
 struct sc_run *sc_run_new(const struct sc_scenario *sc, uint64_t workload_seed)
@@ -508,10 +509,10 @@ void sc_main(void *run)
 
 int64_t sc_run_live(const struct sc_run *r)
 {
-	return __atomic_load_n(&r->live, __ATOMIC_ACQUIRE);
+	return (int64_t)__atomic_load_n(&r->live, __ATOMIC_ACQUIRE);
 }
 
 int64_t sc_run_created(const struct sc_run *r)
 {
-	return __atomic_load_n(&r->created, __ATOMIC_RELAXED);
+	return (int64_t)__atomic_load_n(&r->created, __ATOMIC_RELAXED);
 }

@@ -929,6 +929,18 @@ inline __attribute__((always_inline)) uint64_t plat_xadd64(uint64_t *p, int64_t 
 	return *p += (uint64_t)delta;
 }
 
+/* Every M runs on this one OS thread: nothing comes between the read and
+ * the write, and no other thread can tell when the add happened. */
+inline __attribute__((always_inline)) uint64_t plat_shared_add64(uint64_t *p, int64_t delta)
+{
+	return *p += (uint64_t)delta;
+}
+
+inline __attribute__((always_inline)) uint32_t plat_shared_add32(uint32_t *p, int32_t delta)
+{
+	return *p += (uint32_t)delta;
+}
+
 inline __attribute__((always_inline)) uint64_t plat_xchg64(uint64_t *p, uint64_t v)
 {
 	yieldk(jitter(COST_RMW), SIM_Y_RMW);

@@ -83,6 +83,8 @@ PLAT_CAS_(plat_casp, void *, PLAT_SC_, PLAT_SC_)
 
 PLAT_XADD_(plat_xadd32, uint32_t, int32_t)
 PLAT_XADD_(plat_xadd64, uint64_t, int64_t)
+PLAT_XADD_(plat_shared_add32, uint32_t, int32_t)
+PLAT_XADD_(plat_shared_add64, uint64_t, int64_t)
 
 PLAT_XCHG_(plat_xchg32, uint32_t)
 PLAT_XCHG_(plat_xchg64, uint64_t)
