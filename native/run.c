@@ -167,6 +167,7 @@ int native_run_program(const struct native_config *cfg, int32_t gomaxprocs, void
 
 	res->status = N.status;
 	snprintf(res->message, sizeof res->message, "%s", N.message);
+	tr_stats_settle(&N.stats); /* the writer folds events unsettled */
 	res->stats = N.stats;
 	res->threads = N.nthreads;
 

@@ -95,9 +95,6 @@ struct sim_thread {
 
 static struct {
 	const struct sim_config *cfg;
-	/* cfg's sink and observer, one load nearer for plat_trace. */
-	struct tr_sink *sink;
-	struct sim_observer *obs;
 	struct sim_thread **threads;
 	int nthreads, capthreads;
 	/* The eligible set, twice: S.elig in the set's order (the order the
@@ -128,7 +125,6 @@ static struct {
 	 * once after several charges leaves the heap as settling after each
 	 * would have. */
 	bool unsettled;
-	int64_t max_steps;  /* cfg->max_steps (0: none) */
 	int64_t time_limit; /* max_time_ns, or INT64_MAX */
 	int64_t window;     /* cfg->window_ns, SIM_WINDOW_INF for every value that means it */
 	struct sim_thread *cur;
@@ -137,7 +133,7 @@ static struct {
 	uint64_t rng;             /* the strategy's stream */
 	struct sim_noise noise;   /* the noise model and its stream */
 	int64_t fit[SIM_FIT_MAX]; /* cost.h's SIM_FIT_PARAMS, or the run's overrides */
-	/* Yield points: a countdown from steps_budget (max_steps, or
+	/* Yield points: a countdown from steps_budget (cfg->max_steps, or
 	 * INT64_MAX without one), which the fast path decrements and tests
 	 * in one instruction; steps() is the count so far. */
 	int64_t steps_left, steps_budget;
@@ -562,7 +558,7 @@ static _Noreturn __attribute__((noinline, cold)) void step_limit(void)
 {
 	char msg[96];
 	snprintf(msg, sizeof msg, "stopped at the step limit (%lld yield points)",
-	         (long long)S.max_steps);
+	         (long long)S.steps_budget);
 	stop(TR_STEP_LIMIT, msg);
 }
 
@@ -1386,9 +1382,9 @@ void plat_trace(struct rt_event *ev)
 {
 	ev->t_ns = S.cur ? S.cur->clock : 0;
 	tr_stats_add_inline(&S.stats, ev);
-	if (S.sink)
-		S.sink->event(S.sink, ev);
-	struct sim_observer *o = S.obs;
+	if (S.cfg->sink)
+		S.cfg->sink->event(S.cfg->sink, ev);
+	struct sim_observer *o = S.cfg->observer;
 	if (o) {
 		/* The observer's filter (sim.h): most events need no call. */
 		const int64_t sched = steps() - S.work_steps;
@@ -1411,8 +1407,6 @@ static void begin(const struct sim_config *cfg)
 {
 	memset(&S, 0, sizeof S);
 	S.cfg = cfg;
-	S.sink = cfg->sink;
-	S.obs = cfg->observer;
 	S.rng = sim_stream_seed(cfg->seed, SIM_STREAM_STRATEGY, 0);
 	if (cfg->fit)
 		memcpy(S.fit, cfg->fit, sizeof S.fit);
@@ -1423,8 +1417,7 @@ static void begin(const struct sim_config *cfg)
 	S.departed_decision = -1;
 	S.status = TR_RUNNING;
 	S.bound = INT64_MIN;
-	S.max_steps = cfg->max_steps;
-	S.steps_budget = S.max_steps > 0 ? S.max_steps : INT64_MAX;
+	S.steps_budget = cfg->max_steps > 0 ? cfg->max_steps : INT64_MAX;
 	S.steps_left = S.steps_budget;
 	S.time_limit = cfg->max_time_ns > 0 ? cfg->max_time_ns : INT64_MAX;
 	int64_t window = cfg->window_ns;

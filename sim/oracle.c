@@ -357,8 +357,9 @@ static int64_t unattended_timer(const struct oracles *o)
 
 /* Timer conservation.  The stretch is timed from the first event that
  * sees the timer unattended, not from its when: a timer an M was busy
- * running towards is not unattended. */
-static __attribute__((noinline)) void check_timers_due(struct oracles *o)
+ * running towards is not unattended.  Inline: observe asks at every
+ * event it is called for, and mostly there is no timer at all. */
+static inline __attribute__((always_inline)) void check_timers(struct oracles *o)
 {
 	int64_t w = unattended_timer(o);
 	if (w == 0) {
@@ -379,15 +380,6 @@ static __attribute__((noinline)) void check_timers_due(struct oracles *o)
 		         a, b, t, o->npidle);
 		fire(o, "timer-conservation", msg);
 	}
-}
-
-/* Most events of most runs find no timer at all: no call then. */
-static inline __attribute__((always_inline)) void check_timers(struct oracles *o)
-{
-	if (o->timer_live == 0 && o->timer_dead == 0)
-		o->tc_since = -1; /* unattended_timer's answer: none */
-	else
-		check_timers_due(o);
 }
 
 /* A goroutine made runnable this way is put on a run queue by Go 1.21
