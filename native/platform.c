@@ -663,6 +663,15 @@ void *plat_stackalloc(size_t size)
 	return s;
 }
 
+/* A g lives apart from its stack, in malloc's heap with the Ms and Ps,
+ * as Go's do in its heap: sysmon writes the running g's preempt flag, and
+ * on a g alone on its stack's page that store waited for a page walk of
+ * up to 4.5 us (docs/native.md, "Where a g lives"). */
+bool plat_g_apart(void)
+{
+	return true;
+}
+
 void plat_stackfree(void *stack, size_t size)
 {
 	pthread_mutex_lock(&N.stack_lock);

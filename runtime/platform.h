@@ -170,6 +170,18 @@ PLAT_FN void plat_stackfree(void *stack, size_t size);
 PLAT_FN void plat_ctx_make(struct plat_ctx *c, void *stack, size_t size, void (*entry)(void));
 PLAT_FN void plat_ctx_switch(struct plat_ctx *save, struct plat_ctx *to);
 
+/* Where a goroutine's g lives (malg).  false: at the top of its own
+ * stack, in the page its first frames touch anyway, so that a parked
+ * goroutine costs one page.  true: apart, from plat_alloc, beside the Ms
+ * and Ps, as Go's allocg does (new(g)).  A layout, not a behaviour: the
+ * simulator, whose time is virtual, keeps the page (4 KiB a parked
+ * goroutine); on real hardware the g is what sysmon's preemptone writes,
+ * and a g alone on its stack's page costs that store a TLB miss, which
+ * on a virtual machine (a two-level page walk) takes microseconds, long
+ * enough for the goroutine to park meanwhile and the request to be lost
+ * (docs/native.md, "Where a g lives"). */
+PLAT_FN bool plat_g_apart(void);
+
 /* The g running on this thread (Go's getg()). */
 PLAT_FN struct g *plat_getg(void);
 PLAT_FN void plat_setg(struct g *gp);

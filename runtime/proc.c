@@ -389,7 +389,9 @@ static void allgadd(struct g *gp)
 }
 
 /* gsched: the room malg takes at the top of a stack for the g and, below
- * it, a sudog; the goroutine's frames begin below both. */
+ * it, a sudog; the goroutine's frames begin below both.  The g's part is
+ * taken whether or not the g lives there (plat_g_apart), so that a stack
+ * leaves its frames the same room on every backend. */
 #define G_ROOM_G     ((sizeof(struct g) + 63) & ~(size_t)63)
 #define G_ROOM_SUDOG ((sizeof(struct sudog) + 15) & ~(size_t)15)
 #define G_ROOM       (G_ROOM_G + G_ROOM_SUDOG)
@@ -397,16 +399,18 @@ static void allgadd(struct g *gp)
 /* Allocate a new g, with a stack big enough for stacksize bytes (0: no
  * stack, the g runs on its thread's stack as m0's g0 does).
  *
- * gsched: a g with a stack lives at the top of its stack's allocation,
- * with room for a sudog below it (g.sudogroom), and its frames begin
- * below both: a goroutine parked on a channel touches one page (its
- * frames take well under 1 KiB; the page's part below the stack's top is
- * 2-4 KiB, arch/stack.c's colour), not that page and two heap objects.
- * The g lives as long as its stack, which is freed only at teardown
- * (gfput keeps a g's stack: every goroutine stack has the one size), so
- * the g and the sudog in its room outlive every use.  Go allocates gs
- * and sudogs on its heap; addresses never reach a simulated run, so this
- * is a layout, not a behaviour, change. */
+ * gsched: the top of a g's stack holds room for a sudog (g.sudogroom),
+ * below the g itself unless the platform keeps gs apart (plat_g_apart:
+ * natively, as Go does, so that sysmon's store to a g does not wait for
+ * a page walk), and the goroutine's frames begin below both: a goroutine
+ * parked on a channel touches one page (its frames take well under 1
+ * KiB; the page's part below the stack's top is 2-4 KiB, arch/stack.c's
+ * colour), and the g beside it or in the runtime's heap, not two more
+ * heap objects.  The g lives as long as its stack, which is freed only at
+ * teardown (gfput keeps a g's stack: every goroutine stack has the one
+ * size), so the g and the sudog in its room outlive every use.  Go
+ * allocates gs and sudogs on its heap; addresses never reach a simulated
+ * run, so this is a layout, not a behaviour, change. */
 static struct g *malg(size_t stacksize)
 {
 	if (stacksize == 0)
@@ -416,21 +420,19 @@ static struct g *malg(size_t stacksize)
 	char *stack = plat_stackalloc(stacksize);
 	char *top = stack + stacksize;
 	memset(top - G_ROOM, 0, G_ROOM); /* a reused stack holds a former run's bytes */
-	struct g *newg = (struct g *)(top - G_ROOM_G);
+	struct g *newg = plat_g_apart() ? rt_calloc("a goroutine (a g)", sizeof(struct g))
+	                                : (struct g *)(top - G_ROOM_G);
 	newg->stack = stack;
 	newg->stacksize = stacksize;
 	newg->sudogroom = (struct sudog *)(top - G_ROOM);
 	return newg;
 }
 
-/* The part of gp's stack its frames may use: below the g and its sudog's
- * room when malg put them at the top. */
+/* The part of gp's stack its frames may use: below the room malg took at
+ * its top, if it has a stack of malg's. */
 static size_t gstackusable(struct g *gp)
 {
-	char *lo = gp->stack, *g = (char *)gp;
-	if (g > lo && g < lo + gp->stacksize)
-		return (size_t)(g + G_ROOM_G - G_ROOM - lo);
-	return gp->stacksize;
+	return gp->stack != NULL ? gp->stacksize - G_ROOM : gp->stacksize;
 }
 
 /* Go subtracts sched.nmfreed, the Ms that exited; here no M exits (an M
@@ -2902,7 +2904,8 @@ _Noreturn void rt_rt0_go(const struct rt_config *cfg, int32_t gomaxprocs, void (
 
 void rt_teardown(void)
 {
-	/* A g with a stack lives in it (malg): read it before freeing. */
+	/* A g may live in its stack (malg): read it before freeing.  One
+	 * apart is rt_calloc's, freed with the blocks below. */
 	for (struct g *gp = allgs, *next; gp != NULL; gp = next) {
 		next = gp->alllink;
 		if (gp->stack)
