@@ -399,18 +399,17 @@ static void allgadd(struct g *gp)
 /* Allocate a new g, with a stack big enough for stacksize bytes (0: no
  * stack, the g runs on its thread's stack as m0's g0 does).
  *
- * gsched: the top of a g's stack holds room for a sudog (g.sudogroom),
- * below the g itself unless the platform keeps gs apart (plat_g_apart:
- * natively, as Go does, so that sysmon's store to a g does not wait for
- * a page walk), and the goroutine's frames begin below both: a goroutine
- * parked on a channel touches one page (its frames take well under 1
- * KiB; the page's part below the stack's top is 2-4 KiB, arch/stack.c's
- * colour), and the g beside it or in the runtime's heap, not two more
- * heap objects.  The g lives as long as its stack, which is freed only at
- * teardown (gfput keeps a g's stack: every goroutine stack has the one
- * size), so the g and the sudog in its room outlive every use.  Go
- * allocates gs and sudogs on its heap; addresses never reach a simulated
- * run, so this is a layout, not a behaviour, change. */
+ * gsched: the top of a stack holds the g's room and, below it, room for
+ * a sudog (g.sudogroom); the goroutine's frames begin below both, so a
+ * goroutine parked on a channel touches one page (its frames take well
+ * under 1 KiB; the page's part below the stack's top is 2-4 KiB,
+ * arch/stack.c's colour).  The g lives in its room unless the platform
+ * keeps gs apart (plat_g_apart), as Go's heap does: natively, so that
+ * sysmon's store to a running g does not wait for a page walk.  The g
+ * lives as long as its stack, which is freed only at teardown (gfput
+ * keeps a g's stack: every goroutine stack has the one size), so the g
+ * and the sudog in its room outlive every use.  Addresses never reach a
+ * simulated run: where the g lives is a layout, not a behaviour. */
 static struct g *malg(size_t stacksize)
 {
 	if (stacksize == 0)
